@@ -1,0 +1,5 @@
+import type { Command } from '../command';
+import { backendCommand } from './backend';
+
+/** Every sub-command of the `noether` CLI, in `--help` order. */
+export const commands: Command[] = [backendCommand];

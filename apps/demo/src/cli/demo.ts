@@ -1,0 +1,21 @@
+import type { Command } from './command';
+import { commands } from './commands/index';
+
+/** Sub-commands (with arguments) that `noether demo` runs in order: each package's short showcase. */
+export const demoSteps: string[][] = [['backend']];
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'The main job: run every package showcase in short form (what `pnpm demo` runs).',
+  usage: 'noether demo\n\nRuns, in order: ' + demoSteps.map((s) => `noether ${s.join(' ')}`).join(', '),
+  async run() {
+    for (const step of demoSteps) {
+      const command = commands.find((c) => c.name === step.slice(0, c.name.split(' ').length).join(' '));
+      if (!command) throw new Error(`demo: step '${step.join(' ')}' names no command`);
+      console.log(`\n=== noether ${step.join(' ')} ===`);
+      const code = await command.run(step.slice(command.name.split(' ').length));
+      if (code !== 0) return code;
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,65 @@
+// Lint rules as architecture tests: the dependency direction between packages is enforced here.
+// autodiff -> integrators / optim / operators -> datasets / pinn-proj -> ecf / razor -> demo
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Which @noether packages each package may import (its allowed lower layers). */
+const allowed = {
+  autodiff: [],
+  integrators: ['autodiff'],
+  optim: ['autodiff'],
+  operators: ['autodiff'],
+  datasets: ['autodiff', 'integrators'],
+  'pinn-proj': ['autodiff', 'optim'],
+  ecf: ['autodiff', 'optim', 'pinn-proj', 'operators'],
+  razor: ['autodiff', 'integrators', 'optim'],
+};
+const all = Object.keys(allowed);
+
+const boundaryRules = Object.entries(allowed).map(([pkg, deps]) => ({
+  files: [`packages/${pkg}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: all
+          .filter((p) => !deps.includes(p))
+          .map((p) => ({
+            name: `@noether/${p}`,
+            message: `@noether/${pkg} may only import ${deps.length ? deps.map((d) => '@noether/' + d).join(', ') : 'no @noether package'} (dependency direction, see ARCHITECTURE.md).`,
+          })),
+        patterns: [
+          { group: ['@noether/*/*'], message: 'Deep imports between packages are forbidden: import the package entry.' },
+          { group: ['../../*/src/*', '../../../packages/*'], message: 'Import sibling packages by name, not by path.' },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'out/**', '**/bench/.build/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'max-params': ['error', 3],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Randomness takes an explicit seed: use a seeded generator.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/bench/**/*.ts', 'tests/**/*.ts'],
+    rules: { 'max-params': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  ...boundaryRules,
+);

@@ -1,0 +1,31 @@
+/** Machine-readable reason codes for {@link AutodiffError}. */
+export type AutodiffErrorCode = 'INVALID_ARGUMENT' | 'NOT_SCALAR' | 'NON_FINITE' | 'BACKEND_UNAVAILABLE';
+
+/**
+ * The one error class of `@noether/autodiff`. Messages follow
+ * `fn(): argument 'x' must be <expected>, got <given>`.
+ */
+export class AutodiffError extends Error {
+  readonly code: AutodiffErrorCode;
+  constructor(code: AutodiffErrorCode, message: string) {
+    super(message);
+    this.name = 'AutodiffError';
+    this.code = code;
+  }
+}
+
+/** Short human description of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const shape = (value as { shape?: unknown }).shape;
+    if (Array.isArray(shape)) return `a tensor of shape [${shape.join(', ')}]`;
+    return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  }
+  return typeof value;
+}

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AutodiffError, initBackend } from './index';
+
+describe('initBackend', () => {
+  const original = process.env.NOETHER_BACKEND;
+  afterAll(() => {
+    if (original === undefined) delete process.env.NOETHER_BACKEND;
+    else process.env.NOETHER_BACKEND = original;
+  });
+
+  it('picks the fastest available backend when nothing is forced, and says why', async () => {
+    delete process.env.NOETHER_BACKEND;
+    const messages: string[] = [];
+    const choice = await initBackend({ log: (m) => messages.push(m) });
+    expect(['tensorflow', 'wasm']).toContain(choice.name);
+    expect(tf.getBackend()).toBe(choice.name);
+    expect(messages.join('\n')).toContain(`'${choice.name}'`);
+  });
+
+  it('honours NOETHER_BACKEND', async () => {
+    process.env.NOETHER_BACKEND = 'cpu';
+    const choice = await initBackend({ log: () => {} });
+    expect(choice).toEqual({ name: 'cpu', reason: 'forced by NOETHER_BACKEND' });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('rejects an unknown backend name, naming the function and the argument', async () => {
+    await expect(initBackend({ backend: 'gpu' as never, log: () => {} })).rejects.toThrow(
+      /initBackend\(\): argument 'options.backend' must be one of tensorflow, wasm, cpu, got "gpu"/,
+    );
+    await expect(initBackend({ backend: 'gpu' as never, log: () => {} })).rejects.toBeInstanceOf(
+      AutodiffError,
+    );
+  });
+
+  it('reports a forced backend that cannot load instead of falling back', async () => {
+    await expect(initBackend({ backend: 'tensorflow', log: () => {} })).rejects.toThrow(/cannot be loaded/);
+  });
+});
