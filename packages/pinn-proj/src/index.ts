@@ -1,1 +1,48 @@
-export {};
+export { PinnProjError, type PinnProjErrorCode } from './errors';
+export {
+  quadrature,
+  productQuadrature,
+  resolveWeights,
+  type Quadrature,
+  type QuadratureRule,
+  type QuadratureOptions,
+  type WeightSpec,
+} from './quadrature';
+export {
+  targetConstants,
+  type Target,
+  type Constraint,
+  type ConstraintType,
+  type InfeasiblePolicy,
+  type SliceStatus,
+  type TargetConstants,
+} from './constraint';
+export {
+  affineCoefficients,
+  numberArith,
+  type Arith,
+  type Affine,
+  type Moments,
+  type TargetTerms,
+} from './projection-formulas';
+export {
+  project64,
+  projectLinear64,
+  projectQuadratic64,
+  projectJoint64,
+  integrals64,
+  conservationError64,
+  type Projection64,
+  type ProjectOptions,
+} from './project64';
+export { project, projectLinear, projectQuadratic, projectJoint, tensorArith } from './project';
+export {
+  withProjection,
+  projectPerPoint,
+  timeLevelsOf,
+  type NetLike,
+  type ProjectedNet,
+  type TimeLevels,
+  type TimeDerivativeMode,
+  type WithProjectionOptions,
+} from './with-projection';

@@ -1,0 +1,176 @@
+import * as tf from '@tensorflow/tfjs';
+import { targetConstants, validateConstraint } from './constraint';
+import type { Constraint, Target, TargetConstants } from './constraint';
+import { PinnProjError, describeValue } from './errors';
+import { checkEps } from './project64';
+import type { ProjectOptions } from './project64';
+import { affineCoefficients, neededMoments } from './projection-formulas';
+import type { Affine, Arith } from './projection-formulas';
+import { resolveWeights } from './quadrature';
+import type { WeightSpec } from './quadrature';
+
+/** {@link Arith} on broadcasting float32 tensors. */
+export const tensorArith: Arith<tf.Tensor> = Object.freeze({
+  sub: (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b),
+  mul: (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b),
+  div: (a: tf.Tensor, b: tf.Tensor) => tf.div(a, b),
+  sqrt: (a: tf.Tensor) => tf.sqrt(a),
+  atLeast: (a: tf.Tensor, eps: number) => tf.maximum(a, eps),
+});
+
+/** Everything the tensor projection needs about the grid, precomputed once. */
+export interface ResolvedWeights {
+  /** float64 weights. */
+  w: Float64Array;
+  /** Σ w in float64. */
+  W: number;
+}
+
+export function resolveGridWeights(weights: WeightSpec, n: number, fn: string): ResolvedWeights {
+  const w = resolveWeights(weights, n, fn);
+  let W = 0;
+  for (const v of w) W += v;
+  return { w, W };
+}
+
+function column(values: Float64Array | null): tf.Tensor2D | undefined {
+  return values ? tf.tensor2d(Float32Array.from(values), [values.length, 1]) : undefined;
+}
+
+/**
+ * The per-slice affine map `(scale, shift)` (`[slices, 1]` tensors, `null` for 1 / 0) of the projection of
+ * grid values `U` (`[slices, n]`). Differentiable in `U`. Internal building block of every tensor projection.
+ */
+export function tensorAffine(
+  U: tf.Tensor2D,
+  grid: ResolvedWeights,
+  terms: { type: Constraint['type']; targets: TargetConstants; eps: number },
+): Affine<tf.Tensor> {
+  const need = neededMoments(terms.type);
+  const w = tf.tensor2d(Float32Array.from(grid.w), [grid.w.length, 1]);
+  const mean = need.mean ? tf.div(tf.matMul(U, w), grid.W) : undefined;
+  const I2 = need.I2 ? tf.matMul(tf.square(U), w) : undefined;
+  const S = need.S && mean ? tf.matMul(tf.square(tf.sub(U, mean)), w) : undefined;
+  const k = terms.targets;
+  return affineCoefficients(tensorArith, terms.type, {
+    moments: { mean, I2, S },
+    targets: { mean: column(k.mean), sqrtC2: column(k.sqrtC2), sqrtR: column(k.sqrtR) },
+    eps: terms.eps,
+  });
+}
+
+/** Applies `u~ = scale * u + shift` (either may be null). */
+export function applyAffine(u: tf.Tensor, a: Affine<tf.Tensor>): tf.Tensor {
+  const scaled = a.scale ? tf.mul(u, a.scale) : u;
+  return a.shift ? tf.add(scaled, a.shift) : scaled;
+}
+
+function checkValues(values: tf.Tensor, n: number | undefined, fn: string): void {
+  if (!(values instanceof tf.Tensor) || values.rank !== 2 || values.dtype !== 'float32') {
+    throw new PinnProjError(
+      'SHAPE_MISMATCH',
+      `${fn}(): argument 'values' must be a float32 tensor of shape [slices, n], got ${describeValue(values)}`,
+    );
+  }
+  if (n !== undefined && values.shape[1] !== n) {
+    throw new PinnProjError(
+      'SHAPE_MISMATCH',
+      `${fn}(): argument 'weights' must have one weight per grid value (values have n = ${values.shape[1]}), got ${n} weights`,
+    );
+  }
+}
+
+function weightCount(weights: WeightSpec, fallback: number): number {
+  if (weights && typeof weights === 'object') {
+    if ('length' in weights && typeof weights.length === 'number') return weights.length;
+    if ('n' in weights && typeof weights.n === 'number') return weights.n;
+  }
+  return fallback;
+}
+
+/**
+ * Projects float32 values `[slices, n]` (each row: u at the n grid nodes of one slice, e.g. one time level)
+ * onto an integral constraint with quadrature weights, as a differentiable tensor op.
+ *
+ * Math (per slice, `W = Σ w`, `I1 = Σ w u`, `I2 = Σ w u²`, `m = I1/W`, `S = Σ w (u - m)²`):
+ * linear `u + (c1 - I1)/W`; quadratic `u √(c2/I2)`; joint `c1/W + (u - m) √((c2 - c1²/W)/S)`.
+ *
+ * @param values - `[slices, n]` float32, borrowed.
+ * @param weights - weight vector of length n, a `Quadrature`, or `{ rule, domain }`.
+ * @param options - `constraint` plus {@link ProjectOptions}.
+ * @returns the projected values `[slices, n]`, owned by the caller.
+ * @throws {PinnProjError} `SHAPE_MISMATCH` (values/weights/targets lengths), `INVALID_ARGUMENT` (negative or
+ *   non-finite weights, bad eps), `INFEASIBLE_TARGET` (unless `onInfeasible: 'clamp'`).
+ * @example
+ * const u = tf.randomNormal([4, 256]) as tf.Tensor2D;
+ * const p = project(u, { rule: 'uniform', domain: [0, 2] }, { constraint: { type: 'linear', c1: 1 } });
+ * @see Baez et al., arXiv 2511.09048 (2025), Sec. 3.
+ */
+export function project(
+  values: tf.Tensor2D,
+  weights: WeightSpec,
+  options: ProjectOptions & { constraint: Constraint },
+): tf.Tensor2D {
+  const fn = 'project';
+  validateConstraint(options?.constraint, fn, 'options.constraint');
+  checkValues(values, undefined, fn);
+  const [slices, n] = values.shape;
+  checkValues(values, weightCount(weights, n), fn);
+  const grid = resolveGridWeights(weights, n, fn);
+  const eps = checkEps(options.eps, fn);
+  const targets = targetConstants(options.constraint, grid.W, {
+    slices,
+    times: options.times,
+    policy: options.onInfeasible,
+    fn,
+  });
+  return tf.tidy(
+    () =>
+      applyAffine(
+        values,
+        tensorAffine(values, grid, { type: options.constraint.type, targets, eps }),
+      ) as tf.Tensor2D,
+  );
+}
+
+/**
+ * Shift each slice so that `Σ w u~ = c1`: `u~ = u + (c1 - I1)/W`. See {@link project}.
+ * @example
+ * const p = projectLinear(u, quadrature('uniform', [0, 2], 256), { c1: Math.sqrt(Math.PI) });
+ */
+export function projectLinear(
+  values: tf.Tensor2D,
+  weights: WeightSpec,
+  options: ProjectOptions & { c1: Target },
+): tf.Tensor2D {
+  return project(values, weights, { ...options, constraint: { type: 'linear', c1: options?.c1 } });
+}
+
+/**
+ * Rescale each slice so that `Σ w u~² = c2`: `u~ = u √(c2/I2)`. See {@link project}.
+ * @example
+ * const p = projectQuadratic(u, weights, { c2: 1.25 });
+ */
+export function projectQuadratic(
+  values: tf.Tensor2D,
+  weights: WeightSpec,
+  options: ProjectOptions & { c2: Target },
+): tf.Tensor2D {
+  return project(values, weights, { ...options, constraint: { type: 'quadratic', c2: options?.c2 } });
+}
+
+/**
+ * Enforce `Σ w u~ = c1` and `Σ w u~² = c2` jointly: `u~ = c1/W + (u - m) √((c2 - c1²/W)/S)`. See {@link project}.
+ * @example
+ * const p = projectJoint(u, weights, { c1: 1, c2: 0.9, times, onInfeasible: 'throw' });
+ */
+export function projectJoint(
+  values: tf.Tensor2D,
+  weights: WeightSpec,
+  options: ProjectOptions & { c1: Target; c2: Target },
+): tf.Tensor2D {
+  return project(values, weights, {
+    ...options,
+    constraint: { type: 'joint', c1: options?.c1, c2: options?.c2 },
+  });
+}
