@@ -1,5 +1,6 @@
 /** Machine-readable reason codes for {@link AutodiffError}. */
-export type AutodiffErrorCode = 'INVALID_ARGUMENT' | 'NOT_SCALAR' | 'NON_FINITE' | 'BACKEND_UNAVAILABLE';
+export type AutodiffErrorCode =
+  'INVALID_ARGUMENT' | 'NOT_SCALAR' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'BACKEND_UNAVAILABLE';
 
 /**
  * The one error class of `@noether/autodiff`. Messages follow
@@ -24,7 +25,10 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') {
     const shape = (value as { shape?: unknown }).shape;
-    if (Array.isArray(shape)) return `a tensor of shape [${shape.join(', ')}]`;
+    if (Array.isArray(shape)) {
+      const dtype = (value as { dtype?: unknown }).dtype;
+      return `a ${typeof dtype === 'string' ? dtype + ' ' : ''}tensor of shape [${shape.join(', ')}]`;
+    }
     return `an object (${(value as object).constructor?.name ?? 'Object'})`;
   }
   return typeof value;

@@ -1,2 +1,20 @@
+// Importing the package (any import) re-registers tfjs gradients so nested tf.grad is exact to any order.
+import './register-gradients';
+
 export { AutodiffError, type AutodiffErrorCode } from './errors';
 export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
+export {
+  useOrderSafeGradients,
+  useTfjsGradients,
+  gradientMode,
+  replacedGradients,
+  type GradientMode,
+} from './register-gradients';
+export { grad, valueAndGrad, type TensorFunction } from './grad';
+export { vjp } from './vjp';
+export { jvp } from './jvp';
+export { hvp } from './hvp';
+export { jacobian, type BatchOptions } from './jacobian';
+export { hessian } from './hessian';
+export { laplacian } from './laplacian';
+export { divergence } from './divergence';

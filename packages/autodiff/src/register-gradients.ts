@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { ORDER_SAFE_GRADIENTS } from './gradients/all-gradients';
+import { installTapeOrderFix, uninstallTapeOrderFix } from './tape-order-fix';
+
+/** Which gradient set is active: `order-safe` (the default once this package is imported) or `tfjs`. */
+export type GradientMode = 'order-safe' | 'tfjs';
+
+const ORIGINALS = Symbol.for('@noether/autodiff/original-gradients');
+type Originals = Map<string, tf.GradConfig | undefined>;
+
+/** tfjs's own gradient configs, captured once per process (shared by every copy of this package). */
+function originals(): Originals {
+  const holder = globalThis as unknown as { [ORIGINALS]?: Originals };
+  if (holder[ORIGINALS] === undefined) {
+    const map: Originals = new Map();
+    for (const spec of ORDER_SAFE_GRADIENTS)
+      map.set(spec.kernelName, tf.getGradient(spec.kernelName) ?? undefined);
+    holder[ORIGINALS] = map;
+  }
+  return holder[ORIGINALS];
+}
+
+let mode: GradientMode = 'tfjs';
+
+/**
+ * Registers the order-safe gradients (and the tape-order fix) in tfjs's global registry. Runs automatically
+ * when the package is imported; idempotent.
+ */
+export function useOrderSafeGradients(): void {
+  originals();
+  for (const spec of ORDER_SAFE_GRADIENTS) tf.registerGradient(spec);
+  installTapeOrderFix();
+  mode = 'order-safe';
+}
+
+/**
+ * Restores tfjs 4.22's own gradients (wrong at order >= 2) and removes the tape-order fix. Internal: exists so
+ * benchmarks can time the order-safe gradients against tfjs's in the same process. Call
+ * {@link useOrderSafeGradients} to switch back.
+ */
+export function useTfjsGradients(): void {
+  for (const [kernelName, config] of originals()) {
+    if (config !== undefined) tf.registerGradient(config);
+    else tf.unregisterGradient(kernelName);
+  }
+  uninstallTapeOrderFix();
+  mode = 'tfjs';
+}
+
+/** The active gradient set. */
+export function gradientMode(): GradientMode {
+  return mode;
+}
+
+/** Kernel names whose gradients this package replaces or adds, with the reason for each. */
+export function replacedGradients(): { kernelName: string; why: string; tfjsHadOne: boolean }[] {
+  const before = originals();
+  return ORDER_SAFE_GRADIENTS.map((s) => ({
+    kernelName: s.kernelName,
+    why: s.why,
+    tfjsHadOne: before.get(s.kernelName) !== undefined,
+  }));
+}
+
+useOrderSafeGradients();
