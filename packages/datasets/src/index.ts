@@ -1,1 +1,38 @@
-export {};
+export { DatasetsError, type DatasetsErrorCode } from './errors';
+export { createRng, type Rng } from './rng';
+export {
+  cellCentres,
+  defaultTimes,
+  type Boundary,
+  type GridOptions,
+  type PdeSolution,
+} from './pde/pde-solution';
+export {
+  solveAdvection1d,
+  solveAdvection2d,
+  type Advection1dOptions,
+  type Advection2dOptions,
+} from './pde/advection';
+export { solveWave1d, type Wave1dOptions } from './pde/wave';
+export { solveHeat1d, solveReactionDiffusion1d, type Heat1dOptions } from './pde/heat';
+export { solveBurgers1d, type Burgers1dOptions } from './pde/burgers';
+export { solveKdv1d, type Kdv1dOptions } from './pde/kdv';
+export {
+  solveKdvSpectral,
+  solveAllenCahn1d,
+  type KdvSpectralOptions,
+  type AllenCahnOptions,
+} from './pde/spectral';
+export { etdrk4Coefficients } from './pde/etdrk4';
+export {
+  solveShallowWater1d,
+  type ShallowWater1dOptions,
+  type ShallowWaterInitial,
+} from './pde/shallow-water';
+export {
+  pinnProjPresets,
+  solvePinnProjPreset,
+  type PinnProjPreset,
+  type PinnProjPresetName,
+  type PinnProjPresetOptions,
+} from './pde/presets';
