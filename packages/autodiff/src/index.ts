@@ -18,3 +18,11 @@ export { jacobian, type BatchOptions } from './jacobian';
 export { hessian } from './hessian';
 export { laplacian } from './laplacian';
 export { divergence } from './divergence';
+export { checkGrads, type CheckGradsOptions, type CheckGradsResult, type GradCheck } from './check-grads';
+export {
+  verifyOrderSafety,
+  formatOrderSafetyTable,
+  type VerifyOrderSafetyOptions,
+  type OrderSafetyRow,
+} from './verify-order-safety';
+export { OP_CATALOGUE, type OpCase } from './op-catalogue';
