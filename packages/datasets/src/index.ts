@@ -36,3 +36,27 @@ export {
   type PinnProjPresetName,
   type PinnProjPresetOptions,
 } from './pde/presets';
+export {
+  defineConserved,
+  defineSystem,
+  matrixRank,
+  poissonBracket,
+  razorSplits,
+  sampleNormal,
+  symmetryGenerator,
+  symplecticMatrix,
+  tensorFunction,
+  tensorOps,
+  type ConservedQuantity,
+  type PhysicalSystem,
+  type SamplerOptions,
+} from './systems/physical-system';
+export { harmonicOscillator, nHarmonicOscillators, massSpringChain } from './systems/harmonic';
+export { pendulum, doublePendulum } from './systems/pendulum';
+export { kepler } from './systems/kepler';
+export { nBody, planarThreeBody, type NBodyOptions } from './systems/n-body';
+export {
+  generateTrajectories,
+  type GenerateTrajectoriesOptions,
+  type Trajectories,
+} from './generate-trajectories';
