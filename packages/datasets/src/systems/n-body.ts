@@ -129,7 +129,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
       ),
       1 / Mtot,
     );
-  const L = <Nn>(x: ArrayLike<Nn>, s: ScalarOps<Nn>, a: number, b: number) =>
+  const L = <Nn>(x: ArrayLike<Nn>, s: ScalarOps<Nn>, [a, b]: [number, number]) =>
     sum(
       s,
       Array.from({ length: n }, (_, i) =>
@@ -151,7 +151,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
   for (let a = 0; a < dim; a++)
     for (let b = a + 1; b < dim; b++)
       conserved.push(
-        defineConserved(`angularMomentum_${a}${b}`, (x, s) => L(x, s, a, b), bilinear(Lterms(a, b))),
+        defineConserved(`angularMomentum_${a}${b}`, (x, s) => L(x, s, [a, b]), bilinear(Lterms(a, b))),
       );
   for (let a = 0; a < dim; a++)
     for (let b = a + 1; b < dim; b++) {
@@ -163,7 +163,8 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
       conserved.push(
         defineConserved(
           `angularMomentumCom_${a}${b}`,
-          (x, s) => s.sub(L(x, s, a, b), s.sub(s.mul(Q(x, s, a), P(x, s, b)), s.mul(Q(x, s, b), P(x, s, a)))),
+          (x, s) =>
+            s.sub(L(x, s, [a, b]), s.sub(s.mul(Q(x, s, a), P(x, s, b)), s.mul(Q(x, s, b), P(x, s, a)))),
           bilinear(terms),
         ),
       );
