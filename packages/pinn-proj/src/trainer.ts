@@ -183,15 +183,20 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
     }
   }
   let status = 'completed';
+  let lastSaved = trainer.step;
   let loss = trainer.history.length ? trainer.history[trainer.history.length - 1].loss : NaN;
   while (trainer.step < steps) {
     const record = trainer.runStep();
     loss = record.loss;
     const s = trainer.status;
     const stop = options.onProgress?.(record, trainer) === false;
-    if (ck && (trainer.step % every === 0 || s !== 'running')) await ck.store.save(await trainer.snapshot());
+    if (ck && trainer.step % every === 0) {
+      await ck.store.save(await trainer.snapshot());
+      lastSaved = trainer.step;
+    }
     if (s === 'non-finite') {
       status = 'non-finite';
+      if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
       if (options.throwOnFailure) {
         throw new PinnProjError('NON_FINITE', `train(): the loss became ${loss} at step ${trainer.step}`);
       }
@@ -206,7 +211,7 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
       break;
     }
   }
-  if (ck && status === 'completed' && trainer.step % every !== 0)
-    await ck.store.save(await trainer.snapshot());
+  // Every exit (completed, converged, stopped) leaves the latest state in the store.
+  if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
   return { status, steps: trainer.step, resumedFrom, loss };
 }

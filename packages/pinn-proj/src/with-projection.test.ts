@@ -193,6 +193,45 @@ describe('withProjection', () => {
     xt.dispose();
   });
 
+  it('reuses one prepared correction across nested derivatives with the same loss and weight gradients', () => {
+    const { net, vars } = mlp(7);
+    const xt = queryPoints();
+    const levels = timeLevelsOf(xt.slice([0, 1], [-1, 1]).dataSync());
+    const uTilde = withProjection(net, { grid: q, constraint: { type: 'joint', c1: 0.5, c2: 0.9 } });
+    const residualLoss = (u: (x: tf.Tensor2D) => tf.Tensor) => {
+      const ux = (x: tf.Tensor2D) => tf.grad((y: tf.Tensor) => tf.sum(u(y as tf.Tensor2D)))(x);
+      const g = ux(xt);
+      const uxx = tf.grad((y: tf.Tensor) => tf.sum(tf.slice(ux(y as tf.Tensor2D), [0, 0], [-1, 1])))(xt);
+      return tf.mean(
+        tf.square(
+          tf.add(
+            tf.add(tf.slice(g, [0, 1], [-1, 1]), tf.mul(u(xt), tf.slice(g, [0, 0], [-1, 1]))),
+            tf.slice(uxx, [0, 0], [-1, 1]),
+          ),
+        ),
+      ) as tf.Scalar;
+    };
+    const a = tf.variableGrads(() => residualLoss((x) => uTilde(x, { levels })), vars);
+    const b = tf.variableGrads(() => residualLoss(uTilde.prepare(levels)), vars);
+    expect(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0])).toBeLessThan(
+      1e-6 * a.value.dataSync()[0],
+    );
+    for (const name of Object.keys(a.grads)) {
+      const ga = a.grads[name].dataSync();
+      const gb = b.grads[name].dataSync();
+      for (let i = 0; i < ga.length; i++)
+        expect(Math.abs(ga[i] - gb[i])).toBeLessThan(1e-4 * (1 + Math.abs(ga[i])));
+    }
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    const exact = withProjection(net, {
+      grid: q,
+      constraint: { type: 'linear', c1: 1 },
+      timeDerivative: 'exact',
+    });
+    expect(() => exact.prepare(levels)).toThrow(/only for timeDerivative 'detached'/);
+    xt.dispose();
+  });
+
   it('accepts a tf.LayersModel and shared time levels from the caller', () => {
     const model = tf.sequential({
       layers: [

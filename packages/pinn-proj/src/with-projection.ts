@@ -69,6 +69,17 @@ export interface ProjectedNet {
   (xt: tf.Tensor2D, options?: { levels?: TimeLevels }): tf.Tensor2D;
   /** Projected values on the quadrature grid at `times` → `[K, n]` (owned), for metrics and plots. */
   gridValues(times: ArrayLike<number>): tf.Tensor2D;
+  /**
+   * Detached mode only: computes the per-level correction ONCE for the given levels and returns
+   * `xt → u~` that reuses it, so the nested `tf.grad` calls of a residual (u, u_x, u_xx, u_xxx, ...) do
+   * not re-evaluate the grid each time. Gradients w.r.t. the weights still flow through the correction
+   * when `prepare` is called inside the loss function (inside `tf.variableGrads` / `optimizer.minimize`).
+   * The correction tensors belong to the current `tf.tidy` scope; the returned function must only be
+   * called on points with exactly these levels (`levels.index.length` rows).
+   *
+   * @throws {PinnProjError} `UNSUPPORTED` in `'exact'` mode.
+   */
+  prepare(levels: TimeLevels): (xt: tf.Tensor2D) => tf.Tensor2D;
   /** The resolved grid (float64 nodes `[n, dim]` row-major, weights, W = Σ w). */
   readonly grid: {
     readonly nodes: Float64Array;
@@ -196,10 +207,18 @@ function jet(g: (tau: tf.Tensor2D) => tf.Tensor, tau: tf.Tensor2D, order: number
   });
 }
 
-/** Σ_j c_j[idx] δ^j. */
-function evaluateJet(coeffs: tf.Tensor[], idx: tf.Tensor1D, delta: tf.Tensor): tf.Tensor {
-  let acc = tf.gather(coeffs[coeffs.length - 1], idx);
-  for (let j = coeffs.length - 2; j >= 0; j--) acc = tf.add(tf.mul(acc, delta), tf.gather(coeffs[j], idx));
+/**
+ * Rows of a per-level column `[K, 1]` for each point, as a matMul with the one-hot level matrix `[N, K]`
+ * (differentiable on every backend; `tf.gather`'s gradient needs UnsortedSegmentSum, which wasm lacks).
+ */
+function perPoint(levelValues: tf.Tensor, oneHot: tf.Tensor2D): tf.Tensor {
+  return tf.matMul(oneHot, levelValues as tf.Tensor2D);
+}
+
+/** Σ_j c_j[level(i)] δ_i^j. */
+function evaluateJet(coeffs: tf.Tensor[], oneHot: tf.Tensor2D, delta: tf.Tensor): tf.Tensor {
+  let acc = perPoint(coeffs[coeffs.length - 1], oneHot);
+  for (let j = coeffs.length - 2; j >= 0; j--) acc = tf.add(tf.mul(acc, delta), perPoint(coeffs[j], oneHot));
   return acc;
 }
 
@@ -296,27 +315,23 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       }
       const { times, index } = levels;
       const K = times.length;
-      const idx = tf.tensor1d(index, 'int32');
+      const oneHot = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), K), 'float32') as tf.Tensor2D;
       const u = callNet(net, xt, fn);
       if (mode === 'detached') {
         const G = gridInputs(grid, K, tf.tensor2d(repeatEach(times, grid.n), [K * grid.n, 1]));
         const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
         const a = affineAt(U, times);
         const gathered: Affine<tf.Tensor> = {
-          scale: a.scale && tf.gather(a.scale, idx),
-          shift: a.shift && tf.gather(a.shift, idx),
+          scale: a.scale && perPoint(a.scale, oneHot),
+          shift: a.shift && perPoint(a.shift, oneHot),
         };
         return applyAffine(u, gathered) as tf.Tensor2D;
       }
       // exact: per-level Taylor jets of scale(t) and shift(t), evaluated at δ_i = t_i - t_level (value 0,
       // derivative 1 w.r.t. t_i), so every point gets the exact t-derivatives of its own correction.
       const tau = tf.tensor2d(Float32Array.from(times), [K, 1]);
-      const levelOfRow = tf.tensor1d(
-        Int32Array.from({ length: K * grid.n }, (_, r) => Math.floor(r / grid.n)),
-        'int32',
-      );
       const coefficients = (tt: tf.Tensor2D) => {
-        const G = gridInputs(grid, K, tf.gather(tt, levelOfRow));
+        const G = gridInputs(grid, K, tf.reshape(tf.tile(tt, [1, grid.n]), [K * grid.n, 1]));
         return affineAt(tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D, times);
       };
       const delta = tf.sub(tCol, tf.tensor2d(tCol.dataSync(), [N, 1]));
@@ -325,7 +340,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
           ? null
           : evaluateJet(
               jet((tt) => coefficients(tt).scale as tf.Tensor, tau, order),
-              idx,
+              oneHot,
               delta,
             );
       const shift =
@@ -333,7 +348,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
           ? null
           : evaluateJet(
               jet((tt) => coefficients(tt).shift as tf.Tensor, tau, order),
-              idx,
+              oneHot,
               delta,
             );
       return applyAffine(u, { scale, shift }) as tf.Tensor2D;
@@ -357,7 +372,47 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       return applyAffine(U, affineAt(U, t32)) as tf.Tensor2D;
     });
   };
-  return Object.freeze(Object.assign(projected, { gridValues, grid, constraint: c, timeDerivative: mode }));
+  const prepare = (levels: TimeLevels): ((xt: tf.Tensor2D) => tf.Tensor2D) => {
+    if (mode !== 'detached') {
+      throw new PinnProjError(
+        'UNSUPPORTED',
+        `prepare(): only for timeDerivative 'detached' (the exact mode differentiates the correction in t)`,
+      );
+    }
+    if (!levels || !(levels.times instanceof Float64Array) || !(levels.index instanceof Int32Array)) {
+      invalid(
+        ['prepare', 'levels'],
+        '{ times: Float64Array, index: Int32Array } (see timeLevelsOf, sampleOnTimeLevels)',
+        levels,
+      );
+    }
+    const { times, index } = levels;
+    const K = times.length;
+    const N = index.length;
+    const correction = tf.tidy(() => {
+      const oneHot = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), K), 'float32') as tf.Tensor2D;
+      const G = gridInputs(grid, K, tf.tensor2d(repeatEach(times, grid.n), [K * grid.n, 1]));
+      const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
+      const a = affineAt(U, times);
+      return {
+        scale: a.scale ? perPoint(a.scale, oneHot) : undefined,
+        shift: a.shift ? perPoint(a.shift, oneHot) : undefined,
+      };
+    });
+    const affine: Affine<tf.Tensor> = { scale: correction.scale ?? null, shift: correction.shift ?? null };
+    return (xt: tf.Tensor2D) => {
+      if (!(xt instanceof tf.Tensor) || xt.rank !== 2 || xt.shape[0] !== N || xt.shape[1] !== grid.dim + 1) {
+        throw new PinnProjError(
+          'SHAPE_MISMATCH',
+          `prepare(): query points must have shape [${N}, ${grid.dim + 1}] (the prepared levels), got ${describeValue(xt)}`,
+        );
+      }
+      return tf.tidy(() => applyAffine(callNet(net, xt, fn), affine) as tf.Tensor2D);
+    };
+  };
+  return Object.freeze(
+    Object.assign(projected, { gridValues, prepare, grid, constraint: c, timeDerivative: mode }),
+  );
 }
 
 /**
