@@ -24,7 +24,7 @@ export interface ArrayKind<A> {
   neg(x: A): A;
   /** Concatenates `[q, p]` along the last axis; consumes both. */
   concat(q: A, p: A): A;
-  /** Splits the last axis at `n` into `[q, p]`; consumes `x`. */
+  /** Splits the last axis at `n` into new arrays `[q, p]`; `x` is borrowed. */
   split(x: A, n: number): [A, A];
   /** Length of the last axis. */
   dim(x: A): number;
@@ -55,7 +55,7 @@ export const float64Kind: ArrayKind<Float64Array> = Object.freeze({
     return y;
   },
   combine(x: Float64Array, cs: readonly number[], ys: readonly Float64Array[]) {
-    const out = Float64Array.from(x);
+    const out = x.slice();
     for (let j = 0; j < ys.length; j++) {
       const c = cs[j];
       if (c === 0) continue;
@@ -74,22 +74,20 @@ export const float64Kind: ArrayKind<Float64Array> = Object.freeze({
     }
     return out;
   },
-  copy: (x: Float64Array) => Float64Array.from(x),
+  copy: (x: Float64Array) => x.slice(),
   neg(x: Float64Array) {
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = -x[i];
     return out;
   },
   concat(q: Float64Array, p: Float64Array) {
-    if (q.buffer === p.buffer && q.byteOffset + q.byteLength === p.byteOffset) {
-      return new Float64Array(q.buffer, q.byteOffset, q.length + p.length);
-    }
     const out = new Float64Array(q.length + p.length);
     out.set(q);
     out.set(p, q.length);
     return out;
   },
-  split: (x: Float64Array, n: number): [Float64Array, Float64Array] => [x.subarray(0, n), x.subarray(n)],
+  // Copies, not subarray views: a view of a small on-heap typed array forces V8 to materialise its buffer (slow).
+  split: (x: Float64Array, n: number): [Float64Array, Float64Array] => [x.slice(0, n), x.slice(n)],
   dim: (x: Float64Array) => x.length,
   allFinite(x: Float64Array) {
     for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;

@@ -125,9 +125,14 @@ function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKi
     kind: K,
     system: sys,
     init(x0: A) {
-      const x = K.copy(x0);
+      // float64 owns a copy (q and p are views into it); tensor slices are new tensors already.
+      const x = K.name === 'float64' ? K.copy(x0) : x0;
       const n = K.dim(x) / 2;
-      const [q, p] = K.split(x, n);
+      // float64: q and p are views into the owned x, updated in place.
+      const [q, p] =
+        K.name === 'float64'
+          ? ([(x as Float64Array).subarray(0, n), (x as Float64Array).subarray(n)] as unknown as [A, A])
+          : K.split(x, n);
       tbuf = K.workspace(n);
       fbuf = K.workspace(n);
       return K.name === 'float64' ? { x, q, p } : { q, p };
@@ -170,6 +175,13 @@ function rungeKuttaStepper<A>(
   opts: { tol: number; maxIterations: number; tolerances?: { rtol: number; atol: number } },
 ): Stepper<A> {
   const s = m.stages;
+  const rows = m.a.map((row, i) => row.slice(0, i));
+  const rowUsed = rows.map((row) => row.some((v) => v !== 0));
+  const scaled = (coef: readonly number[], dt: number) => {
+    const out = new Array<number>(coef.length);
+    for (let j = 0; j < coef.length; j++) out[j] = coef[j] * dt;
+    return out;
+  };
   const explicitStep = (state: StepperState<A>, t: number, dt: number): StepOutcome<A> => {
     const x: A = state.x!;
     const ks: A[] = [];
@@ -178,23 +190,10 @@ function rungeKuttaStepper<A>(
         ks.push(state.cache);
         continue;
       }
-      const row = m.a[i];
-      let xi: A = x;
-      let any = false;
-      for (let j = 0; j < i; j++) if (row[j] !== 0) any = true;
-      if (any)
-        xi = K.combine(
-          x,
-          row.slice(0, i).map((v) => v * dt),
-          ks,
-        );
+      const xi: A = rowUsed[i] ? K.combine(x, scaled(rows[i], dt), ks) : x;
       ks.push(sys.f(xi, t + m.c[i] * dt));
     }
-    const xNew = K.combine(
-      x,
-      m.b.map((v) => v * dt),
-      ks,
-    );
+    const xNew = K.combine(x, scaled(m.b, dt), ks);
     const out: StepOutcome<A> = {
       state: { x: xNew, cache: m.fsal ? ks[s - 1] : undefined },
       status: 'ok',

@@ -67,3 +67,11 @@ export {
   type StepperOptions,
 } from './create-stepper';
 export { integrate, type IntegrateOptions, type IntegrateResult, type IntegrateStatus } from './integrate';
+export {
+  energyError,
+  reversibilityError,
+  symplecticityError,
+  type EnergyErrorResult,
+  type FlowDiagnosticOptions,
+  type SymplecticityResult,
+} from './diagnostics';

@@ -62,8 +62,8 @@ export function splittingOrder(sequence: readonly SplittingFlow[], maxDegree: nu
   Sabs[1] = 1;
   for (const { op, c } of sequence) {
     const letter = op === 'drift' ? 0 : 1;
-    const S2 = Float64Array.from(S);
-    const A2 = Float64Array.from(Sabs);
+    const S2 = S.slice();
+    const A2 = Sabs.slice();
     for (let m = 0; m < L; m++) {
       for (let bits = 0; bits < 1 << m; bits++) {
         const w = (1 << m) + bits;

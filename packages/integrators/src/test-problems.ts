@@ -49,3 +49,45 @@ export const keplerTensor: SeparableSystem<tf.Tensor> = separable<tf.Tensor>({
   T: (p) => tf.mul(tf.sum(tf.square(p), -1), 0.5),
   V: (q) => tf.neg(tf.rsqrt(tf.sum(tf.square(q), -1))),
 });
+
+/**
+ * Exact Kepler state at time t for the orbit of {@link keplerX0} (a = 1, period 2 pi): solves Kepler's
+ * equation E - e sin E = t by Newton's method.
+ */
+export function keplerExact(t: number, e: number): Float64Array {
+  let E = t + e * Math.sin(t);
+  for (let i = 0; i < 50; i++) {
+    const dE = (E - e * Math.sin(E) - t) / (1 - e * Math.cos(E));
+    E -= dE;
+    if (Math.abs(dE) < 1e-16) break;
+  }
+  const b = Math.sqrt(1 - e * e);
+  const Edot = 1 / (1 - e * Math.cos(E));
+  return Float64Array.of(Math.cos(E) - e, b * Math.sin(E), -Math.sin(E) * Edot, b * Math.cos(E) * Edot);
+}
+
+/** Exact oscillator state (q, p) at time t from (q0, p0). */
+export const oscillatorExact = (t: number, q0: number, p0: number): Float64Array =>
+  Float64Array.of(q0 * Math.cos(t) + p0 * Math.sin(t), -q0 * Math.sin(t) + p0 * Math.cos(t));
+
+/** Largest |a_i - b_i|. */
+export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+
+/** Least-squares slope of log(err) against log(dt). */
+export const fitOrder = (dts: readonly number[], errs: readonly number[]): number => {
+  const x = dts.map(Math.log);
+  const y = errs.map(Math.log);
+  const mx = x.reduce((a, b) => a + b) / x.length;
+  const my = y.reduce((a, b) => a + b) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+  }
+  return sxy / sxx;
+};
