@@ -2,9 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grad, useOrderSafeGradients, useTfjsGradients } from './index';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 afterAll(() => useOrderSafeGradients());
 
 type Activation = (z: tf.Tensor) => tf.Tensor;
@@ -65,44 +62,49 @@ const ACTIVATIONS: Array<[string, Activation, number]> = [
   ['elu', tf.elu, 2e-3],
 ];
 
-describe('HNN training gradient (weights of a loss on dH/dx)', () => {
-  const x = tf.randomNormal([12, 2], 0, 1, 'float32', 99) as tf.Tensor2D;
-  const target = tf.randomNormal([12, 2], 0, 1, 'float32', 98) as tf.Tensor2D;
-
-  for (const [name, activation, h] of ACTIVATIONS) {
-    it(`matches central finite differences on several weights for a ${name} MLP`, () => {
-      const { params, H } = createHnn(activation, 7);
-      const loss = () => hnnLoss(H, x, target);
-      const { grads } = tf.variableGrads(loss, params);
-      const probes: Array<[number, number]> = [
-        [0, 3],
-        [1, 5],
-        [2, 17],
-        [3, 9],
-        [4, 2],
-      ];
-      for (const [p, index] of probes) {
-        const analytic = grads[params[p].name].reshape([-1]).dataSync()[index];
-        const fd = finiteDifference(loss, params[p], index, h);
-        expect(Math.abs(analytic - fd), `${name} param ${p}[${index}]: ${analytic} vs ${fd}`).toBeLessThan(
-          2e-3 * Math.max(0.1, Math.abs(fd)),
-        );
-      }
-      tf.dispose([...params, ...Object.values(grads)]);
+for (const backend of ['cpu', 'wasm'] as const)
+  describe(`HNN training gradient (weights of a loss on dH/dx) on ${backend}`, () => {
+    beforeAll(async () => {
+      if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+      await tf.setBackend(backend);
     });
-  }
+    const x = tf.randomNormal([12, 2], 0, 1, 'float32', 99) as tf.Tensor2D;
+    const target = tf.randomNormal([12, 2], 0, 1, 'float32', 98) as tf.Tensor2D;
 
-  it("is badly wrong with tfjs 4.22's own gradients for a tanh MLP (the test above can fail)", () => {
-    const { params, H } = createHnn(tf.tanh, 7);
-    const loss = () => hnnLoss(H, x, target);
-    const exact = tf.variableGrads(loss, params);
-    useTfjsGradients();
-    const broken = tf.variableGrads(loss, params);
-    useOrderSafeGradients();
-    const a = exact.grads[params[2].name];
-    const b = broken.grads[params[2].name];
-    const relativeError = tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / tf.norm(a).dataSync()[0]);
-    expect(relativeError).toBeGreaterThan(0.1);
-    tf.dispose([...params, ...Object.values(exact.grads), ...Object.values(broken.grads)]);
+    for (const [name, activation, h] of ACTIVATIONS) {
+      it(`matches central finite differences on several weights for a ${name} MLP`, () => {
+        const { params, H } = createHnn(activation, 7);
+        const loss = () => hnnLoss(H, x, target);
+        const { grads } = tf.variableGrads(loss, params);
+        const probes: Array<[number, number]> = [
+          [0, 3],
+          [1, 5],
+          [2, 17],
+          [3, 9],
+          [4, 2],
+        ];
+        for (const [p, index] of probes) {
+          const analytic = grads[params[p].name].reshape([-1]).dataSync()[index];
+          const fd = finiteDifference(loss, params[p], index, h);
+          expect(Math.abs(analytic - fd), `${name} param ${p}[${index}]: ${analytic} vs ${fd}`).toBeLessThan(
+            2e-3 * Math.max(0.1, Math.abs(fd)),
+          );
+        }
+        tf.dispose([...params, ...Object.values(grads)]);
+      });
+    }
+
+    it("is badly wrong with tfjs 4.22's own gradients for a tanh MLP (the test above can fail)", () => {
+      const { params, H } = createHnn(tf.tanh, 7);
+      const loss = () => hnnLoss(H, x, target);
+      const exact = tf.variableGrads(loss, params);
+      useTfjsGradients();
+      const broken = tf.variableGrads(loss, params);
+      useOrderSafeGradients();
+      const a = exact.grads[params[2].name];
+      const b = broken.grads[params[2].name];
+      const relativeError = tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / tf.norm(a).dataSync()[0]);
+      expect(relativeError).toBeGreaterThan(0.1);
+      tf.dispose([...params, ...Object.values(exact.grads), ...Object.values(broken.grads)]);
+    });
   });
-});

@@ -58,6 +58,13 @@ const softmax64 = (z: number[]) => {
 const dot = (a: number[], b: number[]) => a.reduce((acc, v, i) => acc + v * b[i], 0);
 const weightedRows = (y: tf.Tensor) => tf.sum(tf.mul(y, tf.tensor1d(weights)), 1) as tf.Tensor1D;
 const PIECEWISE_POINTS = [-1.1, -0.4, 0.5, 1.2];
+/** Fixed weights of the 3-4-1 MLP case (exercises the BatchMatMul gradient, transposes included). */
+const MLP_W1 = [
+  [0.8, -0.5, 0.3, 1.1],
+  [-0.4, 0.2, 0.9, -0.7],
+  [0.6, 1.0, -0.8, 0.25],
+];
+const MLP_W2 = [[1.2], [-0.9], [0.7], [0.5]];
 
 /** The catalogue: every op the project relies on, at orders 1..3. */
 export const OP_CATALOGUE: readonly OpCase[] = Object.freeze([
@@ -301,6 +308,23 @@ export const OP_CATALOGUE: readonly OpCase[] = Object.freeze([
     points: [-2.1, -0.3, 0.6, 1.7],
     tf: (t) => tf.logSigmoid(t),
     f64: (t) => -Math.log1p(Math.exp(-t)),
+  },
+  {
+    op: 'matMul (tanh MLP)',
+    kernels: ['BatchMatMul', 'Tanh'],
+    points: [-1.3, -0.2, 0.4, 1.5],
+    tf: (t) => {
+      const features = tf.stack([t, tf.square(t), tf.sin(t)], 1) as tf.Tensor2D;
+      const hidden = tf.tanh(tf.matMul(features, tf.tensor2d(MLP_W1)));
+      return tf.reshape(tf.matMul(hidden, tf.tensor2d(MLP_W2)), [-1]);
+    },
+    f64: (t) => {
+      const features = [t, t * t, Math.sin(t)];
+      return MLP_W2.reduce(
+        (acc, [w2], j) => acc + w2 * Math.tanh(features.reduce((s, f, i) => s + f * MLP_W1[i][j], 0)),
+        0,
+      );
+    },
   },
   {
     op: 'tanh(x^2 sin x)',

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gradientMode, replacedGradients, useOrderSafeGradients, useTfjsGradients } from './index';
+import {
+  checkGrads,
+  gradientMode,
+  replacedGradients,
+  useOrderSafeGradients,
+  useTfjsGradients,
+} from './index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -73,6 +79,25 @@ describe('the order-safe gradient registry', () => {
       return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
     expect(second((x) => myExp(x) as tf.Tensor, 0.7)).toBeCloseTo(Math.exp(0.7), 5);
+  });
+
+  it('differentiates a batch-broadcast matMul ([2, 3, 4] x [4, 2]) to order 2 on cpu and wasm', async () => {
+    for (const backend of ['cpu', 'wasm']) {
+      if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+      await tf.setBackend(backend);
+      const b = tf.tensor2d([0.3, -0.2, 0.5, 0.1, -0.4, 0.7, 0.2, -0.6], [4, 2]);
+      const a = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 3);
+      const viaA = checkGrads((t) => tf.sum(tf.tanh(tf.matMul(t, b))), a, { order: 2 });
+      const viaB = checkGrads((t) => tf.sum(tf.tanh(tf.matMul(a, t, false, false))), b, { order: 2 });
+      const transposed = checkGrads((t) => tf.sum(tf.sin(tf.matMul(a, t, false, true))), tf.transpose(b), {
+        order: 2,
+      });
+      expect(
+        [viaA.ok, viaB.ok, transposed.ok],
+        JSON.stringify([viaA.maxAbsError, viaB.maxAbsError, transposed.maxAbsError]),
+      ).toEqual([true, true, true]);
+    }
+    await tf.setBackend('cpu');
   });
 
   it('declares the registration files as side effects so bundlers keep them', () => {

@@ -41,7 +41,7 @@ export function useOrderSafeGradients(): void {
 export function useTfjsGradients(): void {
   for (const [kernelName, config] of originals()) {
     if (config !== undefined) tf.registerGradient(config);
-    else tf.unregisterGradient(kernelName);
+    else if (tf.getGradient(kernelName) !== undefined) tf.unregisterGradient(kernelName);
   }
   uninstallTapeOrderFix();
   mode = 'tfjs';

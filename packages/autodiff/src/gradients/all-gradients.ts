@@ -1,4 +1,5 @@
 import { atan2Grad } from './atan2-grad';
+import { batchMatMulGrad } from './batch-mat-mul-grad';
 import { clipByValueGrad } from './clip-by-value-grad';
 import { comparisonGrads } from './comparison-grads';
 import { eluGrad } from './elu-grad';
@@ -47,5 +48,6 @@ export const ORDER_SAFE_GRADIENTS: readonly Readonly<GradientSpec>[] = Object.fr
   erfGrad,
   atan2Grad,
   selectGrad,
+  batchMatMulGrad,
   ...comparisonGrads,
 ]);

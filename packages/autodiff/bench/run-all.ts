@@ -1,0 +1,22 @@
+/**
+ * Runs every @noether/autodiff benchmark on wasm and cpu and prints the tables (the package `bench` script).
+ *
+ *   pnpm tsx packages/autodiff/bench/run-all.ts      (or: pnpm --filter @noether/autodiff bench)
+ */
+import { benchBatchedHessian, formatBatchedHessian, type BatchedHessianResult } from './batched-hessian';
+import { useBackend } from './bench-util';
+import { benchHnnStep, formatHnnStep, type HnnStepResult } from './hnn-training-step';
+
+const hnn: HnnStepResult[] = [];
+const hessians: BatchedHessianResult[] = [];
+for (const backend of ['wasm', 'cpu']) {
+  await useBackend(backend);
+  hnn.push(benchHnnStep(backend === 'cpu' ? 8 : 20));
+  hessians.push(benchBatchedHessian(1024));
+}
+console.log(
+  'HNN training step (batch 512, MLP 4-200-200-1 tanh, loss on J grad_x H, Adam), median per step:\n',
+);
+console.log(formatHnnStep(hnn));
+console.log('\nPer-row Hessian of a 3-64-64-1 tanh MLP at 1024 points:\n');
+console.log(formatBatchedHessian(hessians));
