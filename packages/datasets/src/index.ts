@@ -60,3 +60,17 @@ export {
   type GenerateTrajectoriesOptions,
   type Trajectories,
 } from './generate-trajectories';
+export { crc32 } from './io/crc32';
+export { writeZip, readZip, type ZipEntry } from './io/zip';
+export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
+export {
+  writeFileAtomic,
+  saveNpy,
+  loadNpy,
+  saveNpz,
+  loadNpz,
+  expectArrays,
+  type NpzContents,
+} from './io/files';
+export { readPdeBench, type PdeBenchData } from './io/hdf5';
+export { savePdeSolution, loadPdeSolution, saveTrajectories, loadTrajectories } from './io/dataset-files';
