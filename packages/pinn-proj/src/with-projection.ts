@@ -215,6 +215,12 @@ function perPoint(levelValues: tf.Tensor, oneHot: tf.Tensor2D): tf.Tensor {
   return tf.matMul(oneHot, levelValues as tf.Tensor2D);
 }
 
+/** The `[N, K]` one-hot matrix of the points' levels (float32). */
+function levelMatrix(index: Int32Array, K: number): tf.Tensor2D {
+  if (K === 1) return tf.ones([index.length, 1]);
+  return tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), K), 'float32') as tf.Tensor2D;
+}
+
 /** Σ_j c_j[level(i)] δ_i^j. */
 function evaluateJet(coeffs: tf.Tensor[], oneHot: tf.Tensor2D, delta: tf.Tensor): tf.Tensor {
   let acc = perPoint(coeffs[coeffs.length - 1], oneHot);
@@ -315,7 +321,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       }
       const { times, index } = levels;
       const K = times.length;
-      const oneHot = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), K), 'float32') as tf.Tensor2D;
+      const oneHot = levelMatrix(index, K);
       const u = callNet(net, xt, fn);
       if (mode === 'detached') {
         const G = gridInputs(grid, K, tf.tensor2d(repeatEach(times, grid.n), [K * grid.n, 1]));
@@ -390,7 +396,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
     const K = times.length;
     const N = index.length;
     const correction = tf.tidy(() => {
-      const oneHot = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), K), 'float32') as tf.Tensor2D;
+      const oneHot = levelMatrix(index, K);
       const G = gridInputs(grid, K, tf.tensor2d(repeatEach(times, grid.n), [K * grid.n, 1]));
       const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
       const a = affineAt(U, times);
