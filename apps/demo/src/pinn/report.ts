@@ -1,0 +1,298 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { heatmap, linePlot } from '../report/svg-plot';
+import { caseNames, getCase, referenceOf } from './cases';
+import type { CaseName } from './cases';
+import type { ConstraintKind } from './metrics';
+import { constraintKinds, decodePrediction, defaultSettings, runCase, runId, writeJsonAtomic } from './train';
+import type { RunResult, RunSettings, Variant } from './train';
+
+/** Size of a report: which runs, with how many points and iterations. */
+export interface ReportPlan {
+  cases: readonly CaseName[];
+  constraints: readonly ConstraintKind[];
+  points: number;
+  /** Shared time levels of the training points (subset of the 100 reference levels). */
+  levels: number;
+  iterations: number;
+  seed: number;
+}
+
+/** `--quick`: the `pnpm demo` step (a few minutes at most). */
+export const quickPlan: ReportPlan = {
+  cases: caseNames,
+  constraints: ['joint'],
+  points: 400,
+  levels: 20,
+  iterations: 8,
+  seed: 0,
+};
+
+/** The default report, sized for about two hours on 2 cores. */
+export const fullPlan: ReportPlan = {
+  cases: caseNames,
+  constraints: constraintKinds,
+  points: 2000,
+  levels: 50,
+  iterations: 150,
+  seed: 0,
+};
+
+/**
+ * The runs of a plan: plain PINN does not depend on the constraint, so it runs once per case (stored under
+ * the 'linear' id) and its metrics are read for every constraint.
+ */
+export function runsOf(plan: ReportPlan): RunSettings[] {
+  const out: RunSettings[] = [];
+  const base = {
+    ...defaultSettings,
+    points: plan.points,
+    levels: plan.levels,
+    iterations: plan.iterations,
+    seed: plan.seed,
+  };
+  for (const c of plan.cases) {
+    out.push({ ...base, case: c, constraint: 'linear', variant: 'pinn' });
+    for (const k of plan.constraints) {
+      out.push({ ...base, case: c, constraint: k, variant: 'penalty' });
+      out.push({ ...base, case: c, constraint: k, variant: 'proj' });
+    }
+  }
+  return out;
+}
+
+/** Conservation error of the integral(s) a constraint enforces, read from a run's two sums. */
+export function errorFor(r: RunResult, kind: ConstraintKind): number {
+  return kind === 'linear'
+    ? r.linearSum
+    : kind === 'quadratic'
+      ? r.quadraticSum
+      : r.linearSum + r.quadraticSum;
+}
+
+/** Runs every missing run of a plan (results are cached as JSON in `outDir/runs`), then writes the report. */
+export function runReport(
+  plan: ReportPlan,
+  options: {
+    outDir: string;
+    onRun?: (s: RunSettings, index: number, total: number) => void;
+    onIteration?: (i: { iteration: number; loss: number }) => void;
+  },
+): { results: RunResult[]; markdown: string } {
+  const runsDir = join(options.outDir, 'runs');
+  const ckptDir = join(options.outDir, 'checkpoints');
+  mkdirSync(runsDir, { recursive: true });
+  const runs = runsOf(plan);
+  const results: RunResult[] = [];
+  runs.forEach((s, i) => {
+    const path = join(runsDir, `${runId(s)}.json`);
+    options.onRun?.(s, i, runs.length);
+    if (existsSync(path)) {
+      results.push(JSON.parse(readFileSync(path, 'utf8')) as RunResult);
+      return;
+    }
+    const r = runCase(s, { checkpointDir: ckptDir, onIteration: options.onIteration });
+    writeJsonAtomic(path, r);
+    results.push(r);
+  });
+  const markdown = writeReport(plan, results, options.outDir);
+  return { results, markdown };
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
+
+/** Writes `report.md` and SVG plots into `outDir`; returns the markdown. */
+export function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): string {
+  mkdirSync(join(outDir, 'plots'), { recursive: true });
+  const find = (c: CaseName, k: ConstraintKind, v: Variant) =>
+    results.find(
+      (r) =>
+        r.settings.case === c && r.settings.variant === v && (v === 'pinn' || r.settings.constraint === k),
+    );
+  const lines: string[] = [];
+  lines.push('# PINN-Proj reproduction');
+  lines.push('');
+  lines.push(settingsTable(plan, results));
+  lines.push('');
+  lines.push('## Results');
+  lines.push('');
+  lines.push(
+    'Relative L2 error of u over the 100 x n reference grid; conservation error = sum over the 100 levels of |I(t) - c(t)| of the constrained integral(s) (joint: linear + quadratic), same grid and weights as the projection.',
+  );
+  lines.push('');
+  lines.push(
+    '| case | constraint | rel L2 PINN | rel L2 penalty | rel L2 PINN-Proj | cons. PINN | cons. penalty | cons. PINN-Proj | penalty / Proj | Proj L2 / PINN L2 |',
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const checks = { floor: [] as boolean[], ratio: [] as boolean[], l2ByCase: new Map<CaseName, boolean>() };
+  for (const c of plan.cases) {
+    for (const k of plan.constraints) {
+      const [p, pen, proj] = (['pinn', 'penalty', 'proj'] as const).map((v) => find(c, k, v));
+      if (!p || !pen || !proj) continue;
+      const ratio = errorFor(pen, k) / errorFor(proj, k);
+      const l2ratio = proj.relL2 / p.relL2;
+      checks.floor.push(errorFor(proj, k) <= 1e-5);
+      checks.ratio.push(ratio >= 1000);
+      checks.l2ByCase.set(c, (checks.l2ByCase.get(c) ?? true) && l2ratio <= 1.1);
+      lines.push(
+        `| ${c} | ${k} | ${fmt(p.relL2)} | ${fmt(pen.relL2)} | ${fmt(proj.relL2)} | ${fmt(errorFor(p, k))} | ${fmt(errorFor(pen, k))} | ${fmt(errorFor(proj, k))} | ${ratio.toFixed(0)} | ${l2ratio.toFixed(2)} |`,
+      );
+    }
+  }
+  lines.push('');
+  const count = (a: boolean[]) => `${a.filter(Boolean).length} / ${a.length}`;
+  const l2cases = [...checks.l2ByCase.values()];
+  lines.push('## Targets');
+  lines.push('');
+  lines.push(
+    `- PINN-Proj conservation error <= 1e-5 (summed over 100 levels): ${count(checks.floor)} case x constraint pairs.`,
+  );
+  lines.push(`- PINN-Proj at least 1000x lower than the penalty baseline: ${count(checks.ratio)} pairs.`);
+  lines.push(
+    `- PINN-Proj relative L2 within 10% of plain PINN (every constraint of the case): ${count(l2cases)} cases (target: >= 4 of 5).`,
+  );
+  lines.push('');
+  lines.push('## Training');
+  lines.push('');
+  lines.push('| run | status | iterations | evaluations | seconds | final loss | loss terms |');
+  lines.push('|---|---|---:|---:|---:|---:|---|');
+  for (const r of results) {
+    const terms = Object.entries(r.terms)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ');
+    lines.push(
+      `| ${r.id} | ${r.status} | ${r.iterations} | ${r.evaluations} | ${r.seconds.toFixed(0)} | ${fmt(r.loss)} | ${terms} |`,
+    );
+  }
+  lines.push('');
+  lines.push('## Plots');
+  lines.push('');
+  for (const c of plan.cases) {
+    const plots = writePlots(c, plan, { find, outDir });
+    lines.push(`### ${c}`);
+    lines.push('');
+    for (const p of plots) lines.push(`![${p}](plots/${p})`);
+    lines.push('');
+  }
+  const md = lines.join('\n');
+  writeFileSync(join(outDir, 'report.md'), md);
+  return md;
+}
+
+function settingsTable(plan: ReportPlan, results: RunResult[]): string {
+  const secs = results.reduce((a, r) => a + r.seconds, 0);
+  return [
+    '| setting | this report | paper (Baez et al. 2025) |',
+    '|---|---|---|',
+    '| network | MLP 2 -> 8 x 20 tanh -> 1 (3 -> ... for 2D), Xavier normal, seeded | same |',
+    `| collocation points | ${plan.points} (Latin hypercube in x on ${plan.levels} shared time levels of the 100) | 10,000 Latin hypercube |`,
+    `| IC/BC data points | 100 (reference values at t = 0 and at the boundary cells of the ${plan.levels} training levels) | 100 |`,
+    `| optimiser | L-BFGS (@noether/optim), history 50, strong Wolfe, gradient tol. 1e-6, at most ${plan.iterations} iterations, float32 | L-BFGS (PyTorch), history 50, strong Wolfe, tol. 1e-6, float32 |`,
+    '| penalty baseline | lambda = 10, mean over the 100 levels of ((I(t) - c) / vol(X))^2 | lambda = 10 |',
+    '| projection | once per time level (shared levels), time derivative detached | per query point (2025 code: detached) |',
+    '| reference | @noether/datasets float64 presets (100 levels x 256 cells; 2D 32 x 32) | FV/FD float64 |',
+    `| total training time | ${(secs / 60).toFixed(1)} min over ${results.length} runs | - |`,
+  ].join('\n');
+}
+
+function writePlots(
+  c: CaseName,
+  plan: ReportPlan,
+  ctx: { find: (c: CaseName, k: ConstraintKind, v: Variant) => RunResult | undefined; outDir: string },
+): string[] {
+  const cs = getCase(c);
+  const ref = referenceOf(cs);
+  const K = ref.t.length;
+  const nx = ref.x.length;
+  const ny = ref.y ? ref.y.length : 1;
+  // 2D: the x-t slice through the middle of y.
+  const slice = (u: ArrayLike<number>) => {
+    const out = new Float64Array(K * nx);
+    const j = Math.floor(ny / 2);
+    for (let k = 0; k < K; k++) for (let i = 0; i < nx; i++) out[k * nx + i] = u[(k * nx + i) * ny + j];
+    return out;
+  };
+  const files: string[] = [];
+  const refSlice = slice(ref.u);
+  let vmin = Infinity;
+  let vmax = -Infinity;
+  for (const v of refSlice) [vmin, vmax] = [Math.min(vmin, v), Math.max(vmax, v)];
+  const kind = plan.constraints.includes('joint') ? 'joint' : plan.constraints[0];
+  const panels: Array<[string, Float64Array]> = [['reference', refSlice]];
+  for (const v of ['pinn', 'penalty', 'proj'] as const) {
+    const r = ctx.find(c, kind, v);
+    if (r)
+      panels.push([
+        v === 'pinn' ? 'PINN' : v === 'penalty' ? `penalty (${kind})` : `PINN-Proj (${kind})`,
+        slice(decodePrediction(r.prediction)),
+      ]);
+  }
+  const yLabel = ref.y ? 'x (at y = 1)' : 'x';
+  for (const [label, values] of panels) {
+    const name = `${c}-u-${label.split(' ')[0].toLowerCase()}.svg`;
+    writeFileSync(
+      join(ctx.outDir, 'plots', name),
+      heatmap(values, [K, nx], {
+        title: `${c}: u, ${label}`,
+        xLabel: yLabel,
+        yLabel: 't',
+        xRange: [0, 2],
+        yRange: [0, 0.99],
+        vmin,
+        vmax,
+      }),
+    );
+    files.push(name);
+  }
+  for (const k of plan.constraints) {
+    const series = (['pinn', 'penalty', 'proj'] as const).flatMap((v) => {
+      const r = ctx.find(c, k, v);
+      if (!r) return [];
+      const y = v === 'pinn' ? perLevel(r, k) : r.series;
+      return [
+        {
+          label: v === 'pinn' ? 'PINN' : v === 'penalty' ? 'penalty (lambda 10)' : 'PINN-Proj',
+          x: Array.from(ref.t),
+          y,
+        },
+      ];
+    });
+    const name = `${c}-conservation-${k}.svg`;
+    writeFileSync(
+      join(ctx.outDir, 'plots', name),
+      linePlot(series, {
+        title: `${c}: ${k} conservation error per level`,
+        xLabel: 't',
+        yLabel: '|I(t) - c(t)|',
+        logY: true,
+      }),
+    );
+    files.push(name);
+  }
+  return files;
+}
+
+/** A plain-PINN run's per-level error for any constraint, recomputed from its prediction. */
+function perLevel(r: RunResult, kind: ConstraintKind): number[] {
+  if (r.settings.constraint === kind) return r.series;
+  const cs = getCase(r.settings.case);
+  const ref = referenceOf(cs);
+  const pred = decodePrediction(r.prediction);
+  const w = ref.weights;
+  const n = w.length;
+  const mass = ref.conserved.mass;
+  const l2 = ref.conserved.l2;
+  return Array.from(ref.t, (_, k) => {
+    let s1 = 0;
+    let s2 = 0;
+    for (let j = 0; j < n; j++) {
+      s1 += w[j] * pred[k * n + j];
+      s2 += w[j] * pred[k * n + j] ** 2;
+    }
+    const c1 = cs.conserved ? mass[0] : mass[k];
+    const c2 = cs.conserved ? l2[0] : l2[k];
+    const e1 = Math.abs(s1 - c1);
+    const e2 = Math.abs(s2 - c2);
+    return kind === 'linear' ? e1 : kind === 'quadratic' ? e2 : e1 + e2;
+  });
+}

@@ -1,0 +1,377 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLbfgs, tensorOps, variablesObjective } from '@noether/optim';
+import type { LbfgsState } from '@noether/optim';
+import { affineCoefficients, targetConstants, tensorArith, withProjection } from '@noether/pinn-proj';
+import type { Constraint } from '@noether/pinn-proj';
+import * as tf from '@tensorflow/tfjs';
+import { getCase, gridNodes, referenceOf, targetsOf } from './cases';
+import type { CaseName, Field, PinnCase } from './cases';
+import { conservationErrors, constraintError, constraintErrorSeries, relativeL2 } from './metrics';
+import type { ConstraintKind } from './metrics';
+import {
+  createMlp,
+  evaluationGrid,
+  initialPoints,
+  levelSubset,
+  sampleCollocation,
+  sampleData,
+} from './setup';
+import type { LevelPoints } from './setup';
+
+/** Training variants compared in the paper. */
+export type Variant = 'pinn' | 'penalty' | 'proj';
+export const variants: readonly Variant[] = ['pinn', 'penalty', 'proj'];
+export const constraintKinds: readonly ConstraintKind[] = ['linear', 'quadratic', 'joint'];
+
+/** Settings of one reproduction run (all have defaults except case, constraint, variant). */
+export interface RunSettings {
+  case: CaseName;
+  constraint: ConstraintKind;
+  variant: Variant;
+  /** L-BFGS iteration cap. Paper: until convergence (gradient tolerance 1e-6). */
+  iterations: number;
+  /** Collocation points (rounded to a multiple of the 100 time levels). Paper: 10,000. */
+  points: number;
+  /** IC/BC data points. Paper: 100. */
+  dataPoints: number;
+  /** Network and sampling seed. */
+  seed: number;
+  /** Penalty weight of the soft-constraint baseline. Paper: 10. */
+  lambda: number;
+  /** L-BFGS history. Paper: 50. */
+  history: number;
+  /** Shared time levels of the training points (a subset of the reference's 100, t = 0 first). Default 100. */
+  levels: number;
+  /** Hidden layers x width. Paper: 8 x 20. */
+  hidden: number;
+  width: number;
+}
+
+/** Defaults: the paper's setup, except the iteration cap (which the paper does not state). */
+export const defaultSettings = {
+  iterations: 1000,
+  points: 10000,
+  dataPoints: 100,
+  seed: 0,
+  lambda: 10,
+  history: 50,
+  levels: 100,
+  hidden: 8,
+  width: 20,
+} as const;
+
+/** Outcome of one run: metrics against the float64 reference plus training facts. */
+export interface RunResult {
+  id: string;
+  settings: RunSettings;
+  /** Relative L2 error of u over the 100 x n reference grid. */
+  relL2: number;
+  /** Conservation error of the constrained integral(s), summed over the 100 levels (joint: linear + quadratic). */
+  conservation: number;
+  /** Sum over levels of |I1 - c1| and |I2 - c2| (both reported for every run). */
+  linearSum: number;
+  quadraticSum: number;
+  /** Per-level conservation error of the constrained integral(s). */
+  series: number[];
+  status: string;
+  message: string;
+  iterations: number;
+  evaluations: number;
+  seconds: number;
+  loss: number;
+  /** Loss terms at the end: residual, data, initial velocity (wave), penalty. */
+  terms: Record<string, number>;
+  /** Loss after each iteration. */
+  losses: number[];
+  /** Prediction on the reference grid `[K, n]`, float32, base64. */
+  prediction: string;
+}
+
+export function runId(s: RunSettings): string {
+  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}`;
+}
+
+/** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
+export function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
+  const ref = referenceOf(c);
+  const { c1, c2 } = targetsOf(c, ref);
+  const interp = (values: Float64Array) => (t: number) => {
+    const x = (t - ref.t[0]) / (ref.t[1] - ref.t[0]);
+    const k = Math.min(Math.max(Math.floor(x), 0), values.length - 2);
+    const f = x - k;
+    return values[k] * (1 - f) + values[k + 1] * f;
+  };
+  const t1 = c.conserved ? c1[0] : interp(c1);
+  const t2 = c.conserved ? c2[0] : interp(c2);
+  return kind === 'linear'
+    ? { type: 'linear', c1: t1 }
+    : kind === 'quadratic'
+      ? { type: 'quadratic', c2: t2 }
+      : { type: 'joint', c1: t1, c2: t2 };
+}
+
+const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const fromB64 = (s: string) => {
+  const buf = Buffer.from(s, 'base64');
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+};
+export const decodePrediction = fromB64;
+
+/** Writes JSON atomically (temp file + rename). */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, path);
+}
+
+interface Checkpoint {
+  id: string;
+  iteration: number;
+  evaluations: number;
+  seconds: number;
+  params: string;
+  losses: number[];
+}
+
+/** Options of {@link runCase}. */
+export interface RunCaseOptions {
+  /** Directory for checkpoints (resumed when present); none when undefined. */
+  checkpointDir?: string;
+  /** Checkpoint every this many iterations. Default 25. */
+  checkpointEvery?: number;
+  /** Called after every iteration. */
+  onIteration?: (info: { iteration: number; loss: number }) => void;
+}
+
+/**
+ * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32) and measures it
+ * against the float64 reference.
+ *
+ * Projection in training: the network is evaluated once per loss on the spatial grid at the 100 time levels
+ * (where all collocation and data points lie), the per-level affine map of the closed-form projection is
+ * computed with `@noether/pinn-proj`'s formulas, and u~ = scale(t) u + shift(t) is used in the data and
+ * residual terms (time derivative 'detached', as in the 2025 code). Evaluation uses `withProjection(...).gridValues`.
+ */
+export function runCase(settings: RunSettings, options: RunCaseOptions = {}): RunResult {
+  const c = getCase(settings.case);
+  const ref = referenceOf(c);
+  const id = runId(settings);
+  const dim = c.dim;
+  const nodes = gridNodes(ref);
+  const w = ref.weights;
+  const n = w.length;
+  const K = ref.t.length;
+  const W = w.reduce((a, b) => a + b, 0);
+  const area = dim === 1 ? 2 : 4;
+  const constraint = constraintOf(c, settings.constraint);
+  const targets = targetsOf(c, ref);
+
+  const net = createMlp(dim + 1, { seed: settings.seed, hidden: settings.hidden, width: settings.width });
+  const levels = levelSubset(ref, settings.levels);
+  const L = levels.length;
+  const colloc = sampleCollocation(ref, { total: settings.points, seed: settings.seed, levels });
+  const data = sampleData(ref, { count: settings.dataPoints, seed: settings.seed, levels });
+  const ic = c.initialVelocity ? initialPoints(ref, 64) : undefined;
+
+  const toTensor = (p: LevelPoints) => tf.tensor2d(p.xt, [p.count, dim + 1]);
+  const collocXt = toTensor(colloc);
+  const dataXt = toTensor(data);
+  const dataU = tf.tensor2d(data.u, [data.count, 1]);
+  const icXt = ic ? toTensor(ic) : undefined;
+  // Level selection as a one-hot matrix [N, K]: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
+  const idx = (p: LevelPoints) => {
+    const oneHot = new Float32Array(p.count * L);
+    for (let i = 0; i < p.count; i++) oneHot[i * L + p.level[i]] = 1;
+    return tf.tensor2d(oneHot, [p.count, L]);
+  };
+  const collocIdx = idx(colloc);
+  const dataIdx = idx(data);
+  const icIdx = ic ? idx(ic) : undefined;
+  const gridXt = tf.tensor2d(evaluationGrid(ref, nodes, levels), [L * n, dim + 1]);
+  const wCol = tf.tensor2d(Float32Array.from(w), [n, 1]);
+  const levelTimes = Float64Array.from(levels, (k) => ref.t[k]);
+  const tc = targetConstants(constraint, W, { slices: L, times: levelTimes });
+  const column = (a: Float64Array | null) => (a ? tf.tensor2d(Float32Array.from(a), [L, 1]) : undefined);
+  const kMean = column(tc.mean);
+  const kSqrtC2 = column(tc.sqrtC2);
+  const kSqrtR = column(tc.sqrtR);
+  const c1 = tf.tensor2d(
+    Float32Array.from(levels, (k) => targets.c1[k]),
+    [L, 1],
+  );
+  const c2 = tf.tensor2d(
+    Float32Array.from(levels, (k) => targets.c2[k]),
+    [L, 1],
+  );
+  const constants = [
+    collocXt,
+    dataXt,
+    dataU,
+    icXt,
+    collocIdx,
+    dataIdx,
+    icIdx,
+    gridXt,
+    wCol,
+    kMean,
+    kSqrtC2,
+    kSqrtR,
+    c1,
+    c2,
+  ];
+
+  /** Loss terms (inside a tape): per-level grid integrals once, then the fields at each point set. */
+  const terms = (): Record<string, tf.Scalar> => {
+    const out: Record<string, tf.Scalar> = {};
+    let field: (levels: tf.Tensor2D) => Field = () => net.apply;
+    if (settings.variant !== 'pinn') {
+      const U = tf.reshape(net.apply(gridXt), [L, n]) as tf.Tensor2D;
+      const I1 = tf.matMul(U, wCol);
+      const mean = tf.div(I1, W);
+      const I2 = tf.matMul(tf.square(U), wCol);
+      if (settings.variant === 'penalty') {
+        const kind = settings.constraint;
+        let pen = tf.scalar(0);
+        if (kind !== 'quadratic') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I1, c1), area))));
+        if (kind !== 'linear') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I2, c2), area))));
+        out.penalty = pen as tf.Scalar;
+      } else {
+        const S = tf.matMul(tf.square(tf.sub(U, mean)), wCol);
+        const a = affineCoefficients(tensorArith, settings.constraint, {
+          moments: { mean, I2, S },
+          targets: { mean: kMean, sqrtC2: kSqrtC2, sqrtR: kSqrtR },
+          eps: 1e-12,
+        });
+        field = (levels) => {
+          const scale = a.scale ? tf.matMul(levels, a.scale as tf.Tensor2D) : undefined;
+          const shift = a.shift ? tf.matMul(levels, a.shift as tf.Tensor2D) : undefined;
+          return (z) => {
+            let u = net.apply(z);
+            if (scale) u = tf.mul(u, scale);
+            if (shift) u = tf.add(u, shift);
+            return u;
+          };
+        };
+      }
+    }
+    out.residual = tf.mean(tf.square(c.residual(field(collocIdx), collocXt))) as tf.Scalar;
+    out.data = tf.mean(tf.square(tf.sub(field(dataIdx)(dataXt), dataU))) as tf.Scalar;
+    if (icXt && icIdx) {
+      const uIc = field(icIdx);
+      const ut = tf.slice(
+        tf.grad((z: tf.Tensor) => tf.sum(uIc(z as tf.Tensor2D)))(icXt),
+        [0, dim],
+        [icXt.shape[0], 1],
+      );
+      out.velocity = tf.mean(tf.square(ut)) as tf.Scalar;
+    }
+    return out;
+  };
+  const lossFn = () =>
+    tf.tidy(() => {
+      const t = terms();
+      let total = tf.add(tf.add(t.residual, t.data), t.velocity ?? 0);
+      if (t.penalty) total = tf.add(total, tf.mul(settings.lambda, t.penalty));
+      return total as tf.Scalar;
+    });
+
+  const objective = variablesObjective(lossFn, net.vars);
+
+  // Resume from a checkpoint of the same run.
+  const ckptPath = options.checkpointDir ? join(options.checkpointDir, `${id}.ckpt.json`) : undefined;
+  let startIteration = 0;
+  let startEvaluations = 0;
+  let startSeconds = 0;
+  let losses: number[] = [];
+  if (ckptPath && existsSync(ckptPath)) {
+    const ck = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
+    if (ck.id === id) {
+      const p = tf.tensor1d(fromB64(ck.params));
+      objective.assign(p);
+      p.dispose();
+      startIteration = ck.iteration;
+      startEvaluations = ck.evaluations;
+      startSeconds = ck.seconds;
+      losses = ck.losses;
+    }
+  }
+  // L-BFGS (history restarts on resume; the iteration cap counts from the checkpoint).
+  const lbfgs = createLbfgs(tensorOps, {
+    historySize: settings.history,
+    maxIterations: Math.max(1, settings.iterations - startIteration),
+    gradientTolerance: 1e-6,
+    changeTolerance: 1e-9,
+  });
+  const t0 = performance.now();
+  const x0 = objective.read();
+  let state: LbfgsState<tf.Tensor1D> = lbfgs.init(x0, objective.lossAndGrad);
+  x0.dispose();
+  if (losses.length === 0) losses.push(state.loss);
+  const saveCheckpoint = (s: LbfgsState<tf.Tensor1D>) => {
+    if (!ckptPath || !options.checkpointDir) return;
+    mkdirSync(options.checkpointDir, { recursive: true });
+    const ck: Checkpoint = {
+      id,
+      iteration: startIteration + s.iteration,
+      evaluations: startEvaluations + s.evaluations,
+      seconds: startSeconds + (performance.now() - t0) / 1000,
+      params: b64(s.x.dataSync() as Float32Array),
+      losses,
+    };
+    writeJsonAtomic(ckptPath, ck);
+  };
+  if (startIteration >= settings.iterations) {
+    state = { ...state, status: 'max-iterations', message: 'resumed at the iteration cap' };
+  }
+  const every = options.checkpointEvery ?? 25;
+  while (state.status === 'running') {
+    state = lbfgs.step(state, objective.lossAndGrad);
+    losses.push(state.loss);
+    options.onIteration?.({ iteration: startIteration + state.iteration, loss: state.loss });
+    if (state.iteration % every === 0) saveCheckpoint(state);
+  }
+  objective.assign(state.x);
+  saveCheckpoint(state);
+  const seconds = startSeconds + (performance.now() - t0) / 1000;
+
+  // Final loss terms.
+  const finalTerms: Record<string, number> = {};
+  tf.tidy(() => {
+    for (const [k, v] of Object.entries(terms())) finalTerms[k] = v.dataSync()[0];
+  });
+
+  // Prediction on the reference grid: the library's own projection path for PINN-Proj.
+  const prediction = tf.tidy(() => {
+    if (settings.variant === 'proj') {
+      const projected = withProjection(net.apply, { grid: nodes, weights: w, dim, constraint });
+      return projected.gridValues(ref.t);
+    }
+    const evalXt = tf.tensor2d(evaluationGrid(ref, nodes), [K * n, dim + 1]);
+    return tf.reshape(net.apply(evalXt), [K, n]);
+  });
+  const pred = prediction.dataSync() as Float32Array;
+  prediction.dispose();
+  const errors = conservationErrors(pred, w, targets);
+  const result: RunResult = {
+    id,
+    settings,
+    relL2: relativeL2(pred, ref.u),
+    conservation: constraintError(errors, settings.constraint),
+    linearSum: errors.linearSum,
+    quadraticSum: errors.quadraticSum,
+    series: Array.from(constraintErrorSeries(errors, settings.constraint)),
+    status: state.status,
+    message: state.message,
+    iterations: startIteration + state.iteration,
+    evaluations: startEvaluations + state.evaluations,
+    seconds,
+    loss: state.loss,
+    terms: finalTerms,
+    losses,
+    prediction: b64(Float32Array.from(pred)),
+  };
+  lbfgs.dispose(state);
+  tf.dispose([...net.vars, ...(constants.filter((t) => t !== undefined) as tf.Tensor[])]);
+  return result;
+}
