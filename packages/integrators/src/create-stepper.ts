@@ -117,7 +117,11 @@ export function createStepper<A extends ArrayLike64 = Float64Array>(
 }
 
 function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKind<A>): Stepper<A> {
-  const seq = m.sequence;
+  const nFlows = m.sequence.length;
+  const coef = Float64Array.from(m.sequence, (f) => f.c);
+  const isDrift = Uint8Array.from(m.sequence, (f) => (f.op === 'drift' ? 1 : 0));
+  const inPlace = K.name === 'float64';
+  const reused: StepOutcome<A> = { state: {}, status: 'ok' };
   let tbuf: A | undefined;
   let fbuf: A | undefined;
   return {
@@ -135,15 +139,15 @@ function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKi
           : K.split(x, n);
       tbuf = K.workspace(n);
       fbuf = K.workspace(n);
-      return K.name === 'float64' ? { x, q, p } : { q, p };
+      return K.name === 'float64' ? { x, q, p, cache: undefined } : { q, p };
     },
     step(state: StepperState<A>, _t: number, dt: number) {
       let q: A = state.q!;
       let p: A = state.p!;
       let force: A | undefined = state.cache;
-      for (let i = 0; i < seq.length; i++) {
-        const { op, c } = seq[i];
-        if (op === 'drift') {
+      for (let i = 0; i < nFlows; i++) {
+        const c = coef[i];
+        if (isDrift[i] === 1) {
           q = K.axpy(c * dt, sys.dTdp(p, tbuf), q);
           force = undefined;
         } else {
@@ -154,9 +158,13 @@ function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKi
           p = K.axpy(-c * dt, force, p);
         }
       }
-      const next: StepperState<A> = { q, p, cache: m.fsal ? force : undefined };
-      if (state.x !== undefined) next.x = state.x;
-      return { state: next, status: 'ok' as const };
+      if (inPlace) {
+        // float64: the state object is updated in place too (no allocation per step).
+        state.cache = m.fsal ? force : undefined;
+        reused.state = state;
+        return reused;
+      }
+      return { state: { q, p, cache: m.fsal ? force : undefined }, status: 'ok' as const };
     },
     snapshot(state: StepperState<A>) {
       return state.x !== undefined ? K.copy(state.x) : K.concat(state.q!, state.p!);

@@ -403,10 +403,13 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
   for (let i = 0; i < nSteps; i++) {
     const h = i === nSteps - 1 ? plan.lastDt : dt;
     const prev = state;
-    const o = K.tidy(() => {
-      const r = stepper.step(prev, t, h);
-      return { state: r.state, status: r.status };
-    }) as StepOutcome<A>;
+    // float64: call the step directly (no tidy closure per step); tensors: keep only the new state.
+    const o: StepOutcome<A> = tensor
+      ? (K.tidy(() => {
+          const r = stepper.step(prev, t, h);
+          return { state: r.state, status: r.status };
+        }) as StepOutcome<A>)
+      : stepper.step(prev, t, h);
     replaceState(stepper, prev, o.state);
     state = o.state;
     t = i === nSteps - 1 ? plan.t1 : t0 + (i + 1) * dt;
@@ -422,7 +425,11 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
     if (check) {
       const last = didSave ? saved[saved.length - 1] : undefined;
       const finite =
-        last !== undefined ? K.allFinite(last) : K.tidy(() => K.allFinite(stepper.snapshot(state)));
+        last !== undefined
+          ? K.allFinite(last)
+          : state.x !== undefined
+            ? K.allFinite(state.x)
+            : K.tidy(() => K.allFinite(stepper.snapshot(state)));
       if (!finite) {
         if (didSave) {
           K.dispose(saved.pop()!);
