@@ -145,6 +145,10 @@ describe('soft-constraint penalty', () => {
   it('evaluates a network on the grid at the data times', () => {
     const q = quadrature('uniform', [0, 2], 8);
     const net = (xt: tf.Tensor2D) => tf.add(tf.slice(xt, [0, 0], [-1, 1]), tf.slice(xt, [0, 1], [-1, 1]));
+    const before = tf.memory().numTensors;
+    evaluateOnGrid(net, q, [0, 0.5]).dispose();
+    penaltyLoss(net, { grid: q, constraint: { type: 'joint', c1: 2, c2: 3 }, times: [0, 1] }).dispose();
+    expect(tf.memory().numTensors).toBe(before);
     const U = evaluateOnGrid(net, q, [0, 0.5]);
     expect(U.shape).toEqual([2, 8]);
     expect(U.dataSync()[8]).toBeCloseTo(q.nodes[0] + 0.5, 6);
