@@ -71,30 +71,30 @@ export function errorFor(r: RunResult, kind: ConstraintKind): number {
 }
 
 /** Runs every missing run of a plan (results are cached as JSON in `outDir/runs`), then writes the report. */
-export function runReport(
+export async function runReport(
   plan: ReportPlan,
   options: {
     outDir: string;
     onRun?: (s: RunSettings, index: number, total: number) => void;
     onIteration?: (i: { iteration: number; loss: number }) => void;
   },
-): { results: RunResult[]; markdown: string } {
+): Promise<{ results: RunResult[]; markdown: string }> {
   const runsDir = join(options.outDir, 'runs');
   const ckptDir = join(options.outDir, 'checkpoints');
   mkdirSync(runsDir, { recursive: true });
   const runs = runsOf(plan);
   const results: RunResult[] = [];
-  runs.forEach((s, i) => {
+  for (const [i, s] of runs.entries()) {
     const path = join(runsDir, `${runId(s)}.json`);
     options.onRun?.(s, i, runs.length);
     if (existsSync(path)) {
       results.push(JSON.parse(readFileSync(path, 'utf8')) as RunResult);
-      return;
+      continue;
     }
-    const r = runCase(s, { checkpointDir: ckptDir, onIteration: options.onIteration });
+    const r = await runCase(s, { checkpointDir: ckptDir, onIteration: options.onIteration });
     writeJsonAtomic(path, r);
     results.push(r);
-  });
+  }
   const markdown = writeReport(plan, results, options.outDir);
   return { results, markdown };
 }

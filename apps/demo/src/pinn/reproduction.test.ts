@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { project } from '@noether/pinn-proj';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,10 +69,10 @@ describe('one tiny reproduction run', () => {
     points: 200,
   };
 
-  it('keeps PINN-Proj at the float32 floor (summed over 100 levels) while the unprojected PINN is far off, with metrics matching an independent recomputation', () => {
+  it('keeps PINN-Proj at the float32 floor (summed over 100 levels) while the unprojected PINN is far off, with metrics matching an independent recomputation', async () => {
     const before = tf.memory().numTensors;
-    const proj = runCase({ ...tiny, variant: 'proj' });
-    const pinn = runCase({ ...tiny, variant: 'pinn' });
+    const proj = await runCase({ ...tiny, variant: 'proj' });
+    const pinn = await runCase({ ...tiny, variant: 'pinn' });
     expect(tf.memory().numTensors).toBe(before);
     expect(proj.iterations).toBeGreaterThan(0);
     // float32 floor: wasm sums the 256 grid values sequentially, ~3e-7 per level on this network's output
@@ -94,5 +97,24 @@ describe('one tiny reproduction run', () => {
     }
     expect(pinn.relL2).toBeCloseTo(Math.sqrt(num / den), 10);
     expect(pinn.linearSum).toBeCloseTo(lin, 10);
+  });
+
+  it('resumes a finished run from its checkpoint and reproduces the same prediction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinn-ckpt-'));
+    try {
+      const first = await runCase(
+        { ...tiny, variant: 'penalty', constraint: 'linear' },
+        { checkpointDir: dir },
+      );
+      const again = await runCase(
+        { ...tiny, variant: 'penalty', constraint: 'linear' },
+        { checkpointDir: dir },
+      );
+      expect(again.message).toBe(`resumed from step ${first.iterations}`);
+      expect(again.iterations).toBe(first.iterations);
+      expect(again.prediction).toBe(first.prediction);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,15 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLbfgs, tensorOps, variablesObjective } from '@noether/optim';
-import type { LbfgsState } from '@noether/optim';
-import { affineCoefficients, targetConstants, tensorArith, withProjection } from '@noether/pinn-proj';
+import {
+  affineCoefficients,
+  createTrainer,
+  fileCheckpointStore,
+  lbfgsOptimizer,
+  targetConstants,
+  tensorArith,
+  train,
+  withProjection,
+} from '@noether/pinn-proj';
 import type { Constraint } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
 import { getCase, gridNodes, referenceOf, targetsOf } from './cases';
@@ -125,35 +132,26 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
-interface Checkpoint {
-  id: string;
-  iteration: number;
-  evaluations: number;
-  seconds: number;
-  params: string;
-  losses: number[];
-}
-
 /** Options of {@link runCase}. */
 export interface RunCaseOptions {
   /** Directory for checkpoints (resumed when present); none when undefined. */
   checkpointDir?: string;
-  /** Checkpoint every this many iterations. Default 25. */
+  /** Checkpoint every this many iterations (full L-BFGS state, via the pinn-proj trainer). Default 25. */
   checkpointEvery?: number;
   /** Called after every iteration. */
   onIteration?: (info: { iteration: number; loss: number }) => void;
 }
 
 /**
- * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32) and measures it
- * against the float64 reference.
+ * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32; the pinn-proj
+ * trainer, resumable from `checkpointDir`) and measures it against the float64 reference.
  *
  * Projection in training: the network is evaluated once per loss on the spatial grid at the 100 time levels
  * (where all collocation and data points lie), the per-level affine map of the closed-form projection is
  * computed with `@noether/pinn-proj`'s formulas, and u~ = scale(t) u + shift(t) is used in the data and
  * residual terms (time derivative 'detached', as in the 2025 code). Evaluation uses `withProjection(...).gridValues`.
  */
-export function runCase(settings: RunSettings, options: RunCaseOptions = {}): RunResult {
+export async function runCase(settings: RunSettings, options: RunCaseOptions = {}): Promise<RunResult> {
   const c = getCase(settings.case);
   const ref = referenceOf(c);
   const id = runId(settings);
@@ -268,74 +266,37 @@ export function runCase(settings: RunSettings, options: RunCaseOptions = {}): Ru
     }
     return out;
   };
-  const lossFn = () =>
-    tf.tidy(() => {
+  // Training: the pinn-proj trainer (per-term loss history, atomic checkpoints with the full L-BFGS state,
+  // resume) around @noether/optim's L-BFGS.
+  let evaluations = 0;
+  const trainer = createTrainer({
+    variables: net.vars,
+    loss: () => {
+      evaluations++;
       const t = terms();
-      let total = tf.add(tf.add(t.residual, t.data), t.velocity ?? 0);
-      if (t.penalty) total = tf.add(total, tf.mul(settings.lambda, t.penalty));
-      return total as tf.Scalar;
-    });
-
-  const objective = variablesObjective(lossFn, net.vars);
-
-  // Resume from a checkpoint of the same run.
-  const ckptPath = options.checkpointDir ? join(options.checkpointDir, `${id}.ckpt.json`) : undefined;
-  let startIteration = 0;
-  let startEvaluations = 0;
-  let startSeconds = 0;
-  let losses: number[] = [];
-  if (ckptPath && existsSync(ckptPath)) {
-    const ck = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
-    if (ck.id === id) {
-      const p = tf.tensor1d(fromB64(ck.params));
-      objective.assign(p);
-      p.dispose();
-      startIteration = ck.iteration;
-      startEvaluations = ck.evaluations;
-      startSeconds = ck.seconds;
-      losses = ck.losses;
-    }
-  }
-  // L-BFGS (history restarts on resume; the iteration cap counts from the checkpoint).
-  const lbfgs = createLbfgs(tensorOps, {
-    historySize: settings.history,
-    maxIterations: Math.max(1, settings.iterations - startIteration),
-    gradientTolerance: 1e-6,
-    changeTolerance: 1e-9,
+      if (t.penalty) t.penalty = tf.mul(settings.lambda, t.penalty) as tf.Scalar;
+      return t;
+    },
+    optimizer: lbfgsOptimizer({
+      historySize: settings.history,
+      gradientTolerance: 1e-6,
+      changeTolerance: 1e-9,
+    }),
   });
-  const t0 = performance.now();
-  const x0 = objective.read();
-  let state: LbfgsState<tf.Tensor1D> = lbfgs.init(x0, objective.lossAndGrad);
-  x0.dispose();
-  if (losses.length === 0) losses.push(state.loss);
-  const saveCheckpoint = (s: LbfgsState<tf.Tensor1D>) => {
-    if (!ckptPath || !options.checkpointDir) return;
-    mkdirSync(options.checkpointDir, { recursive: true });
-    const ck: Checkpoint = {
-      id,
-      iteration: startIteration + s.iteration,
-      evaluations: startEvaluations + s.evaluations,
-      seconds: startSeconds + (performance.now() - t0) / 1000,
-      params: b64(s.x.dataSync() as Float32Array),
-      losses,
-    };
-    writeJsonAtomic(ckptPath, ck);
-  };
-  if (startIteration >= settings.iterations) {
-    state = { ...state, status: 'max-iterations', message: 'resumed at the iteration cap' };
-  }
-  const every = options.checkpointEvery ?? 25;
-  while (state.status === 'running') {
-    state = lbfgs.step(state, objective.lossAndGrad);
-    losses.push(state.loss);
-    options.onIteration?.({ iteration: startIteration + state.iteration, loss: state.loss });
-    if (state.iteration % every === 0) saveCheckpoint(state);
-  }
-  objective.assign(state.x);
-  saveCheckpoint(state);
-  const seconds = startSeconds + (performance.now() - t0) / 1000;
+  const ckptPath = options.checkpointDir ? join(options.checkpointDir, `${id}.ckpt.json`) : undefined;
+  const trained = await train(trainer, {
+    steps: settings.iterations,
+    onProgress: (r) => options.onIteration?.({ iteration: r.step, loss: r.loss }),
+    ...(ckptPath
+      ? { checkpoint: { store: fileCheckpointStore(ckptPath), every: options.checkpointEvery ?? 25 } }
+      : {}),
+  });
+  const history = trainer.history;
+  const seconds = history.reduce((a, r) => a + r.ms, 0) / 1000;
+  const losses = history.map((r) => r.loss);
+  trainer.dispose();
 
-  // Final loss terms.
+  // Final loss terms (penalty unweighted).
   const finalTerms: Record<string, number> = {};
   tf.tidy(() => {
     for (const [k, v] of Object.entries(terms())) finalTerms[k] = v.dataSync()[0];
@@ -361,17 +322,16 @@ export function runCase(settings: RunSettings, options: RunCaseOptions = {}): Ru
     linearSum: errors.linearSum,
     quadraticSum: errors.quadraticSum,
     series: Array.from(constraintErrorSeries(errors, settings.constraint)),
-    status: state.status,
-    message: state.message,
-    iterations: startIteration + state.iteration,
-    evaluations: startEvaluations + state.evaluations,
+    status: trained.status,
+    message: trained.resumedFrom > 0 ? `resumed from step ${trained.resumedFrom}` : '',
+    iterations: trained.steps,
+    evaluations,
     seconds,
-    loss: state.loss,
+    loss: trained.loss,
     terms: finalTerms,
     losses,
     prediction: b64(Float32Array.from(pred)),
   };
-  lbfgs.dispose(state);
   tf.dispose([...net.vars, ...(constants.filter((t) => t !== undefined) as tf.Tensor[])]);
   return result;
 }

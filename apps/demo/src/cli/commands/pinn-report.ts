@@ -84,7 +84,7 @@ export const pinnReportCommand: Command = {
     );
     const bar = createProgress('pinn-report', total * plan.iterations);
     let inRun = 0;
-    const { results } = runReport(plan, {
+    const { results } = await runReport(plan, {
       outDir,
       onRun: (_s, index) => {
         // Count the rest of the previous run (converged early or cached) as done.

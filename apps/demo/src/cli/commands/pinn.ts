@@ -99,7 +99,7 @@ export const pinnCommand: Command = {
       settings.iterations,
     );
     let last = 0;
-    const r = runCase(settings, {
+    const r = await runCase(settings, {
       checkpointDir: join(values.out, 'checkpoints'),
       onIteration: ({ iteration, loss }) => {
         bar.tick(iteration - last, `loss ${loss.toExponential(3)}`);
