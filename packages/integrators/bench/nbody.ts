@@ -107,7 +107,7 @@ for (const { n, steps, reps } of cases) {
   const sys = nbody(n);
   const x0 = initialState(n, 42 + n);
   let best = Infinity;
-  let final = new Float64Array(0);
+  let final: Float64Array = new Float64Array(0);
   const warmup = 3; // V8 needs a few runs to reach its optimising tier
   for (let r = 0; r < reps + warmup; r++) {
     const t = performance.now();

@@ -35,7 +35,7 @@ for (let i = 0; i < BATCH; i++) {
 }
 
 const rows: string[] = [];
-let refRate = NaN;
+let refRate: number;
 {
   const x0 = ndarray(Float64Array.from(init), [BATCH, 2]);
   integrate('leapfrog', osc64, {
