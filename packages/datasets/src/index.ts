@@ -73,4 +73,17 @@ export {
   type NpzContents,
 } from './io/files';
 export { readPdeBench, type PdeBenchData } from './io/hdf5';
-export { savePdeSolution, loadPdeSolution, saveTrajectories, loadTrajectories } from './io/dataset-files';
+export {
+  savePdeSolution,
+  loadPdeSolution,
+  saveTrajectories,
+  loadTrajectories,
+  savePdeBatch,
+} from './io/dataset-files';
+export {
+  datasetCatalog,
+  buildDataset,
+  type CatalogEntry,
+  type CatalogOptions,
+  type PdeBatch,
+} from './catalog';

@@ -1,5 +1,6 @@
 import { DatasetsError } from '../errors';
 import type { Trajectories } from '../generate-trajectories';
+import type { PdeBatch } from '../catalog';
 import type { PdeSolution } from '../pde/pde-solution';
 import { expectArrays, loadNpz, saveNpz } from './files';
 import type { NpyArray } from './npy';
@@ -130,4 +131,27 @@ export function loadTrajectories(path: string): Trajectories & { metadata: Recor
     system: String(c.metadata.system),
     metadata: { ...c.metadata },
   };
+}
+
+/**
+ * Saves a random-initial-condition PDE batch in PDEBench naming: `tensor` `[count, nt, nx]`,
+ * `x-coordinate`, `t-coordinate`, `conserved_<name>` `[count, nt]`, plus metadata.
+ */
+export function savePdeBatch(path: string, batch: PdeBatch, extra: Record<string, unknown> = {}): void {
+  const [count, nt] = batch.shape;
+  const arrays: Record<string, NpyArray> = {
+    tensor: { data: batch.tensor, shape: batch.shape },
+    'x-coordinate': { data: batch.x, shape: [batch.x.length] },
+    't-coordinate': { data: batch.t, shape: [batch.t.length] },
+  };
+  for (const [k, v] of Object.entries(batch.conserved))
+    arrays[`conserved_${k}`] = { data: v, shape: [count, nt] };
+  saveNpz(path, arrays, {
+    format: FORMAT,
+    kind: 'pde-batch',
+    name: batch.name,
+    scheme: batch.scheme,
+    seed: batch.seed,
+    ...extra,
+  });
 }
