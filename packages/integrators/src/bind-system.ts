@@ -1,3 +1,4 @@
+import { grad } from '@noether/autodiff';
 import * as tf from '@tensorflow/tfjs';
 import type { ArrayKind } from './array-kind';
 import { IntegratorError } from './errors';
@@ -48,7 +49,8 @@ export function bindSystem<A>(
   const gradOf = (energy: unknown): ((x: A) => A) => {
     if (K.name === 'tensor') {
       const E = energy as (x: tf.Tensor) => tf.Tensor;
-      const g = tf.grad((x: tf.Tensor) => tf.sum(E(x)));
+      // @noether/autodiff's grad: exact at any nesting depth (training through rollouts of a learned H).
+      const g = grad((x: tf.Tensor) => tf.sum(E(x)));
       return ((x: tf.Tensor) => g(x)) as unknown as (x: A) => A;
     }
     if (K.name === 'float64') {

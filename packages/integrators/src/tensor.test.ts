@@ -101,6 +101,55 @@ describe('integrate (tensor path, float32 batched)', () => {
     tf.dispose([x0, r.x, r.final]);
   });
 
+  it('trains through a rollout: the gradient with respect to the parameters of a learned H (autodiff dH) matches finite differences', () => {
+    // H_theta(q, p) = p^2/2 + theta0 (1 - cos q) + theta1 tanh(q)^2 / 2; loss = q(T) + p(T)/2 after 20 rk4 steps.
+    const x0 = tf.tensor2d([[0.8, 0.1]]);
+    const lossOf = (theta: tf.Tensor) => {
+      const [a, b] = tf.split(theta, 2);
+      const H = hamiltonian<tf.Tensor>({
+        H: (x) => {
+          const [q, p] = tf.split(x, 2, -1);
+          const pot = tf.add(tf.mul(a, tf.sub(1, tf.cos(q))), tf.mul(b, tf.mul(tf.square(tf.tanh(q)), 0.5)));
+          return tf.sum(tf.add(tf.mul(tf.square(p), 0.5), pot), -1);
+        },
+      });
+      const r = integrate('rk4', H, { x0, dt: 0.05, steps: 20, saveEvery: 20 });
+      r.x.dispose();
+      return tf.sum(tf.mul(r.final, tf.tensor2d([[1, 0.5]])));
+    };
+    const theta = tf.tensor1d([1.3, 0.7]);
+    const g = tf.grad(lossOf)(theta).arraySync() as number[];
+    const f64 = (a: number, b: number) => {
+      const H = hamiltonian({
+        H: (x, s) =>
+          s.add(
+            s.scale(s.mul(x[1], x[1]), 0.5),
+            s.add(
+              s.scale(s.sub(s.constant(1), s.cos(x[0])), a),
+              s.scale(
+                s.mul(
+                  s.sub(s.constant(1), s.div(s.constant(2), s.add(s.exp(s.scale(x[0], 2)), s.constant(1)))),
+                  s.sub(s.constant(1), s.div(s.constant(2), s.add(s.exp(s.scale(x[0], 2)), s.constant(1)))),
+                ),
+                b / 2,
+              ),
+            ),
+          ),
+      });
+      const f = integrate('rk4', H, { x0: Float64Array.of(0.8, 0.1), dt: 0.05, steps: 20 }).final;
+      return f[0] + 0.5 * f[1];
+    };
+    const eps = 1e-6;
+    const fd = [
+      (f64(1.3 + eps, 0.7) - f64(1.3 - eps, 0.7)) / (2 * eps),
+      (f64(1.3, 0.7 + eps) - f64(1.3, 0.7 - eps)) / (2 * eps),
+    ];
+    expect(Math.abs(g[0] - fd[0])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd[0])));
+    expect(Math.abs(g[1] - fd[1])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd[1])));
+    expect(Math.abs(fd[0])).toBeGreaterThan(1e-3);
+    tf.dispose([x0, theta]);
+  });
+
   it('rejects tensors of the wrong shape with clear errors', () => {
     const bad = tf.zeros([2, 3]);
     expect(() => integrate('leapfrog', keplerTensor, { x0: bad, dt: 0.1, steps: 1 })).toThrow(
