@@ -6,7 +6,7 @@ import { project } from '@noether/pinn-proj';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { derivativesAlong, getCase, referenceOf, targetsOf } from './cases';
 import { conservationErrors, levelIntegrals, relativeL2 } from './metrics';
-import { decodePrediction, defaultSettings, runCase } from './train';
+import { decodePrediction, defaultSettings, evaluateOnBackend, runCase } from './train';
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
@@ -79,6 +79,11 @@ describe('one tiny reproduction run', () => {
     // (the cpu backend's pairwise-like sums reach the paper's ~5e-6 over 100 levels).
     expect(proj.conservation).toBeLessThan(1e-4);
     expect(pinn.conservation).toBeGreaterThan(1e3 * proj.conservation);
+    // Re-evaluating the trained parameters on the cpu backend gives the same field and restores wasm.
+    const cross = await evaluateOnBackend(proj.settings, decodePrediction(proj.params ?? ''), 'cpu');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(Math.abs(cross.relL2 - proj.relL2) / proj.relL2).toBeLessThan(1e-4);
+    expect(cross.conservation).toBeLessThan(1e-4);
     // Independent recomputation of the PINN run's metrics from its stored prediction.
     const ref = referenceOf(getCase('advection'));
     const pred = decodePrediction(pinn.prediction);

@@ -93,6 +93,19 @@ export interface RunResult {
   losses: number[];
   /** Prediction on the reference grid `[K, n]`, float32, base64. */
   prediction: string;
+  /** Final network parameters (flat float32, base64), for re-evaluation. */
+  params?: string;
+  /** The same metrics with the prediction (and projection) recomputed on another backend. */
+  crossCheck?: BackendMetrics;
+}
+
+/** Metrics of a trained network evaluated on one tfjs backend. */
+export interface BackendMetrics {
+  backend: string;
+  relL2: number;
+  conservation: number;
+  linearSum: number;
+  quadraticSum: number;
 }
 
 export function runId(s: RunSettings): string {
@@ -138,6 +151,8 @@ export interface RunCaseOptions {
   checkpointDir?: string;
   /** Checkpoint every this many iterations (full L-BFGS state, via the pinn-proj trainer). Default 25. */
   checkpointEvery?: number;
+  /** Also evaluate the trained network (and its projection) on this backend, e.g. `'cpu'`. */
+  crossCheckBackend?: string;
   /** Called after every iteration. */
   onIteration?: (info: { iteration: number; loss: number }) => void;
 }
@@ -159,7 +174,6 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const nodes = gridNodes(ref);
   const w = ref.weights;
   const n = w.length;
-  const K = ref.t.length;
   const W = w.reduce((a, b) => a + b, 0);
   const area = dim === 1 ? 2 : 4;
   const constraint = constraintOf(c, settings.constraint);
@@ -302,18 +316,11 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     for (const [k, v] of Object.entries(terms())) finalTerms[k] = v.dataSync()[0];
   });
 
-  // Prediction on the reference grid: the library's own projection path for PINN-Proj.
-  const prediction = tf.tidy(() => {
-    if (settings.variant === 'proj') {
-      const projected = withProjection(net.apply, { grid: nodes, weights: w, dim, constraint });
-      return projected.gridValues(ref.t);
-    }
-    const evalXt = tf.tensor2d(evaluationGrid(ref, nodes), [K * n, dim + 1]);
-    return tf.reshape(net.apply(evalXt), [K, n]);
-  });
-  const pred = prediction.dataSync() as Float32Array;
-  prediction.dispose();
+  const pred = predictGrid(net.apply, settings);
   const errors = conservationErrors(pred, w, targets);
+  const params = tf.tidy(
+    () => tf.concat(net.vars.map((v) => tf.reshape(v, [-1]))).dataSync() as Float32Array,
+  );
   const result: RunResult = {
     id,
     settings,
@@ -331,7 +338,71 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     terms: finalTerms,
     losses,
     prediction: b64(Float32Array.from(pred)),
+    params: b64(params),
   };
   tf.dispose([...net.vars, ...(constants.filter((t) => t !== undefined) as tf.Tensor[])]);
+  if (options.crossCheckBackend && options.crossCheckBackend !== tf.getBackend()) {
+    result.crossCheck = await evaluateOnBackend(settings, params, options.crossCheckBackend);
+  }
   return result;
+}
+
+/**
+ * u on the 100 x n reference grid `[K * n]` (float32): the raw network for PINN and penalty, the library's
+ * projection path (`withProjection(...).gridValues`) for PINN-Proj.
+ */
+export function predictGrid(net: Field, settings: RunSettings): Float32Array {
+  const c = getCase(settings.case);
+  const ref = referenceOf(c);
+  const nodes = gridNodes(ref);
+  const n = ref.weights.length;
+  const K = ref.t.length;
+  const out = tf.tidy(() => {
+    if (settings.variant === 'proj') {
+      const constraint = constraintOf(c, settings.constraint);
+      const projected = withProjection(net, { grid: nodes, weights: ref.weights, dim: c.dim, constraint });
+      return projected.gridValues(ref.t);
+    }
+    const evalXt = tf.tensor2d(evaluationGrid(ref, nodes), [K * n, c.dim + 1]);
+    return tf.reshape(net(evalXt), [K, n]);
+  });
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+/**
+ * Re-evaluates trained parameters (flat float32, as in `RunResult.params`) on `backend`, restoring the previous
+ * backend afterwards: the float32 sums of the projection and the prediction then use that backend's kernels.
+ */
+export async function evaluateOnBackend(
+  settings: RunSettings,
+  params: Float32Array,
+  backend: string,
+): Promise<BackendMetrics> {
+  const previous = tf.getBackend();
+  await tf.setBackend(backend);
+  try {
+    const c = getCase(settings.case);
+    const ref = referenceOf(c);
+    const net = createMlp(c.dim + 1, { seed: settings.seed, hidden: settings.hidden, width: settings.width });
+    const sizes = net.vars.map((v) => v.size);
+    let offset = 0;
+    net.vars.forEach((v, i) => {
+      tf.tidy(() => v.assign(tf.tensor(params.subarray(offset, offset + sizes[i]), v.shape)));
+      offset += sizes[i];
+    });
+    const pred = predictGrid(net.apply, settings);
+    tf.dispose(net.vars);
+    const errors = conservationErrors(pred, ref.weights, targetsOf(c, ref));
+    return {
+      backend,
+      relL2: relativeL2(pred, ref.u),
+      conservation: constraintError(errors, settings.constraint),
+      linearSum: errors.linearSum,
+      quadraticSum: errors.quadraticSum,
+    };
+  } finally {
+    await tf.setBackend(previous);
+  }
 }

@@ -86,6 +86,7 @@ export const pinnReportCommand: Command = {
     let inRun = 0;
     const { results } = await runReport(plan, {
       outDir,
+      crossCheckBackend: 'cpu',
       onRun: (_s, index) => {
         // Count the rest of the previous run (converged early or cached) as done.
         if (index > 0) bar.tick(plan.iterations - inRun);
