@@ -5,7 +5,7 @@
  */
 import { benchBatchedHessian, formatBatchedHessian, type BatchedHessianResult } from './batched-hessian';
 import { useBackend } from './bench-util';
-import { benchHnnStep, formatHnnStep, type HnnStepResult } from './hnn-training-step';
+import { benchHnnStep, formatHnnStep, MINIMAL_EXACT_NOTE, type HnnStepResult } from './hnn-training-step';
 
 const hnn: HnnStepResult[] = [];
 const hessians: BatchedHessianResult[] = [];
@@ -18,5 +18,6 @@ console.log(
   'HNN training step (batch 512, MLP 4-200-200-1 tanh, loss on J grad_x H, Adam), median per step:\n',
 );
 console.log(formatHnnStep(hnn));
+console.log(MINIMAL_EXACT_NOTE);
 console.log('\nPer-row Hessian of a 3-64-64-1 tanh MLP at 1024 points:\n');
 console.log(formatBatchedHessian(hessians));
