@@ -41,4 +41,15 @@ describe('PINN-Proj presets', () => {
     const exact = pinnProjPresets.advection2d.initial(s.x[i]! - 0.2475, s.y![j]! - 0.2475);
     expect(Math.abs(s.u[(99 * 32 + i) * 32 + j]! - exact)).toBeLessThan(2e-3);
   });
+
+  it('offers the exact translate for the advection presets, matching the FD reference away from the walls', () => {
+    const ex = solvePinnProjPreset('advection', { solver: 'exact' });
+    const fd = solvePinnProjPreset('advection');
+    let e = 0;
+    for (let i = 0; i < ex.u.length; i++) e = Math.max(e, Math.abs(ex.u[i]! - fd.u[i]!));
+    expect(e).toBeLessThan(5e-6);
+    const ex2 = solvePinnProjPreset('advection2d', { solver: 'exact' });
+    expect(ex2.shape).toEqual([100, 32, 32]);
+    expect(() => solvePinnProjPreset('kdv', { solver: 'exact' })).toThrow(/only for the advection presets/);
+  });
 });

@@ -2,7 +2,7 @@ import { DatasetsError } from '../errors';
 import { solveAdvection1d, solveAdvection2d } from './advection';
 import { solveReactionDiffusion1d } from './heat';
 import { solveKdv1d } from './kdv';
-import { defaultTimes, integrals, type PdeSolution } from './pde-solution';
+import { cellCentres, defaultTimes, integrals, type PdeSolution } from './pde-solution';
 import { solveWave1d } from './wave';
 
 /** Names of the five PINN-Proj setups. */
@@ -95,6 +95,12 @@ export interface PinnProjPresetOptions {
    * 2D advection: 2.2317 -> 2.1599 at t = 0.99), as for the exact whole-space solution restricted to the box.
    */
   boundary?: 'zero-flux' | 'neumann';
+  /**
+   * Advection presets only: `exact` returns the whole-space solution u0(x - a t) (2D: u0(x - a t, y - a t))
+   * sampled on the box, with no boundary condition at all (its integral over the box is not constant);
+   * default `fd` (the finite-difference reference with `boundary`).
+   */
+  solver?: 'fd' | 'exact';
 }
 
 /**
@@ -131,6 +137,14 @@ export function solvePinnProjPreset(
     );
   const base = { domain: [0, 2] as const, times, boundary };
   const c = preset.coefficients;
+  if (options.solver === 'exact') {
+    if (name !== 'advection' && name !== 'advection2d')
+      throw new DatasetsError(
+        'invalid-argument',
+        `${fn}(): solver 'exact' exists only for the advection presets, got '${name}'`,
+      );
+    return exactAdvection(preset, { n, times: Float64Array.from(times), a: c.velocity! });
+  }
   let fine: PdeSolution;
   switch (name) {
     case 'advection':
@@ -199,5 +213,42 @@ function coarsen(fine: PdeSolution, r: number, dim: 1 | 2): PdeSolution {
     weights,
     shape: dim === 2 ? [nt, nx, ny] : [nt, nx],
     conserved: { ...fine.conserved, mass, l2, fineMass: fine.conserved.mass!, fineL2: fine.conserved.l2! },
+  };
+}
+
+function exactAdvection(
+  preset: PinnProjPreset,
+  o: { n: number; times: Float64Array; a: number },
+): PdeSolution {
+  const x = cellCentres([0, 2], o.n);
+  const nt = o.times.length;
+  const twoD = preset.dim === 2;
+  const m = twoD ? o.n * o.n : o.n;
+  const u = new Float64Array(nt * m);
+  for (let k = 0; k < nt; k++) {
+    const s = o.a * o.times[k]!;
+    for (let i = 0; i < o.n; i++) {
+      if (!twoD) u[k * m + i] = preset.initial(x[i]! - s);
+      else for (let j = 0; j < o.n; j++) u[k * m + i * o.n + j] = preset.initial(x[i]! - s, x[j]! - s);
+    }
+  }
+  const dx = 2 / o.n;
+  const weights = new Float64Array(m).fill(twoD ? dx * dx : dx);
+  const mass = new Float64Array(nt);
+  const l2 = new Float64Array(nt);
+  for (let k = 0; k < nt; k++) [mass[k], l2[k]] = integrals(u, k, weights);
+  return {
+    name: `pinnProj/${preset.name}`,
+    scheme: 'exact whole-space translate of the initial condition (no boundary condition)',
+    x,
+    ...(twoD ? { y: x } : {}),
+    t: o.times,
+    u,
+    shape: twoD ? [nt, o.n, o.n] : [nt, o.n],
+    weights,
+    conserved: { mass, l2 },
+    fields: {},
+    steps: 0,
+    status: 'ok',
   };
 }
