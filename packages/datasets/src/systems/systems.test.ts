@@ -60,6 +60,20 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
     });
   });
 
+  it('evaluates every conserved quantity as a tensor function matching float64, without leaks', () => {
+    const xs = points(sys, 3, 7);
+    const before = tf.memory().numTensors;
+    const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
+    for (const c of sys.conserved) {
+      const v = c.tensor(batch);
+      const vd = v.arraySync() as number[];
+      v.dispose();
+      xs.forEach((x, b) => expect(Math.abs(vd[b]! - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))));
+    }
+    batch.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('lists conserved quantities whose Poisson bracket with H vanishes and whose matrix forms are exact', () => {
     for (const x of points(sys, 5, 11)) {
       for (const c of sys.conserved) {
