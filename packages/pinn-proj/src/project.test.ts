@@ -174,6 +174,32 @@ describe('float64 projections', () => {
     }
   });
 
+  it('match the paper’s formulas written out directly (independent float64 code) to 1e-12', () => {
+    const q = quadrature('trapezoid', [0, 2], 9);
+    const u = values(9, 31);
+    const w = q.weights;
+    const W = w.reduce((a, b) => a + b, 0);
+    const I1 = u.reduce((a, v, j) => a + w[j] * v, 0);
+    const I2 = u.reduce((a, v, j) => a + w[j] * v * v, 0);
+    const m = I1 / W;
+    const S = u.reduce((a, v, j) => a + w[j] * (v - m) ** 2, 0);
+    const [c1, c2] = [0.4, 0.5];
+    const direct: Record<string, number[]> = {
+      linear: Array.from(u, (v) => v + (c1 - I1) / W),
+      quadratic: Array.from(u, (v) => v * Math.sqrt(c2 / I2)),
+      joint: Array.from(u, (v) => c1 / W + (v - m) * Math.sqrt((c2 - (c1 * c1) / W) / S)),
+    };
+    const cs: Record<string, Constraint> = {
+      linear: { type: 'linear', c1 },
+      quadratic: { type: 'quadratic', c2 },
+      joint: { type: 'joint', c1, c2 },
+    };
+    for (const [name, expected] of Object.entries(direct)) {
+      const got = project64(u, q, { constraint: cs[name] }).values;
+      expected.forEach((v, j) => expect(Math.abs(got[j] - v)).toBeLessThan(1e-12));
+    }
+  });
+
   it('are idempotent to 1e-12', () => {
     const q = quadrature('simpson', [0, 2], 33);
     const u = values(4 * 33, 3);
@@ -290,6 +316,13 @@ describe('tensor projections (float32)', () => {
     const { I1 } = integrals64(out.dataSync(), q);
     out.dispose();
     times.forEach((t, s) => expect(Math.abs(I1[s] - 0.8 * Math.exp(0.5 * t))).toBeLessThan(1e-6));
+  });
+
+  it('clamp infeasible targets on request instead of throwing', () => {
+    const u = tf.tensor2d([0.1, 0.5, 0.2, 0.9], [1, 4]);
+    const p = projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5, onInfeasible: 'clamp' });
+    expect(Array.from(p.dataSync()).every((v) => Math.abs(v - 0.5) < 1e-7)).toBe(true);
+    tf.dispose([u, p]);
   });
 
   it('leak no tensors', () => {

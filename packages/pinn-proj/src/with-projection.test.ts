@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Constraint } from './constraint';
 import { integrals64 } from './project64';
-import { quadrature } from './quadrature';
+import { productQuadrature, quadrature } from './quadrature';
 import { projectPerPoint, timeLevelsOf, withProjection } from './with-projection';
 
 beforeAll(async () => {
@@ -232,6 +232,23 @@ describe('withProjection', () => {
     xt.dispose();
   });
 
+  it('projects a 2D network on a product grid like the per-point formulation', () => {
+    const { net } = mlp(8, 3);
+    const q2 = productQuadrature(quadrature('uniform', [0, 2], 6), quadrature('uniform', [0, 2], 6));
+    const xyt = tf.tensor2d([0.1, 0.3, 0.2, 1.5, 1.1, 0.2, 0.7, 1.9, 0.6, 0.4, 0.4, 0.6], [4, 3]);
+    const constraint: Constraint = { type: 'joint', c1: 1, c2: 2 };
+    const uTilde = withProjection(net, { grid: q2, constraint });
+    const a = uTilde(xyt);
+    const b = projectPerPoint(net, xyt, { grid: q2, constraint });
+    const [da, db] = [a.dataSync(), b.dataSync()];
+    for (let i = 0; i < 4; i++) expect(Math.abs(da[i] - db[i])).toBeLessThan(1e-5);
+    const g = uTilde.gridValues([0.2]);
+    const { I1, I2 } = integrals64(g.dataSync(), q2);
+    expect(Math.abs(I1[0] - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(I2[0] - 2) / 2).toBeLessThan(1e-6);
+    tf.dispose([a, b, g, xyt]);
+  });
+
   it('accepts a tf.LayersModel and shared time levels from the caller', () => {
     const model = tf.sequential({
       layers: [
@@ -274,6 +291,11 @@ describe('withProjection', () => {
       tf.grad((x: tf.Tensor) => tf.sum(uTilde(x as tf.Tensor2D)))(xt).dispose();
     }
     projectPerPoint(net, xt, { grid: q, constraint: { type: 'linear', c1: 1 } }).dispose();
+    const levels = tf.tidy(() => timeLevelsOf(xt.slice([0, 1], [-1, 1]).dataSync()));
+    const detached = withProjection(net, { grid: q, constraint: { type: 'joint', c1: 0.5, c2: 0.9 } });
+    tf.tidy(() => {
+      detached.prepare(levels)(xt);
+    });
     expect(tf.memory().numTensors).toBe(before);
     xt.dispose();
   });
