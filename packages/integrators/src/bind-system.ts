@@ -53,12 +53,11 @@ export function bindSystem<A>(
       const g = grad((x: tf.Tensor) => tf.sum(E(x)));
       return ((x: tf.Tensor) => g(x)) as unknown as (x: A) => A;
     }
+    const E = energy as ScalarFunction;
     if (K.name === 'float64') {
-      const E = energy as ScalarFunction;
       return ((x: Float64Array) => Float64Array.from(gradient(E, x, realOps))) as unknown as (x: A) => A;
     }
     if (!ops) throw unsupported(`${fn}(): the scalar array kind needs its ScalarOps`);
-    const E = energy as ScalarFunction;
     return ((x: unknown[]) => gradient(E, x, ops)) as unknown as (x: A) => A;
   };
   const pick = (

@@ -138,6 +138,19 @@ describe('integrate (float64)', () => {
     expect(energyError(H, a.x).maxDrift).toBeLessThan(1e-4);
   });
 
+  it('accepts a plain-number energy when the gradient is given, and explains when it is not', () => {
+    const withGrad = hamiltonian({
+      H: (x: Float64Array) => 0.5 * (x[0] * x[0] + x[1] * x[1]),
+      dH: (x) => x.slice(),
+    });
+    const r = integrate('gaussLegendre4', withGrad, { x0: Float64Array.of(1, 0), dt: 0.1, steps: 10 });
+    expect(energyError(withGrad, r.x).maxDrift).toBeLessThan(1e-12);
+    const noGrad = hamiltonian({ H: (x: Float64Array) => 0.5 * (x[0] * x[0] + x[1] * x[1]) });
+    expect(() =>
+      integrate('gaussLegendre4', noGrad, { x0: Float64Array.of(1, 0), dt: 0.1, steps: 10 }),
+    ).toThrow(/must be written with ScalarOps/);
+  });
+
   it('integrates a firstOrder() system (exponential decay) with rk4 to its order', () => {
     const decay = firstOrder({ f: (x) => Float64Array.of(-x[0]) });
     const r = integrate('rk4', decay, { x0: Float64Array.of(1), dt: 0.1, t1: 1 });

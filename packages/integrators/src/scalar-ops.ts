@@ -1,3 +1,5 @@
+import { IntegratorError } from './errors';
+
 /**
  * Arithmetic over a scalar type `N`, so one energy function can run on plain numbers and on dual numbers.
  * Energies that the float64 path differentiates itself (`T`, `V`, `H` without a user gradient) are written
@@ -144,6 +146,7 @@ export function dualOps<B>(
  * The gradient of a {@link ScalarFunction} at `x` by forward-mode dual numbers (one pass with `x.length`
  * tangents), over any base arithmetic (so it nests). Returns a new array.
  *
+ * @throws IntegratorError `UNSUPPORTED` when `f` does not return a dual (it was written with plain numbers).
  * @example
  * ```ts
  * gradient((x, s) => s.mul(x[0], x[1]), [2, 5], realOps); // [5, 2]
@@ -153,5 +156,12 @@ export function gradient<N>(f: ScalarFunction, x: ArrayLike<N>, s: ScalarOps<N>)
   const n = x.length;
   const D = dualOps(s, n);
   const xd = Array.from({ length: n }, (_, i) => D.variable(x[i], i));
-  return (f(xd, D) as Dual<N>).d.slice();
+  const y = f(xd, D) as Dual<N> | number;
+  if (typeof y !== 'object' || y === null || !Array.isArray(y.d)) {
+    throw new IntegratorError(
+      'UNSUPPORTED',
+      `gradient(): the function must be written with ScalarOps, \`(x, s) => s.add(...)\`, to be differentiated by dual numbers (it returned ${typeof y}); give its gradient (dTdp, dVdq or dH) instead`,
+    );
+  }
+  return y.d.slice();
 }

@@ -16,10 +16,11 @@ export type VectorFn<A extends ArrayLike64> = A extends Float64Array
 
 /**
  * A scalar energy. Float64: a {@link ScalarFunction} `(x, s) => N` written against `ScalarOps`, so the
- * float64 path can differentiate it exactly with dual numbers. Tensor: `(x: [batch, n]) => [batch]`.
+ * float64 path can differentiate it exactly with dual numbers; or a plain `(x: Float64Array) => number`
+ * when its gradient is given too (it is then only evaluated, e.g. by diagnostics). Tensor: `(x: [batch, n]) => [batch]`.
  */
 export type EnergyFn<A extends ArrayLike64> = A extends Float64Array
-  ? ScalarFunction
+  ? ScalarFunction | ((x: Float64Array) => number)
   : (x: tf.Tensor) => tf.Tensor;
 
 /** Vector field of a first-order system. Float64: `(x, t, out?) => dx/dt`; tensor: `(x, t) => dx/dt` (batched). */

@@ -150,6 +150,14 @@ describe('integrate (tensor path, float32 batched)', () => {
     tf.dispose([x0, theta]);
   });
 
+  it('accepts a 1-D tensor state and returns a [time, dim] trajectory', () => {
+    const x0 = tf.tensor1d([0.4, 0, 0, 2]);
+    const r = integrate('leapfrog', keplerTensor, { x0, dt: 0.01, steps: 10, saveEvery: 5 });
+    expect(r.x.shape).toEqual([3, 4]);
+    expect(r.final.shape).toEqual([4]);
+    tf.dispose([x0, r.x, r.final]);
+  });
+
   it('rejects tensors of the wrong shape with clear errors', () => {
     const bad = tf.zeros([2, 3]);
     expect(() => integrate('leapfrog', keplerTensor, { x0: bad, dt: 0.1, steps: 1 })).toThrow(
