@@ -83,7 +83,7 @@ export interface PinnProjPresetOptions {
   times?: ArrayLike<number>;
   /**
    * Solve on a grid `refine` times finer (odd, so the fine cell centres include the output centres) and
-   * sample it; default 1 (1D advection: 3).
+   * sample it; default 1 (1D and 2D advection: 3).
    */
   refine?: number;
   /**
@@ -121,7 +121,7 @@ export function solvePinnProjPreset(
       'invalid-argument',
       `${fn}(): argument 'name' must be one of ${Object.keys(pinnProjPresets).join(', ')}, got ${String(name)}`,
     );
-  const refine = options.refine ?? (name === 'advection' ? 3 : 1);
+  const refine = options.refine ?? (name === 'advection' || name === 'advection2d' ? 3 : 1);
   if (!Number.isInteger(refine) || refine < 1 || refine % 2 === 0)
     throw new DatasetsError(
       'invalid-argument',
