@@ -92,7 +92,7 @@ export interface PinnProjPresetOptions {
    * end-face fluxes from the ghosts: open outflow) for KdV and 2D advection, whose profiles reach the
    * boundary: blocking the outflow makes KdV blow up near t = 0.3 and piles 2D advection up to u = 10.9 at
    * the far corner. With `neumann` the integral of u over the box is NOT constant (KdV: 1.4937 -> 1.3188,
-   * 2D advection: 2.2317 -> 2.1599 at t = 0.99), as for the exact whole-space solution restricted to the box.
+   * 2D advection: 2.2317 -> 2.1608 at t = 0.99), as for the exact whole-space solution restricted to the box.
    */
   boundary?: 'zero-flux' | 'neumann';
   /**
