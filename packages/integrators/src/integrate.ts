@@ -465,6 +465,11 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext
   if (saveAt && !m.dense) {
     throw new IntegratorError('UNSUPPORTED', `${FN}(): method '${m.name}' has no dense output for 'saveAt'`);
   }
+  // A rejected trial: release its arrays, except those it shares with the state we retry from (FSAL k1).
+  const discard = (o: StepOutcome<A>) => {
+    const keep = new Set(stepper.arrays(state));
+    K.dispose([...stepper.arrays(o.state), ...(o.ks ?? [])].filter((a) => !keep.has(a)));
+  };
   let h = plan.dt !== undefined ? Math.abs(plan.dt) : initialStep(stepper, state.x!, [t0, t1]);
   let t = t0;
   let steps = 0;
@@ -493,7 +498,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext
     }) as StepOutcome<A>;
     const err = o.error ?? 0;
     if (!Number.isFinite(err) || o.status !== 'ok') {
-      K.dispose([...stepper.arrays(o.state), ...(o.ks ?? [])]);
+      discard(o);
       badInRow++;
       rejected++;
       if (badInRow > 20 || h < 1e-14 * Math.max(1, Math.abs(t))) {
@@ -543,7 +548,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext
       lastReject = false;
       onStep?.(steps, t);
     } else {
-      K.dispose([...stepper.arrays(o.state), ...(o.ks ?? [])]);
+      discard(o);
       rejected++;
       h = h / Math.min(10, fac11 / 0.9);
       lastReject = true;

@@ -57,6 +57,19 @@ describe('integrate (tensor path, float32 batched)', () => {
     tf.dispose([x0, r.x, r.final]);
   });
 
+  it('adaptive dormandPrince54 on tensors survives rejected steps (FSAL stage kept) without leaking', () => {
+    const x0 = x0t();
+    const before = tf.memory().numTensors;
+    const r = integrate('dormandPrince54', keplerTensor, { x0, t1: 7, dt: 1, rtol: 1e-5, atol: 1e-5 });
+    expect(r.rejected).toBeGreaterThan(0);
+    const ref = integrate('dormandPrince54', kepler, { x0: rows[0], t1: 7, rtol: 1e-10, atol: 1e-12 });
+    const f = r.final.arraySync() as number[][];
+    for (let i = 0; i < 4; i++) expect(Math.abs(f[0][i] - ref.final[i])).toBeLessThan(5e-3);
+    tf.dispose([r.x, r.final]);
+    expect(tf.memory().numTensors).toBe(before);
+    x0.dispose();
+  });
+
   it('the gradient of a leapfrog rollout with respect to the initial state matches float64 finite differences', () => {
     const x0 = x0t();
     const g = tf.grad((x: tf.Tensor) => {
