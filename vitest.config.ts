@@ -1,6 +1,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import './config/node20-polyfills';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Tests resolve sibling packages to their sources, so no build is needed before `pnpm test`.
