@@ -10,7 +10,7 @@ import { fullPlan, quickPlan, runReport, runsOf } from '../../pinn/report';
 import type { ReportPlan } from '../../pinn/report';
 import { constraintKinds } from '../../pinn/train';
 
-const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b]
+const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--cross-check B]
 
 Runs the PINN-Proj reproduction grid (cases x constraints x {PINN, penalty lambda = 10, PINN-Proj}) and writes
 DIR/report.md (tables, settings beside the paper's) and DIR/plots/*.svg (heat maps, conservation error per level).
@@ -19,6 +19,7 @@ Finished runs are cached in DIR/runs and unfinished ones resume from DIR/checkpo
   --quick         the pnpm demo step: ${quickPlan.cases.length} cases, joint constraint, ${quickPlan.points} points on ${quickPlan.levels} levels, ${quickPlan.iterations} iterations
   default         ${fullPlan.cases.length} cases x ${fullPlan.constraints.length} constraints, ${fullPlan.points} points on ${fullPlan.levels} levels, ${fullPlan.iterations} iterations (about 2 h on 2 cores)
   --levels L      shared time levels of the training points (of the 100 reference levels)
+  --cross-check B also evaluate each trained network on backend B (default cpu; none with --quick)
   --out DIR       default out/pinn-report (or out/pinn-report-quick)`;
 
 export const pinnReportCommand: Command = {
@@ -35,6 +36,7 @@ export const pinnReportCommand: Command = {
       seed: { type: 'string' },
       cases: { type: 'string' },
       constraints: { type: 'string' },
+      'cross-check': { type: 'string' },
     });
     const base = values.quick ? quickPlan : fullPlan;
     const list = <T extends string>(v: string | undefined, all: readonly T[], name: string): readonly T[] => {
@@ -76,6 +78,7 @@ export const pinnReportCommand: Command = {
         integer: true,
       }),
     };
+    const crossCheck = values['cross-check'] ?? (values.quick ? 'none' : 'cpu');
     const outDir = values.out ?? (values.quick ? 'out/pinn-report-quick' : 'out/pinn-report');
     const backend = await initBackend({ log: () => {} });
     const total = runsOf(plan).length;
@@ -86,7 +89,7 @@ export const pinnReportCommand: Command = {
     let inRun = 0;
     const { results } = await runReport(plan, {
       outDir,
-      crossCheckBackend: 'cpu',
+      crossCheckBackend: crossCheck === 'none' ? undefined : crossCheck,
       onRun: (_s, index) => {
         // Count the rest of the previous run (converged early or cached) as done.
         if (index > 0) bar.tick(plan.iterations - inRun);
