@@ -12,6 +12,7 @@ const hessians: BatchedHessianResult[] = [];
 for (const backend of ['wasm', 'cpu']) {
   await useBackend(backend);
   hnn.push(benchHnnStep(backend === 'cpu' ? 8 : 20));
+  if (backend === 'wasm') hnn.push(benchHnnStep(20, { tfjsMatMulGradient: true }));
   hessians.push(benchBatchedHessian(1024));
 }
 console.log(
