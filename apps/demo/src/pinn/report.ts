@@ -79,6 +79,8 @@ export async function runReport(
     onIteration?: (i: { iteration: number; loss: number }) => void;
     /** Also evaluate every trained network on this backend (see `RunCaseOptions.crossCheckBackend`). */
     crossCheckBackend?: string;
+    /** Only report runs already finished in `outDir/runs` (train nothing). Default false. */
+    reportOnly?: boolean;
   },
 ): Promise<{ results: RunResult[]; markdown: string }> {
   const runsDir = join(options.outDir, 'runs');
@@ -93,6 +95,7 @@ export async function runReport(
       results.push(JSON.parse(readFileSync(path, 'utf8')) as RunResult);
       continue;
     }
+    if (options.reportOnly) continue;
     const r = await runCase(s, {
       checkpointDir: ckptDir,
       onIteration: options.onIteration,

@@ -10,7 +10,7 @@ import { fullPlan, quickPlan, runReport, runsOf } from '../../pinn/report';
 import type { ReportPlan } from '../../pinn/report';
 import { constraintKinds } from '../../pinn/train';
 
-const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--cross-check B]
+const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--cross-check B] [--report-only]
 
 Runs the PINN-Proj reproduction grid (cases x constraints x {PINN, penalty lambda = 10, PINN-Proj}) and writes
 DIR/report.md (tables, settings beside the paper's) and DIR/plots/*.svg (heat maps, conservation error per level).
@@ -20,6 +20,7 @@ Finished runs are cached in DIR/runs and unfinished ones resume from DIR/checkpo
   default         ${fullPlan.cases.length} cases x ${fullPlan.constraints.length} constraints, ${fullPlan.points} points on ${fullPlan.levels} levels, ${fullPlan.iterations} iterations (about 2 h on 2 cores)
   --levels L      shared time levels of the training points (of the 100 reference levels)
   --cross-check B also evaluate each trained network on backend B (default cpu; none with --quick)
+  --report-only   write the report from the finished runs in DIR/runs, train nothing
   --out DIR       default out/pinn-report (or out/pinn-report-quick)`;
 
 export const pinnReportCommand: Command = {
@@ -37,6 +38,7 @@ export const pinnReportCommand: Command = {
       cases: { type: 'string' },
       constraints: { type: 'string' },
       'cross-check': { type: 'string' },
+      'report-only': { type: 'boolean', default: false },
     });
     const base = values.quick ? quickPlan : fullPlan;
     const list = <T extends string>(v: string | undefined, all: readonly T[], name: string): readonly T[] => {
@@ -90,6 +92,7 @@ export const pinnReportCommand: Command = {
     const { results } = await runReport(plan, {
       outDir,
       crossCheckBackend: crossCheck === 'none' ? undefined : crossCheck,
+      reportOnly: values['report-only'],
       onRun: (_s, index) => {
         // Count the rest of the previous run (converged early or cached) as done.
         if (index > 0) bar.tick(plan.iterations - inRun);
