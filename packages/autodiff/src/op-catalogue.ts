@@ -66,7 +66,13 @@ const MLP_W1 = [
 ];
 const MLP_W2 = [[1.2], [-0.9], [0.7], [0.5]];
 
-/** The catalogue: every op the project relies on, at orders 1..3. */
+/**
+ * The catalogue: every op and activation the project relies on (30 cases), as frozen data. Add a case to
+ * extend `verifyOrderSafety` and `noether autodiff-check`.
+ *
+ * @example
+ * OP_CATALOGUE.map((c) => c.op); // ['tanh', 'sigmoid', 'exp', 'elu', ...]
+ */
 export const OP_CATALOGUE: readonly OpCase[] = Object.freeze([
   {
     op: 'tanh',

@@ -24,7 +24,13 @@ let mode: GradientMode = 'tfjs';
 
 /**
  * Registers the order-safe gradients (and the tape-order fix) in tfjs's global registry. Runs automatically
- * when the package is imported; idempotent.
+ * when the package is imported; idempotent. Every replacement saves only the kernel's inputs, so nested
+ * `tf.grad` / `tf.variableGrads` are exact to any order.
+ *
+ * @example
+ * useTfjsGradients(); // benchmark tfjs's own (wrong at order >= 2) gradients ...
+ * useOrderSafeGradients(); // ... and switch back
+ * @see Griewank & Walther, Evaluating Derivatives (2008), ch. 3 and 8 (reverse mode, nested derivatives).
  */
 export function useOrderSafeGradients(): void {
   originals();
@@ -35,8 +41,12 @@ export function useOrderSafeGradients(): void {
 
 /**
  * Restores tfjs 4.22's own gradients (wrong at order >= 2) and removes the tape-order fix. Internal: exists so
- * benchmarks can time the order-safe gradients against tfjs's in the same process. Call
- * {@link useOrderSafeGradients} to switch back.
+ * benchmarks and tests can compare against tfjs's behaviour in the same process. Call
+ * {@link useOrderSafeGradients} to switch back. Kernels tfjs had no gradient for are unregistered again.
+ *
+ * @example
+ * useTfjsGradients();
+ * try { timeTrainingStep(); } finally { useOrderSafeGradients(); }
  */
 export function useTfjsGradients(): void {
   for (const [kernelName, config] of originals()) {
@@ -47,12 +57,18 @@ export function useTfjsGradients(): void {
   mode = 'tfjs';
 }
 
-/** The active gradient set. */
+/** The active gradient set: `'order-safe'` after importing this package, `'tfjs'` after {@link useTfjsGradients}. */
 export function gradientMode(): GradientMode {
   return mode;
 }
 
-/** Kernel names whose gradients this package replaces or adds, with the reason for each. */
+/**
+ * Kernel names whose gradients this package replaces or adds, with the reason for each and whether tfjs 4.22
+ * had a gradient for it. Plain data (the table in the README and `noether autodiff-check --list-replaced`).
+ *
+ * @example
+ * replacedGradients().find((r) => r.kernelName === 'Tanh'); // { kernelName: 'Tanh', why: '...', tfjsHadOne: true }
+ */
 export function replacedGradients(): { kernelName: string; why: string; tfjsHadOne: boolean }[] {
   const before = originals();
   return ORDER_SAFE_GRADIENTS.map((s) => ({

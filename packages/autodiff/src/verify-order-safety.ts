@@ -45,6 +45,7 @@ function nthDerivative(f: (t: tf.Tensor1D) => tf.Tensor, t: tf.Tensor1D, order: 
  * @throws {AutodiffError} `INVALID_ARGUMENT` for an order outside 1..3 or an unknown op name.
  * @example
  * const failures = verifyOrderSafety().filter((r) => !r.pass); // [] once this package is imported
+ * @see L. F. Richardson, "The deferred approach to the limit", Phil. Trans. R. Soc. A 226 (1927).
  */
 export function verifyOrderSafety(options: VerifyOrderSafetyOptions = {}): OrderSafetyRow[] {
   const orders = options.orders ?? [1, 2, 3];
@@ -95,7 +96,12 @@ export function verifyOrderSafety(options: VerifyOrderSafetyOptions = {}): Order
   return rows;
 }
 
-/** Formats rows as a fixed-width text table (op, order, max error, tol, pass/FAIL). */
+/**
+ * Formats rows of {@link verifyOrderSafety} as a fixed-width text table (op, order, max error, tol, pass/FAIL).
+ *
+ * @example
+ * console.log(formatOrderSafetyTable(verifyOrderSafety({ orders: [2] })));
+ */
 export function formatOrderSafetyTable(rows: readonly OrderSafetyRow[]): string {
   const header = ['op', 'order', 'max error', 'tol', 'result'];
   const body = rows.map((r) => [
