@@ -291,7 +291,9 @@ describe('withProjection', () => {
       tf.grad((x: tf.Tensor) => tf.sum(uTilde(x as tf.Tensor2D)))(xt).dispose();
     }
     projectPerPoint(net, xt, { grid: q, constraint: { type: 'linear', c1: 1 } }).dispose();
-    const levels = tf.tidy(() => timeLevelsOf(xt.slice([0, 1], [-1, 1]).dataSync()));
+    const tColumn = xt.slice([0, 1], [-1, 1]);
+    const levels = timeLevelsOf(tColumn.dataSync());
+    tColumn.dispose();
     const detached = withProjection(net, { grid: q, constraint: { type: 'joint', c1: 0.5, c2: 0.9 } });
     tf.tidy(() => {
       detached.prepare(levels)(xt);
