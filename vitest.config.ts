@@ -2,6 +2,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import './config/node20-polyfills';
+import SummaryReporter from './config/summary-reporter';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Tests resolve sibling packages to their sources, so no build is needed before `pnpm test`.
@@ -18,7 +19,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', new SummaryReporter()],
     benchmark: { include: ['**/bench/**/*.bench.ts'] },
   },
 });
