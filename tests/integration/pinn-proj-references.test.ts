@@ -16,7 +16,7 @@ describe('PINN-Proj projections on the float64 reference solutions', () => {
   it('projecting a perturbed reaction-diffusion reference onto c(t) restores the target at every level', () => {
     const ref = solvePinnProjPreset('reactionDiffusion');
     const m0 = ref.conserved.mass[0];
-    const perturbed = ref.u.map((u, i) => u * (1 + 0.05 * Math.sin(i)) + 0.01);
+    const perturbed = ref.u.map((u: number, i: number) => u * (1 + 0.05 * Math.sin(i)) + 0.01);
     const constraint = { type: 'linear' as const, c1: (t: number) => m0 * Math.exp(0.5 * t) };
     const before = conservationError64(perturbed, ref.weights, { constraint, times: ref.t }).total;
     const projected = project64(perturbed, ref.weights, { constraint, times: ref.t });
