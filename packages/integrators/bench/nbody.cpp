@@ -1,7 +1,8 @@
 // Reference for bench/nbody.ts: the same float64 splitting algorithm (drift/kick sequence passed in by the
 // benchmark, here forestRuth) on the same softened 3D n-body system. Compiled with g++ -O2 at bench time.
-// Usage: nbody <state.bin> <N> <steps> <dt> <eps> <reps> <ncoef> op0 c0 op1 c1 ...   (op: 0 drift, 1 kick)
-// Prints: best seconds per run, then the final state to stdout as binary doubles after a line "STATE".
+// Usage: nbody <state.bin> <N> <steps> <dt> <eps> <warmup> <reps> <ncoef> op0 c0 op1 c1 ...   (op: 0 drift, 1 kick)
+// Runs `warmup` untimed then `reps` timed runs from the same initial state.
+// Prints: best seconds of the timed runs, then the final state to stdout as binary doubles after a line "STATE".
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,16 +29,18 @@ static void force(const double* q, double* f, int n, double eps2) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 8) return 2;
+  if (argc < 9) return 2;
   const int n = std::atoi(argv[2]);
   const long steps = std::atol(argv[3]);
   const double dt = std::atof(argv[4]);
   const double eps = std::atof(argv[5]);
-  const int reps = std::atoi(argv[6]);
-  const int ncoef = std::atoi(argv[7]);
+  const int warmup = std::atoi(argv[6]);
+  const int reps = std::atoi(argv[7]);
+  const int ncoef = std::atoi(argv[8]);
+  if (argc < 9 + 2 * ncoef) return 2;
   std::vector<int> ops(ncoef);
   std::vector<double> cs(ncoef);
-  for (int k = 0; k < ncoef; k++) { ops[k] = std::atoi(argv[8 + 2 * k]); cs[k] = std::atof(argv[9 + 2 * k]); }
+  for (int k = 0; k < ncoef; k++) { ops[k] = std::atoi(argv[9 + 2 * k]); cs[k] = std::atof(argv[10 + 2 * k]); }
   const int d = 3 * n;
   std::vector<double> x0(2 * d);
   FILE* fp = std::fopen(argv[1], "rb");
@@ -45,7 +48,7 @@ int main(int argc, char** argv) {
   std::fclose(fp);
   std::vector<double> x(2 * d), f(d);
   double best = 1e300;
-  for (int r = 0; r < reps; r++) {
+  for (int r = 0; r < warmup + reps; r++) {
     x = x0;
     double* q = x.data();
     double* p = x.data() + d;
@@ -64,7 +67,7 @@ int main(int argc, char** argv) {
     }
     auto t1 = std::chrono::steady_clock::now();
     const double sec = std::chrono::duration<double>(t1 - t0).count();
-    if (sec < best) best = sec;
+    if (r >= warmup && sec < best) best = sec;
   }
   std::printf("%.9f\nSTATE\n", best);
   std::fflush(stdout);

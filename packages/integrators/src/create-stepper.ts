@@ -34,6 +34,24 @@ export interface StepOutcome<A> {
   iterations?: number;
 }
 
+/** Steps `from .. to - 1` of a fixed grid: step `k` starts at `t0 + k dt` and has size `dt` (see {@link Stepper.advance}). */
+export interface StepRange {
+  t0: number;
+  dt: number;
+  from: number;
+  to: number;
+}
+
+/** Outcome of {@link Stepper.advance}. */
+export interface AdvanceOutcome<A> {
+  /** The state after the last step taken (after the failing step when `status` is not `'ok'`). */
+  state: StepperState<A>;
+  /** Grid index after the last step taken: `to` on success, `k + 1` when step `k` failed. */
+  done: number;
+  /** `'ok'`, `'non-finite'` (the state after step `done - 1` has a non-finite entry) or `'no-convergence'`. */
+  status: 'ok' | 'non-finite' | 'no-convergence';
+}
+
 /** Options of {@link createStepper}. */
 export interface StepperOptions {
   /** Array kind: `'float64'` (default), `'tensor'`, or an {@link ArrayKind} object. */
@@ -59,6 +77,15 @@ export interface Stepper<A> {
   init(x0: A): StepperState<A>;
   /** Advances by `dt` from time `t`; consumes `state`. Tensor kind: call inside `tf.tidy`. */
   step(state: StepperState<A>, t: number, dt: number): StepOutcome<A>;
+  /**
+   * Takes the fixed steps of `range` and stops after the first step whose state is non-finite or whose
+   * implicit solve failed; consumes `state`. Same arithmetic as calling {@link Stepper.step} step by step
+   * (bit-identical for float64), without the per-step call overhead: float64 splitting runs whole chunks in
+   * one loop, checks finiteness once per chunk and, on failure, replays the chunk from a checkpoint one step
+   * at a time to find the exact failing step (a non-finite entry stays non-finite under the in-place
+   * updates `y += a v`). Tensor kind: manages its own `tidy` per step; checks finiteness every step (a sync read).
+   */
+  advance(state: StepperState<A>, range: StepRange): AdvanceOutcome<A>;
   /** A new array holding the full state `x = (q, p)`. */
   snapshot(state: StepperState<A>): A;
   /** The arrays held by `state` (to dispose tensors). */
@@ -116,30 +143,27 @@ export function createStepper<A extends ArrayLike64 = Float64Array>(
   return rungeKuttaStepper(m, { sys, K }, { tol, maxIterations, tolerances: options.tolerances });
 }
 
+/** Steps per finiteness check of the float64 splitting fast path (a failure is located exactly by replay). */
+const CHECK_EVERY = 64;
+
 function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKind<A>): Stepper<A> {
   const nFlows = m.sequence.length;
   const coef = Float64Array.from(m.sequence, (f) => f.c);
   const isDrift = Uint8Array.from(m.sequence, (f) => (f.op === 'drift' ? 1 : 0));
-  const inPlace = K.name === 'float64';
-  const reused: StepOutcome<A> = { state: {}, status: 'ok' };
-  let tbuf: A | undefined;
-  let fbuf: A | undefined;
-  return {
+  if (K.name === 'float64') {
+    return splittingStepper64(m, sys as unknown as BoundSystem<Float64Array>, {
+      coef,
+      isDrift,
+    }) as unknown as Stepper<A>;
+  }
+  const stepper: Stepper<A> = {
     method: m,
     kind: K,
     system: sys,
     init(x0: A) {
-      // float64 owns a copy (q and p are views into it); tensor slices are new tensors already.
-      const x = K.name === 'float64' ? K.copy(x0) : x0;
-      const n = K.dim(x) / 2;
-      // float64: q and p are views into the owned x, updated in place.
-      const [q, p] =
-        K.name === 'float64'
-          ? ([(x as Float64Array).subarray(0, n), (x as Float64Array).subarray(n)] as unknown as [A, A])
-          : K.split(x, n);
-      tbuf = K.workspace(n);
-      fbuf = K.workspace(n);
-      return K.name === 'float64' ? { x, q, p, cache: undefined } : { q, p };
+      // Tensor slices are new tensors already.
+      const [q, p] = K.split(x0, K.dim(x0) / 2);
+      return { q, p };
     },
     step(state: StepperState<A>, _t: number, dt: number) {
       let q: A = state.q!;
@@ -148,33 +172,183 @@ function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKi
       for (let i = 0; i < nFlows; i++) {
         const c = coef[i];
         if (isDrift[i] === 1) {
-          q = K.axpy(c * dt, sys.dTdp(p, tbuf), q);
+          q = K.axpy(c * dt, sys.dTdp(p), q);
           force = undefined;
         } else {
           if (force === undefined) {
-            force = sys.dVdq(q, fbuf);
+            force = sys.dVdq(q);
             sys.evaluations++;
           }
           p = K.axpy(-c * dt, force, p);
         }
       }
-      if (inPlace) {
-        // float64: the state object is updated in place too (no allocation per step).
-        state.cache = m.fsal ? force : undefined;
-        reused.state = state;
-        return reused;
-      }
       return { state: { q, p, cache: m.fsal ? force : undefined }, status: 'ok' as const };
     },
+    advance: (state: StepperState<A>, range: StepRange) => advanceEach(stepper, state, range),
     snapshot(state: StepperState<A>) {
-      return state.x !== undefined ? K.copy(state.x) : K.concat(state.q!, state.p!);
+      return K.concat(state.q!, state.p!);
     },
     arrays(state: StepperState<A>) {
-      return state.x !== undefined
-        ? []
-        : ([state.q, state.p, state.cache].filter((v) => v !== undefined) as A[]);
+      return [state.q, state.p, state.cache].filter((v) => v !== undefined) as A[];
     },
   };
+  return stepper;
+}
+
+/**
+ * The splitting algorithm specialised to `Float64Array`: the same drift/kick sequence (`coef`, `isDrift`)
+ * and the same system functions, with the state owned by the stepper and updated in place (q and p are
+ * views into x) and the axpy loops written out, so that V8 compiles a whole run of steps into one loop with
+ * the system functions inlined. No allocation per step.
+ */
+function splittingStepper64(
+  m: SplittingScheme,
+  sys: BoundSystem<Float64Array>,
+  { coef, isDrift }: { coef: Float64Array; isDrift: Uint8Array },
+): Stepper<Float64Array> {
+  const nFlows = coef.length;
+  const fsal = m.fsal;
+  const dTdp = sys.dTdp;
+  const dVdq = sys.dVdq;
+  const reused: StepOutcome<Float64Array> = { state: {}, status: 'ok' };
+  let tbuf = new Float64Array(0);
+  let fbuf = new Float64Array(0);
+  let xCheck = new Float64Array(0);
+  let fCheck = new Float64Array(0);
+  /** `steps` steps of size `dt` in place on `state`. */
+  const run = (state: StepperState<Float64Array>, dt: number, steps: number): void => {
+    const q = state.q!;
+    const p = state.p!;
+    const n = q.length;
+    const n4 = n - (n % 4);
+    const tb = tbuf;
+    const fb = fbuf;
+    // `force` stays a Float64Array (monomorphic loads); `fresh` says whether it holds dV/dq at the current q.
+    let force = state.cache ?? fb;
+    let fresh = state.cache !== undefined;
+    let evaluations = 0;
+    for (let s = 0; s < steps; s++) {
+      for (let i = 0; i < nFlows; i++) {
+        const h = coef[i] * dt;
+        if (isDrift[i] === 1) {
+          const v = dTdp(p, tb);
+          // Unrolled by 4: V8 re-checks both arrays on every loop iteration, so short loops pay mostly overhead.
+          let j = 0;
+          for (; j < n4; j += 4) {
+            q[j] += h * v[j];
+            q[j + 1] += h * v[j + 1];
+            q[j + 2] += h * v[j + 2];
+            q[j + 3] += h * v[j + 3];
+          }
+          for (; j < n; j++) q[j] += h * v[j];
+          fresh = false;
+        } else {
+          if (!fresh) {
+            force = dVdq(q, fb);
+            fresh = true;
+            evaluations++;
+          }
+          let j = 0;
+          for (; j < n4; j += 4) {
+            p[j] -= h * force[j];
+            p[j + 1] -= h * force[j + 1];
+            p[j + 2] -= h * force[j + 2];
+            p[j + 3] -= h * force[j + 3];
+          }
+          for (; j < n; j++) p[j] -= h * force[j];
+        }
+      }
+    }
+    state.cache = fsal && fresh ? force : undefined;
+    sys.evaluations += evaluations;
+  };
+  const finite = (x: Float64Array): boolean => {
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
+    return true;
+  };
+  return {
+    method: m,
+    kind: float64Kind,
+    system: sys,
+    init(x0: Float64Array) {
+      // The stepper owns a copy; q and p are views into it, updated in place.
+      const x = x0.slice();
+      const n = x.length / 2;
+      tbuf = new Float64Array(n);
+      fbuf = new Float64Array(n);
+      return { x, q: x.subarray(0, n), p: x.subarray(n), cache: undefined };
+    },
+    step(state: StepperState<Float64Array>, _t: number, dt: number) {
+      run(state, dt, 1);
+      reused.state = state;
+      return reused;
+    },
+    advance(state: StepperState<Float64Array>, { dt, from, to }: StepRange) {
+      const x = state.x!;
+      for (let k = from; k < to;) {
+        const chunk = Math.min(CHECK_EVERY, to - k);
+        if (chunk === 1) {
+          run(state, dt, 1);
+          if (!finite(x)) return { state, done: k + 1, status: 'non-finite' as const };
+          k++;
+          continue;
+        }
+        // Checkpoint, run the chunk in one loop, check once.
+        if (xCheck.length !== x.length) xCheck = new Float64Array(x.length);
+        xCheck.set(x);
+        const cache = state.cache;
+        if (cache !== undefined) {
+          if (fCheck.length !== cache.length) fCheck = new Float64Array(cache.length);
+          fCheck.set(cache);
+        }
+        const evaluations = sys.evaluations;
+        run(state, dt, chunk);
+        if (!finite(x)) {
+          // Replay from the checkpoint step by step: the first non-finite state is the failing step.
+          x.set(xCheck);
+          state.cache = cache === undefined ? undefined : fCheck;
+          sys.evaluations = evaluations;
+          for (let j = 0; j < chunk; j++) {
+            run(state, dt, 1);
+            if (!finite(x)) return { state, done: k + j + 1, status: 'non-finite' as const };
+          }
+          // A system function that is not deterministic: the replayed steps are finite, carry on from them.
+        }
+        k += chunk;
+      }
+      return { state, done: to, status: 'ok' as const };
+    },
+    snapshot: (state: StepperState<Float64Array>) => state.x!.slice(),
+    arrays: () => [],
+  };
+}
+
+/**
+ * The generic {@link Stepper.advance}: one {@link Stepper.step} per grid step (in its own `tidy` for
+ * tensors, releasing the previous state), with a status and finiteness check after every step.
+ */
+function advanceEach<A>(stepper: Stepper<A>, state: StepperState<A>, range: StepRange): AdvanceOutcome<A> {
+  const K = stepper.kind;
+  const { t0, dt, from, to } = range;
+  let s = state;
+  for (let k = from; k < to; k++) {
+    const prev = s;
+    const t = t0 + k * dt;
+    let o: StepOutcome<A>;
+    if (K.name === 'tensor') {
+      o = K.tidy(() => {
+        const r = stepper.step(prev, t, dt);
+        return { state: r.state, status: r.status };
+      }) as StepOutcome<A>;
+      const keep = new Set(stepper.arrays(o.state));
+      K.dispose(stepper.arrays(prev).filter((a) => !keep.has(a)));
+    } else o = stepper.step(prev, t, dt);
+    s = o.state;
+    if (o.status !== 'ok') return { state: s, done: k + 1, status: o.status };
+    const finite = s.x !== undefined ? K.allFinite(s.x) : K.tidy(() => K.allFinite(stepper.snapshot(s)));
+    if (!finite) return { state: s, done: k + 1, status: 'non-finite' };
+  }
+  return { state: s, done: to, status: 'ok' };
 }
 
 function rungeKuttaStepper<A>(
@@ -254,15 +428,17 @@ function rungeKuttaStepper<A>(
     );
     return { state: { x: xNew }, status: converged ? 'ok' : 'no-convergence', ks, iterations: it };
   };
-  return {
+  const stepper: Stepper<A> = {
     method: m,
     kind: K,
     system: sys,
     init: (x0: A) => ({ x: K.copy(x0) }),
     step: m.explicit ? explicitStep : implicitStep,
+    advance: (state: StepperState<A>, range: StepRange) => advanceEach(stepper, state, range),
     snapshot: (state: StepperState<A>) => K.copy(state.x!),
     arrays: (state: StepperState<A>) => [state.x, state.cache].filter((v) => v !== undefined) as A[],
   };
+  return stepper;
 }
 
 /** @internal the tensor kind, re-exported for typing convenience. */

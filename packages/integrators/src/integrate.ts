@@ -3,7 +3,13 @@ import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import type { ArrayKind } from './array-kind';
 import type { ButcherTableau } from './butcher-tableau';
-import { createStepper, type Stepper, type StepperState, type StepOutcome } from './create-stepper';
+import {
+  createStepper,
+  type AdvanceOutcome,
+  type Stepper,
+  type StepperState,
+  type StepOutcome,
+} from './create-stepper';
 import { IntegratorError, checkNumber, describe } from './errors';
 import { resolveMethod, type Method, type MethodName } from './methods';
 import type { ArrayLike64, System } from './systems';
@@ -377,20 +383,19 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
       saveIdx.add(onGrid ? Math.min(r, nSteps) : nSteps);
     }
   }
-  const tensor = K.name === 'tensor';
   let state = stepper.init(x0);
   const saved: A[] = [];
   const times: number[] = [];
+  const isSave = (k: number) => (saveIdx ? saveIdx.has(k) : k % saveEvery === 0 || k === nSteps);
+  /** Time after `k` steps (the last step may be shorter and end exactly at t1). */
+  const timeAt = (k: number) => (k === nSteps ? plan.t1 : t0 + k * dt);
   const save = (k: number, t: number) => {
-    if (saveIdx ? saveIdx.has(k) : k % saveEvery === 0 || k === nSteps) {
-      saved.push(stepper.snapshot(state));
-      times.push(t);
-      return true;
-    }
-    return false;
+    if (!isSave(k)) return false;
+    saved.push(stepper.snapshot(state));
+    times.push(t);
+    return true;
   };
   save(0, t0);
-  let t = t0;
   const out = (
     status: IntegrateStatus,
     failedStep: number | undefined,
@@ -400,29 +405,65 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
     K.dispose(stepper.arrays(state));
     return { status, failedStep, message, saved, times, final, steps: failedStep ?? nSteps, rejected: 0 };
   };
+  const tensor = K.name === 'tensor';
+  const failure = (status: 'non-finite' | 'no-convergence', i: number, t: number) =>
+    status === 'no-convergence'
+      ? out(
+          status,
+          i,
+          `the implicit solve of '${stepper.method.name}' did not converge at step ${i} (t = ${t})`,
+        )
+      : out(
+          status,
+          i,
+          `the state became non-finite at step ${i} (t = ${t})${tensor ? ' or earlier since the last save' : ''}`,
+        );
+  if (!tensor) {
+    // Whole runs of equal steps between save points go to stepper.advance (float64 splitting runs them in
+    // one loop and locates a non-finite state exactly); a shorter last step (lastDt) runs on its own.
+    const saveList = saveIdx ? [...saveIdx].sort((a, b) => a - b) : undefined;
+    const lastAlone = plan.lastDt !== dt;
+    let next = 0;
+    let i = 0;
+    while (i < nSteps) {
+      let end: number;
+      if (onStep) end = i + 1;
+      else if (saveList) {
+        while (next < saveList.length && saveList[next] <= i) next++;
+        end = next < saveList.length ? saveList[next] : nSteps;
+      } else end = Math.min(nSteps, (Math.floor(i / saveEvery) + 1) * saveEvery);
+      let r: AdvanceOutcome<A>;
+      if (lastAlone && i === nSteps - 1) {
+        r = stepper.advance(state, { t0: t0 + i * dt, dt: plan.lastDt, from: 0, to: 1 });
+        r.done += i;
+      } else {
+        if (lastAlone && end === nSteps) end = nSteps - 1;
+        r = stepper.advance(state, { t0, dt, from: i, to: end });
+      }
+      state = r.state;
+      if (r.status !== 'ok') return failure(r.status, r.done - 1, timeAt(r.done));
+      i = r.done;
+      const t = timeAt(i);
+      save(i, t);
+      onStep?.(i, t);
+    }
+    return out('success', undefined, undefined);
+  }
+  // Tensors: one tidy per step keeping only the new state; finiteness is checked at save points and at the end.
+  let t = t0;
   for (let i = 0; i < nSteps; i++) {
     const h = i === nSteps - 1 ? plan.lastDt : dt;
     const prev = state;
-    // float64: call the step directly (no tidy closure per step); tensors: keep only the new state.
-    const o: StepOutcome<A> = tensor
-      ? (K.tidy(() => {
-          const r = stepper.step(prev, t, h);
-          return { state: r.state, status: r.status };
-        }) as StepOutcome<A>)
-      : stepper.step(prev, t, h);
+    const o = K.tidy(() => {
+      const r = stepper.step(prev, t, h);
+      return { state: r.state, status: r.status };
+    }) as StepOutcome<A>;
     replaceState(stepper, prev, o.state);
     state = o.state;
-    t = i === nSteps - 1 ? plan.t1 : t0 + (i + 1) * dt;
-    if (o.status !== 'ok') {
-      return out(
-        'no-convergence',
-        i,
-        `the implicit solve of '${stepper.method.name}' did not converge at step ${i} (t = ${t})`,
-      );
-    }
+    t = timeAt(i + 1);
+    if (o.status !== 'ok') return failure('no-convergence', i, t);
     const didSave = save(i + 1, t);
-    const check = !tensor || didSave || i === nSteps - 1;
-    if (check) {
+    if (didSave || i === nSteps - 1) {
       const last = didSave ? saved[saved.length - 1] : undefined;
       const finite =
         last !== undefined
@@ -435,11 +476,7 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
           K.dispose(saved.pop()!);
           times.pop();
         }
-        return out(
-          'non-finite',
-          i,
-          `the state became non-finite at step ${i} (t = ${t})${tensor ? ' or earlier since the last save' : ''}`,
-        );
+        return failure('non-finite', i, t);
       }
     }
     onStep?.(i + 1, t);

@@ -7,8 +7,10 @@ export type ArrayLike64 = Float64Array | tf.Tensor;
 
 /**
  * A vector function of one state. Float64: `(x, out?) => y` on one state `[n]`; it may write into `out`
- * (a scratch array of the right length owned by the integrator) and return it, or return a new array.
- * Tensor: `(x) => y` on a batch `[batch, n]`, differentiable.
+ * (a scratch array of the right length owned by the integrator) and return it, return a new array, or
+ * return `x` itself when the function is the identity (e.g. `dTdp: (p) => p` for T = |p|^2/2, which saves a
+ * copy per drift). The integrator only reads the result, before it next changes `x`; the function must not
+ * modify `x`. Tensor: `(x) => y` on a batch `[batch, n]`, differentiable.
  */
 export type VectorFn<A extends ArrayLike64> = A extends Float64Array
   ? (x: Float64Array, out?: Float64Array) => Float64Array
