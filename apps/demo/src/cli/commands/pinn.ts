@@ -106,7 +106,7 @@ export const pinnCommand: Command = {
         last = iteration;
       },
     });
-    bar.done(`${r.status}: ${r.message}`);
+    bar.done(r.message ? `${r.status}: ${r.message}` : r.status);
     mkdirSync(join(values.out, 'runs'), { recursive: true });
     const path = join(values.out, 'runs', `${r.id}.json`);
     writeJsonAtomic(path, r);
