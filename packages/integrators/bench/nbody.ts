@@ -5,7 +5,7 @@
  * arithmetic), and the drift `q += h dT/dp` with dT/dp = p read in place (the C++ inlines `q += h p`; the JS
  * system returns p itself from dTdp, which the integrator only reads). The row marked "dTdp copies p" runs the
  * JS with a dTdp that copies p into the scratch array first (extra work the C++ does not do), for comparison.
- * Timing: JS warms up for 6 runs; then JS runs alternate with C++ processes (each one untimed warm-up run and
+ * Timing: JS warms up (>= 10 runs and 0.6 s per case); then JS runs alternate with C++ processes (each one untimed warm-up run and
  * one timed run), so both sample the same machine load; the table gives the best and the median of each.
  * Run: pnpm --filter @noether/integrators bench, which bundles this file with the package source
  * (bench/tsup.bench.config.ts) and runs it with plain node, as users run the built package. It also runs with
@@ -104,7 +104,9 @@ const cases = [
   { n: 512, steps: 10, copyT: false },
 ];
 const reps = 7;
-const warmup = 10; // V8 reaches its optimising tier after ~6 runs for N = 3 on a quiet machine, later under load
+// JS warm-up: at least 10 runs and 0.6 s per case. V8 reaches its optimising tier after ~6 runs for N = 3 on a
+// quiet machine, but later under load (its compiler thread competes for the cores).
+const warmup = { runs: 10, seconds: 0.6 };
 
 const scheme = methods.forestRuth;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -142,7 +144,8 @@ for (const { n, steps, copyT } of cases) {
     return { sec: (performance.now() - t) / 1000, final: res.final };
   };
   let final: Float64Array = new Float64Array(0);
-  for (let r = 0; r < warmup; r++) final = run().final;
+  const t0 = performance.now();
+  for (let r = 0; r < warmup.runs || performance.now() - t0 < warmup.seconds * 1000; r++) final = run().final;
   const stateFile = join(dir, `x0-${n}.bin`);
   writeFileSync(stateFile, Buffer.from(x0.buffer));
   const args = [stateFile, String(n), String(steps), String(DT), String(EPS), '1', '1'];
@@ -178,7 +181,7 @@ for (const { n, steps, copyT } of cases) {
   );
 }
 console.log(
-  `\nfloat64 n-body, forestRuth (3 force evaluations/step), softening 0.05, dt 1e-3; ${warmup} JS warm-up runs, then ${reps} JS runs alternating with ${reps} C++ runs (each after one untimed C++ run in its process)`,
+  `\nfloat64 n-body, forestRuth (3 force evaluations/step), softening 0.05, dt 1e-3; JS warm-up >= ${warmup.runs} runs and ${warmup.seconds} s, then ${reps} JS runs alternating with ${reps} C++ runs (each after one untimed C++ run in its process)`,
 );
 console.log(
   '| N | steps | @noether/integrators ms (best / median) | C++ g++ -O2 ms (best / median) | ratio (best / median) | best <= 2x | max |x_js - x_c| |',
