@@ -65,6 +65,8 @@ export {
   type StepperState,
   type StepOutcome,
   type StepperOptions,
+  type StepRange,
+  type AdvanceOutcome,
 } from './create-stepper';
 export { integrate, type IntegrateOptions, type IntegrateResult, type IntegrateStatus } from './integrate';
 export {
