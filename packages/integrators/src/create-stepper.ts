@@ -207,6 +207,7 @@ function splittingStepper64(
   { coef, isDrift }: { coef: Float64Array; isDrift: Uint8Array },
 ): Stepper<Float64Array> {
   const nFlows = coef.length;
+  const hs = new Float64Array(nFlows);
   const fsal = m.fsal;
   const dTdp = sys.dTdp;
   const dVdq = sys.dVdq;
@@ -227,9 +228,10 @@ function splittingStepper64(
     let force = state.cache ?? fb;
     let fresh = state.cache !== undefined;
     let evaluations = 0;
+    for (let i = 0; i < nFlows; i++) hs[i] = coef[i] * dt;
     for (let s = 0; s < steps; s++) {
       for (let i = 0; i < nFlows; i++) {
-        const h = coef[i] * dt;
+        const h = hs[i];
         if (isDrift[i] === 1) {
           const v = dTdp(p, tb);
           // Unrolled by 4: V8 re-checks both arrays on every loop iteration, so short loops pay mostly overhead.
@@ -240,7 +242,9 @@ function splittingStepper64(
             q[j + 2] += h * v[j + 2];
             q[j + 3] += h * v[j + 3];
           }
-          for (; j < n; j++) q[j] += h * v[j];
+          if (j < n) q[j] += h * v[j];
+          if (j + 1 < n) q[j + 1] += h * v[j + 1];
+          if (j + 2 < n) q[j + 2] += h * v[j + 2];
           fresh = false;
         } else {
           if (!fresh) {
@@ -255,7 +259,9 @@ function splittingStepper64(
             p[j + 2] -= h * force[j + 2];
             p[j + 3] -= h * force[j + 3];
           }
-          for (; j < n; j++) p[j] -= h * force[j];
+          if (j < n) p[j] -= h * force[j];
+          if (j + 1 < n) p[j + 1] -= h * force[j + 1];
+          if (j + 2 < n) p[j + 2] -= h * force[j + 2];
         }
       }
     }
