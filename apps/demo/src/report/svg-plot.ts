@@ -113,6 +113,11 @@ export function linePlot(series: Series[], options: LinePlotOptions = {}): strin
   parts.push(
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
   );
+  const legendWidth = Math.min(plotW, 40 + 7 * Math.max(0, ...series.map((s) => s.label.length)));
+  const legendX = MARGIN.left + plotW - legendWidth - 4;
+  parts.push(
+    `<rect x="${legendX}" y="${MARGIN.top + 4}" width="${legendWidth}" height="${16 * series.length + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`,
+  );
   points.forEach((pts, k) => {
     if (pts.length === 0) return;
     const color = series[k].color ?? PALETTE[k % PALETTE.length];
@@ -120,8 +125,8 @@ export function linePlot(series: Series[], options: LinePlotOptions = {}): strin
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
     const ly = MARGIN.top + 14 + 16 * k;
     parts.push(
-      `<line x1="${MARGIN.left + plotW - 150}" y1="${ly - 4}" x2="${MARGIN.left + plotW - 130}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${MARGIN.left + plotW - 125}" y="${ly}">${escapeXml(series[k].label)}</text>`,
+      `<line x1="${legendX + 6}" y1="${ly - 4}" x2="${legendX + 26}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${legendX + 31}" y="${ly}">${escapeXml(series[k].label)}</text>`,
     );
   });
   if (options.title)
