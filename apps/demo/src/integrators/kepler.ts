@@ -1,22 +1,7 @@
-import { separable, type SeparableSystem } from '@noether/integrators';
+import { kepler as keplerSystem } from '@noether/datasets';
 
-/** Kepler problem H = |p|^2/2 - 1/|q| in float64, with energies (written with ScalarOps) for diagnostics. */
-export const kepler: SeparableSystem<Float64Array> = separable({
-  dTdp: (p, out = new Float64Array(2)) => {
-    out[0] = p[0];
-    out[1] = p[1];
-    return out;
-  },
-  dVdq: (q, out = new Float64Array(2)) => {
-    const r2 = q[0] * q[0] + q[1] * q[1];
-    const r3 = r2 * Math.sqrt(r2);
-    out[0] = q[0] / r3;
-    out[1] = q[1] / r3;
-    return out;
-  },
-  T: (p, s) => s.scale(s.add(s.mul(p[0], p[0]), s.mul(p[1], p[1])), 0.5),
-  V: (q, s) => s.neg(s.pow(s.add(s.mul(q[0], q[0]), s.mul(q[1], q[1])), -0.5)),
-});
+/** Kepler problem H = |p|^2/2 - 1/|q| in float64 (from @noether/datasets), with energies for diagnostics. */
+export const kepler = keplerSystem().integratorSystem;
 
 /** Pericentre state of the orbit with semi-major axis 1 and eccentricity e (period 2 pi, energy -1/2). */
 export const keplerX0 = (e: number): Float64Array =>
