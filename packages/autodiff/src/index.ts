@@ -1,7 +1,7 @@
 // Importing the package (any import) re-registers tfjs gradients so nested tf.grad is exact to any order.
 import './register-gradients';
 
-export { AutodiffError, type AutodiffErrorCode } from './errors';
+export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
 export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
 export {
   useOrderSafeGradients,

@@ -1,3 +1,7 @@
+import { describeValue } from '@noether/autodiff';
+
+export { describeValue };
+
 /** Machine-readable reason codes for {@link OptimError}. */
 export type OptimErrorCode = 'INVALID_ARGUMENT' | 'NON_FINITE' | 'NOT_CONVERGED';
 
@@ -13,22 +17,6 @@ export class OptimError extends Error {
     this.name = 'OptimError';
     this.code = code;
   }
-}
-
-/** Short human description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') {
-    const shape = (value as { shape?: unknown }).shape;
-    if (Array.isArray(shape)) return `a tensor of shape [${shape.join(', ')}]`;
-    return `an object (${(value as object).constructor?.name ?? 'Object'})`;
-  }
-  return typeof value;
 }
 
 /** Throws unless `value` is a finite number greater than `min` (or equal when `inclusive`). */
