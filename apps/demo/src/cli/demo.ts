@@ -2,7 +2,13 @@ import type { Command } from './command';
 import { commands } from './commands/index';
 
 /** Sub-commands (with arguments) that `noether demo` runs in order: each package's short showcase. */
-export const demoSteps: string[][] = [['backend'], ['autodiff-check'], ['pinn-report', '--quick'], ['integrators-report', '--quick', '--out', 'out/integrators'], ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data']];
+export const demoSteps: string[][] = [
+  ['backend'],
+  ['autodiff-check'],
+  ['pinn-report', '--quick'],
+  ['integrators-report', '--quick', '--out', 'out/integrators'],
+  ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data'],
+];
 
 export const demoCommand: Command = {
   name: 'demo',

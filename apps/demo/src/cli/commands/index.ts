@@ -7,4 +7,11 @@ import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
 
 /** Every sub-command of the `noether` CLI, in `--help` order. */
-export const commands: Command[] = [backendCommand, autodiffCheckCommand, pinnCommand, pinnReportCommand, integratorsReportCommand, ...dataCommands];
+export const commands: Command[] = [
+  backendCommand,
+  autodiffCheckCommand,
+  pinnCommand,
+  pinnReportCommand,
+  integratorsReportCommand,
+  ...dataCommands,
+];
