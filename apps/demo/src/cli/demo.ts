@@ -5,10 +5,18 @@ import { commands } from './commands/index';
 export const demoSteps: string[][] = [
   ['backend'],
   ['autodiff-check'],
-  ['pinn-report', '--quick'],
   ['integrators-report', '--quick', '--out', 'out/integrators'],
   ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data'],
+  ['pinn-report', '--quick'],
 ];
+
+/** The registered command a demo step names (its longest matching prefix of words). */
+export function resolveStep(step: string[]): Command {
+  const matches = commands.filter((c) => c.name === step.slice(0, c.name.split(' ').length).join(' '));
+  const command = matches.sort((a, b) => b.name.length - a.name.length)[0];
+  if (!command) throw new Error(`demo: step '${step.join(' ')}' names no command`);
+  return command;
+}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -16,8 +24,7 @@ export const demoCommand: Command = {
   usage: 'noether demo\n\nRuns, in order: ' + demoSteps.map((s) => `noether ${s.join(' ')}`).join(', '),
   async run() {
     for (const step of demoSteps) {
-      const command = commands.find((c) => c.name === step.slice(0, c.name.split(' ').length).join(' '));
-      if (!command) throw new Error(`demo: step '${step.join(' ')}' names no command`);
+      const command = resolveStep(step);
       console.log(`\n=== noether ${step.join(' ')} ===`);
       const code = await command.run(step.slice(command.name.split(' ').length));
       if (code !== 0) return code;
