@@ -23,11 +23,16 @@ export type SliceStatus = 'ok' | 'infeasible' | 'degenerate' | 'non-finite';
 
 /**
  * Per-slice target constants in float64, computed once from the targets (data, not learned):
- * `mean = c1 / W`, `sqrtC2 = √c2`, `sqrtR = √(c2 - c1²/W)` (the joint radicand, clamped at 0).
+ * `mean = c1 / W`, `sqrtC2 = √c2`, `sqrtR = √(c2 - c1²/W)` (the joint radicand, clamped at 0), `c2Clamped`.
  */
 export interface TargetConstants {
   readonly c1: Float64Array | null;
   readonly c2: Float64Array | null;
+  /**
+   * `c2` as the projections use it: infeasible targets clamped to the nearest feasible value (`max(c2, 0)`
+   * for quadratic, `max(c2, c1²/W)` for joint); equal to `c2` where feasible.
+   */
+  readonly c2Clamped: Float64Array | null;
   readonly mean: Float64Array | null;
   readonly sqrtC2: Float64Array | null;
   readonly sqrtR: Float64Array | null;
@@ -129,6 +134,7 @@ export function targetConstants(
   let mean: Float64Array | null = null;
   let sqrtC2: Float64Array | null = null;
   let sqrtR: Float64Array | null = null;
+  const c2Clamped = c2 ? Float64Array.from(c2) : null;
   if (c1) mean = c1.map((c) => c / W);
   if (constraint.type === 'quadratic' && c2) {
     sqrtC2 = new Float64Array(slices);
@@ -143,6 +149,7 @@ export function targetConstants(
         infeasible[k] = 1;
       }
       sqrtC2[k] = Math.sqrt(Math.max(c2[k], 0));
+      if (c2Clamped && !(c2[k] > 0)) c2Clamped[k] = 0;
     }
   }
   if (constraint.type === 'joint' && c1 && c2) {
@@ -161,7 +168,8 @@ export function targetConstants(
         infeasible[k] = 1;
       }
       sqrtR[k] = Math.sqrt(Math.max(r, 0));
+      if (c2Clamped && r < 0) c2Clamped[k] = (c1[k] * c1[k]) / W;
     }
   }
-  return { c1, c2, mean, sqrtC2, sqrtR, infeasible };
+  return { c1, c2, c2Clamped, mean, sqrtC2, sqrtR, infeasible };
 }

@@ -35,7 +35,23 @@ export {
   type Projection64,
   type ProjectOptions,
 } from './project64';
-export { project, projectLinear, projectQuadratic, projectJoint, tensorArith } from './project';
+export {
+  project,
+  projectLinear,
+  projectQuadratic,
+  projectJoint,
+  tensorArith,
+  tensorAffine,
+  applyAffine,
+  resolveGridWeights,
+  type ResolvedWeights,
+} from './project';
+export {
+  compensatedRowSum,
+  doubleFloatDifference,
+  doubleFloatColumn,
+  type DoubleFloat,
+} from './compensated-sum';
 export {
   withProjection,
   projectPerPoint,

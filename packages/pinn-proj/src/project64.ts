@@ -19,7 +19,7 @@ export interface ProjectOptions {
 export interface Projection64 {
   /** Projected values `[slices, n]`, row-major. */
   values: Float64Array;
-  /** Per-slice affine map `u~ = scale u + shift`. */
+  /** Per-slice affine map `u~ = scale u + shift` (computed as `u + ((scale - 1) u + shift)`). */
   scale: Float64Array;
   shift: Float64Array;
   /** `'ok'` unless some slice is not: the first non-ok status among infeasible, non-finite, degenerate. */
@@ -102,20 +102,29 @@ export function project64(
         S += w[j] * d * d;
       }
     }
+    const c1 = k.c1?.[s];
     const a = affineCoefficients(numberArith, type, {
-      moments: { mean, I2, S },
-      targets: { mean: k.mean?.[s], sqrtC2: k.sqrtC2?.[s], sqrtR: k.sqrtR?.[s] },
+      moments: {
+        I1,
+        I2,
+        S,
+        d1: c1 === undefined ? undefined : c1 - I1,
+        d2: k.c2Clamped ? k.c2Clamped[s] - I2 : undefined,
+      },
+      targets: { c1, sqrtC2: k.sqrtC2?.[s], sqrtR: k.sqrtR?.[s] },
+      W,
       eps,
     });
-    scale[s] = a.scale ?? 1;
+    const scaleM1 = a.scaleM1 ?? 0;
+    scale[s] = 1 + scaleM1;
     shift[s] = a.shift ?? 0;
-    for (let j = 0; j < n; j++) out[o + j] = scale[s] * values[o + j] + shift[s];
+    for (let j = 0; j < n; j++) out[o + j] = values[o + j] + (scaleM1 * values[o + j] + shift[s]);
     sliceStatus.push(
       k.infeasible[s]
         ? 'infeasible'
         : !finite || !Number.isFinite(scale[s]) || !Number.isFinite(shift[s])
           ? 'non-finite'
-          : (need.I2 && I2 <= eps) || (need.S && S <= eps)
+          : (type === 'quadratic' && I2 <= eps) || (need.S && S <= eps)
             ? 'degenerate'
             : 'ok',
     );

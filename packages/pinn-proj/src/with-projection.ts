@@ -328,7 +328,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
         const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
         const a = affineAt(U, times);
         const gathered: Affine<tf.Tensor> = {
-          scale: a.scale && perPoint(a.scale, oneHot),
+          scaleM1: a.scaleM1 && perPoint(a.scaleM1, oneHot),
           shift: a.shift && perPoint(a.shift, oneHot),
         };
         return applyAffine(u, gathered) as tf.Tensor2D;
@@ -341,11 +341,11 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
         return affineAt(tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D, times);
       };
       const delta = tf.sub(tCol, tf.tensor2d(tCol.dataSync(), [N, 1]));
-      const scale =
+      const scaleM1 =
         c.type === 'linear'
           ? null
           : evaluateJet(
-              jet((tt) => coefficients(tt).scale as tf.Tensor, tau, order),
+              jet((tt) => coefficients(tt).scaleM1 as tf.Tensor, tau, order),
               oneHot,
               delta,
             );
@@ -357,7 +357,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
               oneHot,
               delta,
             );
-      return applyAffine(u, { scale, shift }) as tf.Tensor2D;
+      return applyAffine(u, { scaleM1, shift }) as tf.Tensor2D;
     });
   }) as ProjectedNet;
 
@@ -401,11 +401,14 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
       const a = affineAt(U, times);
       return {
-        scale: a.scale ? perPoint(a.scale, oneHot) : undefined,
+        scaleM1: a.scaleM1 ? perPoint(a.scaleM1, oneHot) : undefined,
         shift: a.shift ? perPoint(a.shift, oneHot) : undefined,
       };
     });
-    const affine: Affine<tf.Tensor> = { scale: correction.scale ?? null, shift: correction.shift ?? null };
+    const affine: Affine<tf.Tensor> = {
+      scaleM1: correction.scaleM1 ?? null,
+      shift: correction.shift ?? null,
+    };
     return (xt: tf.Tensor2D) => {
       if (!(xt instanceof tf.Tensor) || xt.rank !== 2 || xt.shape[0] !== N || xt.shape[1] !== grid.dim + 1) {
         throw new PinnProjError(

@@ -1,12 +1,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  affineCoefficients,
+  applyAffine,
   createTrainer,
   fileCheckpointStore,
   lbfgsOptimizer,
   targetConstants,
-  tensorArith,
+  tensorAffine,
   train,
   withProjection,
 } from '@noether/pinn-proj';
@@ -163,7 +163,8 @@ export interface RunCaseOptions {
  *
  * Projection in training: the network is evaluated once per loss on the spatial grid at the 100 time levels
  * (where all collocation and data points lie), the per-level affine map of the closed-form projection is
- * computed with `@noether/pinn-proj`'s formulas, and u~ = scale(t) u + shift(t) is used in the data and
+ * computed with `@noether/pinn-proj`'s `tensorAffine` (compensated integrals, double-float targets), and
+ * u~ = u + ((scale(t) - 1) u + shift(t)) is used in the data and
  * residual terms (time derivative 'detached', as in the 2025 code). Evaluation uses `withProjection(...).gridValues`.
  */
 export async function runCase(settings: RunSettings, options: RunCaseOptions = {}): Promise<RunResult> {
@@ -204,10 +205,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const wCol = tf.tensor2d(Float32Array.from(w), [n, 1]);
   const levelTimes = Float64Array.from(levels, (k) => ref.t[k]);
   const tc = targetConstants(constraint, W, { slices: L, times: levelTimes });
-  const column = (a: Float64Array | null) => (a ? tf.tensor2d(Float32Array.from(a), [L, 1]) : undefined);
-  const kMean = column(tc.mean);
-  const kSqrtC2 = column(tc.sqrtC2);
-  const kSqrtR = column(tc.sqrtR);
+  const gridWeights = { w: Float64Array.from(w), W };
   const c1 = tf.tensor2d(
     Float32Array.from(levels, (k) => targets.c1[k]),
     [L, 1],
@@ -216,22 +214,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     Float32Array.from(levels, (k) => targets.c2[k]),
     [L, 1],
   );
-  const constants = [
-    collocXt,
-    dataXt,
-    dataU,
-    icXt,
-    collocIdx,
-    dataIdx,
-    icIdx,
-    gridXt,
-    wCol,
-    kMean,
-    kSqrtC2,
-    kSqrtR,
-    c1,
-    c2,
-  ];
+  const constants = [collocXt, dataXt, dataU, icXt, collocIdx, dataIdx, icIdx, gridXt, wCol, c1, c2];
 
   /** Loss terms (inside a tape): per-level grid integrals once, then the fields at each point set. */
   const terms = (): Record<string, tf.Scalar> => {
@@ -239,31 +222,20 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     let field: (levels: tf.Tensor2D) => Field = () => net.apply;
     if (settings.variant !== 'pinn') {
       const U = tf.reshape(net.apply(gridXt), [L, n]) as tf.Tensor2D;
-      const I1 = tf.matMul(U, wCol);
-      const mean = tf.div(I1, W);
-      const I2 = tf.matMul(tf.square(U), wCol);
       if (settings.variant === 'penalty') {
+        const I1 = tf.matMul(U, wCol);
+        const I2 = tf.matMul(tf.square(U), wCol);
         const kind = settings.constraint;
         let pen = tf.scalar(0);
         if (kind !== 'quadratic') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I1, c1), area))));
         if (kind !== 'linear') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I2, c2), area))));
         out.penalty = pen as tf.Scalar;
       } else {
-        const S = tf.matMul(tf.square(tf.sub(U, mean)), wCol);
-        const a = affineCoefficients(tensorArith, settings.constraint, {
-          moments: { mean, I2, S },
-          targets: { mean: kMean, sqrtC2: kSqrtC2, sqrtR: kSqrtR },
-          eps: 1e-12,
-        });
+        const a = tensorAffine(U, gridWeights, { type: settings.constraint, targets: tc, eps: 1e-12 });
         field = (levels) => {
-          const scale = a.scale ? tf.matMul(levels, a.scale as tf.Tensor2D) : undefined;
-          const shift = a.shift ? tf.matMul(levels, a.shift as tf.Tensor2D) : undefined;
-          return (z) => {
-            let u = net.apply(z);
-            if (scale) u = tf.mul(u, scale);
-            if (shift) u = tf.add(u, shift);
-            return u;
-          };
+          const scaleM1 = a.scaleM1 ? tf.matMul(levels, a.scaleM1 as tf.Tensor2D) : null;
+          const shift = a.shift ? tf.matMul(levels, a.shift as tf.Tensor2D) : null;
+          return (z) => applyAffine(net.apply(z), { scaleM1, shift }) as tf.Tensor2D;
         };
       }
     }
