@@ -79,3 +79,29 @@ export function doubleFloatColumn(values: ArrayLike<number>): DoubleFloat {
   const lo = Float32Array.from(values, (v, i) => v - hi[i]);
   return { hi: tf.tensor2d(hi, [hi.length, 1]), lo: tf.tensor2d(lo, [lo.length, 1]) };
 }
+
+/** Error-free sum: `a + b = s + err` exactly (Knuth's TwoSum, 6 float32 ops, any magnitudes). */
+export function twoSum(a: tf.Tensor, b: tf.Tensor): { s: tf.Tensor; err: tf.Tensor } {
+  const s = tf.add(a, b);
+  const bb = tf.sub(s, a);
+  return { s, err: tf.add(tf.sub(a, tf.sub(s, bb)), tf.sub(b, bb)) };
+}
+
+/** Veltkamp split of float32 `x` into 12-bit halves `hi + lo = x` (factor 2^12 + 1). */
+function split(x: tf.Tensor): { hi: tf.Tensor; lo: tf.Tensor } {
+  const c = tf.mul(x, 4097);
+  const hi = tf.sub(c, tf.sub(c, x));
+  return { hi, lo: tf.sub(x, hi) };
+}
+
+/** Error-free product: `a * b = p + err` exactly (Dekker's TwoProduct without FMA; no overflow assumed). */
+export function twoProduct(a: tf.Tensor, b: tf.Tensor): { p: tf.Tensor; err: tf.Tensor } {
+  const p = tf.mul(a, b);
+  const x = split(a);
+  const y = split(b);
+  const err = tf.add(
+    tf.add(tf.add(tf.sub(tf.mul(x.hi, y.hi), p), tf.mul(x.hi, y.lo)), tf.mul(x.lo, y.hi)),
+    tf.mul(x.lo, y.lo),
+  );
+  return { p, err };
+}

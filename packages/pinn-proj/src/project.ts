@@ -1,11 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { targetConstants, validateConstraint } from './constraint';
 import type { Constraint, Target, TargetConstants } from './constraint';
-import { compensatedRowSum, doubleFloatColumn, doubleFloatDifference } from './compensated-sum';
+import {
+  compensatedRowSum,
+  doubleFloatColumn,
+  doubleFloatDifference,
+  twoProduct,
+  twoSum,
+} from './compensated-sum';
+import type { DoubleFloat } from './compensated-sum';
 import { PinnProjError, describeValue } from './errors';
 import { checkEps } from './project64';
 import type { ProjectOptions } from './project64';
-import { affineCoefficients, neededMoments } from './projection-formulas';
+import { affineCoefficients, neededMoments, numberArith } from './projection-formulas';
 import type { Affine, Arith } from './projection-formulas';
 import { resolveWeights } from './quadrature';
 import type { WeightSpec } from './quadrature';
@@ -49,15 +56,21 @@ function column(values: Float64Array | null): tf.Tensor2D | undefined {
  * block of every tensor projection (`project`, `withProjection`, `ProjectionLayer`); exported for custom
  * training loops that evaluate the grid themselves.
  *
- * Precision: `I1 = Σ w u` and `I2 = Σ w u²` are summed error-free into float32 pairs (`compensatedRowSum`),
- * the targets enter as float32 pairs `hi + lo` of their float64 values, and the differences `c - I` are formed
- * in double-float before rounding (see `affineCoefficients`), so the constraint residual per slice is a few
- * float32 roundings of the CORRECTION (plus the rounding of the products `w u²`), not of the integrals: on
- * 256 nodes about 1e-8 per slice instead of 1e-7 (cpu) to 1e-6 (wasm, sequential float32 sums).
+ * Precision. Values: `I1 = Σ w u` and `I2 = Σ w u²` are summed error-free into float32 pairs
+ * (`compensatedRowSum`; `u²` by an error-free product), read back (one synchronous read of `[slices, 4]`
+ * values) and the coefficients are evaluated in FLOAT64 by the same formulas (`affineCoefficients` on
+ * numbers, `S = I2 - I1²/W`), returned as float32 `hi` (the tensors) and `lo` parts (`scaleM1Lo`, `shiftLo`).
+ * `applyAffine` with the low parts then rounds `u~` correctly, so the constraint residual per slice is the
+ * rounding of the outputs alone (random for the scalings; for a shift, the same fraction of an ulp for every
+ * value of a binade). Gradients: those of the float32 evaluation of the same formulas on the same
+ * compensated integrals, to every order (the float64 value is substituted with an identity gradient).
+ * Needs a backend with cheap synchronous reads (cpu, wasm); `precise: false` skips the read and returns
+ * the float32 coefficients (a few float32 roundings of each coefficient, no low parts).
  *
  * @param U - `[slices, n]` float32 grid values, borrowed.
  * @param grid - float64 weights and `W = Σ w` (see `resolveGridWeights`).
- * @param terms - constraint type, float64 target constants (`targetConstants`) and the denominator floor.
+ * @param terms - constraint type, float64 target constants (`targetConstants`), the denominator floor, and
+ *   `precise` (default true).
  * @returns the map; its tensors are owned by the caller (use inside `tf.tidy`).
  * @example
  * const a = tensorAffine(U, resolveGridWeights(w, n, 'mine'), { type: 'joint', targets, eps: 1e-12 });
@@ -66,31 +79,107 @@ function column(values: Float64Array | null): tf.Tensor2D | undefined {
 export function tensorAffine(
   U: tf.Tensor2D,
   grid: ResolvedWeights,
-  terms: { type: Constraint['type']; targets: TargetConstants; eps: number },
+  terms: { type: Constraint['type']; targets: TargetConstants; eps: number; precise?: boolean },
 ): Affine<tf.Tensor> {
   const need = neededMoments(terms.type);
   const k = terms.targets;
   const wRow = tf.tensor2d(Float32Array.from(grid.w), [1, grid.w.length]);
   const sum1 = need.I1 ? compensatedRowSum(tf.mul(U, wRow)) : undefined;
-  const sum2 = need.I2 ? compensatedRowSum(tf.mul(tf.square(U), wRow)) : undefined;
+  let sum2: DoubleFloat | undefined;
+  if (need.I2) {
+    const sq = twoProduct(U, U);
+    const s2 = compensatedRowSum(tf.mul(sq.p, wRow));
+    sum2 = { hi: s2.hi, lo: tf.add(s2.lo, tf.sum(tf.mul(sq.err, wRow), 1, true)) as tf.Tensor2D };
+  }
   const I1 = sum1 && tf.add(sum1.hi, sum1.lo);
   const I2 = sum2 && tf.add(sum2.hi, sum2.lo);
   const S = need.S && I1 ? tf.matMul(tf.square(tf.sub(U, tf.div(I1, grid.W))), wRow, false, true) : undefined;
   const d1 = sum1 && k.c1 ? doubleFloatDifference(doubleFloatColumn(k.c1), sum1) : undefined;
   const d2 = sum2 && k.c2Clamped ? doubleFloatDifference(doubleFloatColumn(k.c2Clamped), sum2) : undefined;
-  return affineCoefficients(tensorArith, terms.type, {
+  const a32 = affineCoefficients(tensorArith, terms.type, {
     moments: { I1, I2, S, d1, d2 },
     targets: { c1: column(k.c1), sqrtC2: column(k.sqrtC2), sqrtR: column(k.sqrtR) },
     W: grid.W,
     eps: terms.eps,
   });
+  if (terms.precise === false) return a32;
+  // float64 coefficients from the compensated integrals (same formulas, on numbers)
+  const slices = U.shape[0];
+  const zero = tf.zeros([slices, 1]);
+  const parts = tf.concat([sum1?.hi ?? zero, sum1?.lo ?? zero, sum2?.hi ?? zero, sum2?.lo ?? zero], 1);
+  const m = parts.dataSync();
+  const hi = { scaleM1: new Float32Array(slices), shift: new Float32Array(slices) };
+  const lo = { scaleM1: new Float32Array(slices), shift: new Float32Array(slices) };
+  for (let s = 0; s < slices; s++) {
+    const i1 = m[4 * s] + m[4 * s + 1];
+    const i2 = m[4 * s + 2] + m[4 * s + 3];
+    const c1 = k.c1?.[s];
+    const a = affineCoefficients(numberArith, terms.type, {
+      moments: {
+        I1: i1,
+        I2: i2,
+        S: i2 - (i1 * i1) / grid.W,
+        d1: c1 === undefined ? undefined : c1 - i1,
+        d2: k.c2Clamped ? k.c2Clamped[s] - i2 : undefined,
+      },
+      targets: { c1, sqrtC2: k.sqrtC2?.[s], sqrtR: k.sqrtR?.[s] },
+      W: grid.W,
+      eps: terms.eps,
+    });
+    hi.scaleM1[s] = a.scaleM1 ?? 0;
+    lo.scaleM1[s] = (a.scaleM1 ?? 0) - hi.scaleM1[s];
+    hi.shift[s] = a.shift ?? 0;
+    lo.shift[s] = (a.shift ?? 0) - hi.shift[s];
+  }
+  return {
+    scaleM1: a32.scaleM1 && withValue(a32.scaleM1, hi.scaleM1),
+    shift: a32.shift && withValue(a32.shift, hi.shift),
+    scaleM1Lo: a32.scaleM1 && tf.tensor2d(lo.scaleM1, [slices, 1]),
+    shiftLo: a32.shift && tf.tensor2d(lo.shift, [slices, 1]),
+  };
 }
 
-/** Applies `u~ = u + (scaleM1 * u + shift)` (either may be null); `u` `[N, 1]` or `[slices, n]`. */
+/** `x` with its value replaced by `value` (same shape) and the identity gradient (to every order). */
+function withValue(x: tf.Tensor, value: Float32Array): tf.Tensor {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const t = args[0] as tf.Tensor;
+    return { value: tf.tensor(value, t.shape), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 1) };
+  });
+  return op(x);
+}
+
+/**
+ * Applies `u~ = u + (scaleM1 * u + shift)` (either may be null); `u` `[N, 1]` or `[slices, n]`. With the low
+ * parts of a precise map (`tensorAffine`), `u + (scaleM1 + scaleM1Lo) u + (shift + shiftLo)` is evaluated
+ * with error-free products and sums and rounded once (correctly rounded up to ties), so every value carries
+ * at most half an ulp; without them (or after dropping them, as the point evaluations in training do), in
+ * three float32 operations.
+ */
 export function applyAffine(u: tf.Tensor, a: Affine<tf.Tensor>): tf.Tensor {
+  if (a.scaleM1Lo || a.shiftLo) return applyAffinePrecise(u, a);
   const correction =
     a.scaleM1 && a.shift ? tf.add(tf.mul(u, a.scaleM1), a.shift) : a.scaleM1 ? tf.mul(u, a.scaleM1) : a.shift;
   return correction ? tf.add(u, correction) : u;
+}
+
+function applyAffinePrecise(u: tf.Tensor, a: Affine<tf.Tensor>): tf.Tensor {
+  let acc = u;
+  const small: tf.Tensor[] = [];
+  if (a.scaleM1) {
+    const prod = twoProduct(a.scaleM1, u);
+    const sum = twoSum(acc, prod.p);
+    acc = sum.s;
+    small.push(prod.err, sum.err);
+    if (a.scaleM1Lo) small.push(tf.mul(a.scaleM1Lo, u));
+  }
+  if (a.shift) {
+    const sum = twoSum(acc, a.shift);
+    acc = sum.s;
+    small.push(sum.err);
+    if (a.shiftLo) small.push(a.shiftLo);
+  }
+  const rest = small.reduce((x, y) => tf.add(x, y));
+  return tf.add(acc, rest);
 }
 
 function checkValues(values: tf.Tensor, n: number | undefined, fn: string): void {

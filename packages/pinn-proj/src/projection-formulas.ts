@@ -61,10 +61,16 @@ export interface TargetTerms<T> {
   sqrtR?: T;
 }
 
-/** `u~ = u + (scaleM1 * u + shift)`; `null` means 0 (no term). `scale = 1 + scaleM1`. */
+/**
+ * `u~ = u + (scaleM1 * u + shift)`; `null` means 0 (no term). `scale = 1 + scaleM1`. The tensor projections
+ * also give float32 low parts (`scaleM1 + scaleM1Lo` and `shift + shiftLo` are the float64 coefficients to
+ * about 2^-48 relative), used by `applyAffine` to round `u~` correctly.
+ */
 export interface Affine<T> {
   scaleM1: T | null;
   shift: T | null;
+  scaleM1Lo?: T | null;
+  shiftLo?: T | null;
 }
 
 /** Which moments each projection needs. */
