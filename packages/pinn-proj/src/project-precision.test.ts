@@ -43,8 +43,18 @@ const rdNet = field(
   (xx, tt) => Math.exp(0.5 * tt - (xx - 1) ** 2 / 0.25) * (1 + 2e-3 * Math.cos(4 * xx - tt)),
 );
 const rdAt = (tt: number) => integrals(rdRef, Math.round(tt / 0.01));
+// A projected PINN's raw output need not lie near the constraint set (the loss only sees u~): trained
+// networks of the reproduction need k - 1 up to 18 and shifts up to 1.7. A raw field far from the targets:
+const farNet = field(
+  (xx, tt) => 0.4 * Math.exp(-((xx - 1 - 0.3 * tt) ** 2)) + 0.3 + 0.05 * Math.sin(5 * xx + 3 * tt),
+);
 
-const cases: Array<{ name: string; net: Float64Array; constraints: Record<string, Constraint> }> = [
+const cases: Array<{
+  name: string;
+  net: Float64Array;
+  constraints: Record<string, Constraint>;
+  linearBound?: number;
+}> = [
   {
     name: 'KdV-like, constant targets',
     net: kdvNet,
@@ -61,6 +71,17 @@ const cases: Array<{ name: string; net: Float64Array; constraints: Record<string
       linear: { type: 'linear', c1: (tt) => rdAt(tt).I1 },
       quadratic: { type: 'quadratic', c2: (tt) => rdAt(tt).I2 },
       joint: { type: 'joint', c1: (tt) => rdAt(tt).I1, c2: (tt) => rdAt(tt).I2 },
+    },
+  },
+  {
+    name: 'a raw field far from the constraint (joint k - 1 ~ 1.4, linear shift ~ 0.15)',
+    net: farNet,
+    // correctly rounded u + shift errs by the same fraction of an ulp for every value of a binade: 2.3e-6
+    linearBound: 3e-6,
+    constraints: {
+      linear: { type: 'linear', c1: kdv0.I1 },
+      quadratic: { type: 'quadratic', c2: kdv0.I2 },
+      joint: { type: 'joint', c1: kdv0.I1, c2: kdv0.I2 },
     },
   },
 ];
@@ -83,11 +104,13 @@ for (const backend of ['cpu', 'wasm']) {
     for (const c of cases) {
       it(`reaches the float32 floor of the summed conservation error on ${c.name}`, () => {
         // The previous formulation (u~ = scale u + shift from plain float32 sums and float32 targets) on the
-        // same data, KdV-like / reaction-diffusion-like:
-        //   cpu:  linear 5.6e-6 / 5.0e-6, quadratic 1.3e-5 / 1.0e-5, joint 1.4e-5 / 1.2e-5
-        //   wasm: linear 2.6e-5 / 2.5e-5, quadratic 2.5e-5 / 2.4e-5, joint 6.3e-5 / 5.7e-5
-        // This one (both backends): linear 1.7e-6 / 1.5e-6, quadratic 3.9e-7 / 4.6e-7, joint 1.4e-6 / 6.2e-7.
-        // Linear's floor is the rounding of fl(u + shift): the same error for every u in a binade.
+        // same data, KdV-like / reaction-diffusion-like / far:
+        //   cpu:  linear 5.6e-6 / 5.0e-6 / 4.5e-6, quadratic 1.3e-5 / 1.0e-5 / 1.3e-5,
+        //         joint 1.4e-5 / 1.2e-5 / 2.7e-5
+        //   wasm: linear 2.6e-5 / 2.5e-5 / 2.2e-5, quadratic 2.5e-5 / 2.4e-5 / 2.3e-5,
+        //         joint 6.3e-5 / 5.7e-5 / 1.3e-4
+        // This one (identical on both backends): linear 1.8e-6 / 1.5e-6 / 2.3e-6, quadratic 3.1e-7 / 4.2e-7 / 3.0e-7,
+        // joint 4.8e-7 / 5.5e-7 / 5.6e-7.
         const u = tf.tensor2d(Float32Array.from(c.net), [K, n]);
         for (const [kind, constraint] of Object.entries(c.constraints)) {
           const before = conservationError64(Float32Array.from(c.net), w, { constraint, times: t }).total;
@@ -95,7 +118,9 @@ for (const backend of ['cpu', 'wasm']) {
           const { total } = conservationError64(p.dataSync(), w, { constraint, times: t });
           p.dispose();
           expect(before).toBeGreaterThan(1e-2); // the projection has work to do
-          expect(total, `${kind}`).toBeLessThan(bound[kind]);
+          expect(total, `${kind}`).toBeLessThan(
+            c.linearBound && kind === 'linear' ? c.linearBound : bound[kind],
+          );
         }
         u.dispose();
       });
