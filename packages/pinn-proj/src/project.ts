@@ -60,12 +60,15 @@ function column(values: Float64Array | null): tf.Tensor2D | undefined {
  * (`compensatedRowSum`; `u²` by an error-free product), read back (one synchronous read of `[slices, 4]`
  * values) and the coefficients are evaluated in FLOAT64 by the same formulas (`affineCoefficients` on
  * numbers, `S = I2 - I1²/W`), returned as float32 `hi` (the tensors) and `lo` parts (`scaleM1Lo`, `shiftLo`).
+ * The compensated sums are not differentiated: the gradients are those of the same formulas evaluated in
+ * float32 on plain sums (`matMul`), which is all they need (relative accuracy ~1e-7).
  * `applyAffine` with the low parts then rounds `u~` correctly, so the constraint residual per slice is the
  * rounding of the outputs alone (random for the scalings; for a shift, the same fraction of an ulp for every
- * value of a binade). Gradients: those of the float32 evaluation of the same formulas on the same
- * compensated integrals, to every order (the float64 value is substituted with an identity gradient).
- * Needs a backend with cheap synchronous reads (cpu, wasm); `precise: false` skips the read and returns
- * the float32 coefficients (a few float32 roundings of each coefficient, no low parts).
+ * value of a binade). Gradients flow to every order (the float64 value is substituted with an identity
+ * gradient). Needs a backend with cheap synchronous reads (cpu, wasm); `precise: false` skips the read and
+ * evaluates the formulas in float32 on the compensated integrals with double-float targets and differences
+ * (accurate when the constraint is nearly satisfied; a float32 rounding of each coefficient otherwise; no
+ * low parts).
  *
  * @param U - `[slices, n]` float32 grid values, borrowed.
  * @param grid - float64 weights and `W = Σ w` (see `resolveGridWeights`).
@@ -91,18 +94,38 @@ export function tensorAffine(
     const s2 = compensatedRowSum(tf.mul(sq.p, wRow));
     sum2 = { hi: s2.hi, lo: tf.add(s2.lo, tf.sum(tf.mul(sq.err, wRow), 1, true)) as tf.Tensor2D };
   }
-  const I1 = sum1 && tf.add(sum1.hi, sum1.lo);
-  const I2 = sum2 && tf.add(sum2.hi, sum2.lo);
-  const S = need.S && I1 ? tf.matMul(tf.square(tf.sub(U, tf.div(I1, grid.W))), wRow, false, true) : undefined;
-  const d1 = sum1 && k.c1 ? doubleFloatDifference(doubleFloatColumn(k.c1), sum1) : undefined;
-  const d2 = sum2 && k.c2Clamped ? doubleFloatDifference(doubleFloatColumn(k.c2Clamped), sum2) : undefined;
-  const a32 = affineCoefficients(tensorArith, terms.type, {
-    moments: { I1, I2, S, d1, d2 },
-    targets: { c1: column(k.c1), sqrtC2: column(k.sqrtC2), sqrtR: column(k.sqrtR) },
-    W: grid.W,
-    eps: terms.eps,
+  const targets = { c1: column(k.c1), sqrtC2: column(k.sqrtC2), sqrtR: column(k.sqrtR) };
+  const float32Map = (moments: { I1?: tf.Tensor; I2?: tf.Tensor; d1?: tf.Tensor; d2?: tf.Tensor }) => {
+    const { I1 } = moments;
+    const S =
+      need.S && I1 ? tf.matMul(tf.square(tf.sub(U, tf.div(I1, grid.W))), wRow, false, true) : undefined;
+    return affineCoefficients(tensorArith, terms.type, {
+      moments: { ...moments, S },
+      targets,
+      W: grid.W,
+      eps: terms.eps,
+    });
+  };
+  if (terms.precise === false) {
+    // float32 throughout: compensated integrals, double-float targets and differences
+    return float32Map({
+      I1: sum1 && tf.add(sum1.hi, sum1.lo),
+      I2: sum2 && tf.add(sum2.hi, sum2.lo),
+      d1: sum1 && k.c1 ? doubleFloatDifference(doubleFloatColumn(k.c1), sum1) : undefined,
+      d2: sum2 && k.c2Clamped ? doubleFloatDifference(doubleFloatColumn(k.c2Clamped), sum2) : undefined,
+    });
+  }
+  // The gradient path: the same formulas on plain float32 integrals (their values are replaced below; the
+  // compensated sums only provide values and are not differentiated).
+  const wCol = tf.reshape(wRow, [grid.w.length, 1]) as tf.Tensor2D;
+  const I1p = need.I1 ? tf.matMul(U, wCol) : undefined;
+  const I2p = need.I2 ? tf.matMul(tf.square(U), wCol) : undefined;
+  const a32 = float32Map({
+    I1: I1p,
+    I2: I2p,
+    d1: I1p && k.c1 ? tf.sub(column(k.c1) as tf.Tensor, I1p) : undefined,
+    d2: I2p && k.c2Clamped ? tf.sub(column(k.c2Clamped) as tf.Tensor, I2p) : undefined,
   });
-  if (terms.precise === false) return a32;
   // float64 coefficients from the compensated integrals (same formulas, on numbers)
   const slices = U.shape[0];
   const zero = tf.zeros([slices, 1]);
