@@ -4,7 +4,15 @@ import { heatmap, linePlot } from '../report/svg-plot';
 import { caseNames, getCase, referenceOf } from './cases';
 import type { CaseName } from './cases';
 import type { ConstraintKind } from './metrics';
-import { constraintKinds, decodePrediction, defaultSettings, runCase, runId, writeJsonAtomic } from './train';
+import {
+  constraintKinds,
+  decodePrediction,
+  defaultSettings,
+  evaluateOnBackend,
+  runCase,
+  runId,
+  writeJsonAtomic,
+} from './train';
 import type { RunResult, RunSettings, Variant } from './train';
 
 /** Size of a report: which runs, with how many points and iterations. */
@@ -323,4 +331,77 @@ function perLevel(r: RunResult, kind: ConstraintKind): number[] {
     const e2 = Math.abs(s2 - c2);
     return kind === 'linear' ? e1 : kind === 'quadratic' ? e2 : e1 + e2;
   });
+}
+
+/** One row of {@link reEvaluate}: a finished PINN-Proj run's stored metrics and the re-evaluated ones. */
+export interface ReEvaluation {
+  id: string;
+  case: CaseName;
+  constraint: ConstraintKind;
+  /** Conservation error stored by the run (its training backend and library version). */
+  stored: number;
+  /** The run's stored cross-check (cpu) conservation error, NaN when none. */
+  storedCross: number;
+  /** Conservation error of the stored parameters re-evaluated now, per backend. */
+  now: Record<string, number>;
+  /** Largest relative change of the relative L2 error against the stored one (same field expected). */
+  relL2Change: number;
+}
+
+/**
+ * Re-evaluates the stored parameters of every finished PINN-Proj run of a plan in `outDir/runs` with the
+ * CURRENT library (projection code) on each backend, and writes `outDir/re-evaluation.md`. Trains nothing.
+ */
+export async function reEvaluate(
+  plan: ReportPlan,
+  options: { outDir: string; backends: readonly string[] },
+): Promise<{ rows: ReEvaluation[]; markdown: string }> {
+  const rows: ReEvaluation[] = [];
+  for (const s of runsOf(plan).filter((r) => r.variant === 'proj')) {
+    const path = join(options.outDir, 'runs', `${runId(s)}.json`);
+    if (!existsSync(path)) continue;
+    const r = JSON.parse(readFileSync(path, 'utf8')) as RunResult;
+    if (!r.params) continue;
+    const params = decodePrediction(r.params);
+    const now: Record<string, number> = {};
+    let relL2Change = 0;
+    for (const b of options.backends) {
+      const m = await evaluateOnBackend(r.settings, params, b);
+      now[b] = m.conservation;
+      relL2Change = Math.max(relL2Change, Math.abs(m.relL2 / r.relL2 - 1));
+    }
+    rows.push({
+      id: r.id,
+      case: s.case,
+      constraint: s.constraint,
+      stored: r.conservation,
+      storedCross: r.crossCheck?.conservation ?? NaN,
+      now,
+      relL2Change,
+    });
+  }
+  const met = (v: (row: ReEvaluation) => number) =>
+    `${rows.filter((row) => v(row) <= 1e-5).length} / ${rows.length}`;
+  const lines = [
+    '# PINN-Proj: stored networks re-evaluated with the current projection',
+    '',
+    'Conservation error summed over the 100 levels (joint: linear + quadratic), float64 sums of the float32 outputs.',
+    '',
+    `| case | constraint | stored | stored, cpu eval | ${options.backends.map((b) => `now, ${b}`).join(' | ')} | max rel. change of rel L2 |`,
+    `|---|---|---:|---:|${options.backends.map(() => '---:|').join('')}---:|`,
+    ...rows.map(
+      (row) =>
+        `| ${row.case} | ${row.constraint} | ${fmt(row.stored)} | ${fmt(row.storedCross)} | ${options.backends
+          .map((b) => fmt(row.now[b]))
+          .join(' | ')} | ${fmt(row.relL2Change)} |`,
+    ),
+    '',
+    `- <= 1e-5: stored ${met((row) => row.stored)}, stored cpu eval ${met((row) => row.storedCross)}, ${options.backends
+      .map((b) => `now ${b} ${met((row) => row.now[b])}`)
+      .join(', ')}.`,
+    '',
+  ];
+  const markdown = lines.join('\n');
+  writeFileSync(join(options.outDir, 're-evaluation.md'), markdown);
+  return { rows, markdown };
 }

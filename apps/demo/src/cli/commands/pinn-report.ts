@@ -6,7 +6,7 @@ import { createProgress } from '../progress';
 import { caseNames } from '../../pinn/cases';
 import type { CaseName } from '../../pinn/cases';
 import type { ConstraintKind } from '../../pinn/metrics';
-import { fullPlan, quickPlan, runReport, runsOf } from '../../pinn/report';
+import { fullPlan, quickPlan, reEvaluate, runReport, runsOf } from '../../pinn/report';
 import type { ReportPlan } from '../../pinn/report';
 import { constraintKinds } from '../../pinn/train';
 
@@ -21,6 +21,8 @@ Finished runs are cached in DIR/runs and unfinished ones resume from DIR/checkpo
   --levels L      shared time levels of the training points (of the 100 reference levels)
   --cross-check B also evaluate each trained network on backend B (default cpu; none with --quick)
   --report-only   write the report from the finished runs in DIR/runs, train nothing
+  --re-evaluate B1,B2  re-evaluate the stored parameters of the finished PINN-Proj runs in DIR/runs with the
+                  current projection code on backends B1, B2 (e.g. wasm,cpu): DIR/re-evaluation.md; trains nothing
   --out DIR       default out/pinn-report (or out/pinn-report-quick)`;
 
 export const pinnReportCommand: Command = {
@@ -39,6 +41,7 @@ export const pinnReportCommand: Command = {
       constraints: { type: 'string' },
       'cross-check': { type: 'string' },
       'report-only': { type: 'boolean', default: false },
+      're-evaluate': { type: 'string' },
     });
     const base = values.quick ? quickPlan : fullPlan;
     const list = <T extends string>(v: string | undefined, all: readonly T[], name: string): readonly T[] => {
@@ -83,6 +86,12 @@ export const pinnReportCommand: Command = {
     const crossCheck = values['cross-check'] ?? (values.quick ? 'none' : 'cpu');
     const outDir = values.out ?? (values.quick ? 'out/pinn-report-quick' : 'out/pinn-report');
     const backend = await initBackend({ log: () => {} });
+    if (values['re-evaluate'] !== undefined) {
+      const backends = values['re-evaluate'].split(',').filter((b) => b.length > 0);
+      const { markdown } = await reEvaluate(plan, { outDir, backends });
+      console.log(markdown);
+      return 0;
+    }
     const total = runsOf(plan).length;
     console.log(
       `backend ${backend.name}; ${total} runs, ${plan.points} points, ${plan.iterations} iterations -> ${outDir}`,
