@@ -1,4 +1,5 @@
-import { checkNumber, describeValue, OptimError } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { checkNumber, OptimError } from './errors';
 import { strongWolfe } from './strong-wolfe';
 import type { LossAndGrad, StrongWolfeOptions } from './strong-wolfe';
 import type { VectorOps } from './vector-ops';

@@ -1,7 +1,5 @@
 import { describeValue } from '@noether/autodiff';
 
-export { describeValue };
-
 /** Machine-readable reason codes for {@link OptimError}. */
 export type OptimErrorCode = 'INVALID_ARGUMENT' | 'NON_FINITE' | 'NOT_CONVERGED';
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createLbfgs } from './create-lbfgs';
 import type { LbfgsOptions, LbfgsState, LbfgsStatus } from './create-lbfgs';
-import { describeValue, OptimError } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { OptimError } from './errors';
 import type { LossAndGrad } from './strong-wolfe';
 import { float64Ops, tensorOps } from './vector-ops';
 
