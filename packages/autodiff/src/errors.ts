@@ -22,6 +22,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) {
+    return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
+  }
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') {
     const shape = (value as { shape?: unknown }).shape;

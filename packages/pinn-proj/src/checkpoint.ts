@@ -1,4 +1,5 @@
-import { PinnProjError, describeValue } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError } from './errors';
 
 /** One training step's log entry. */
 export interface StepRecord {

@@ -1,4 +1,5 @@
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 
 /**
  * A target value of an integral: a constant, one value per slice (time level), or a float64 callback `c(t)`

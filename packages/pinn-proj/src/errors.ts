@@ -1,3 +1,5 @@
+import { describeValue } from '@noether/autodiff';
+
 /** Machine-readable reason codes for {@link PinnProjError}. */
 export type PinnProjErrorCode =
   'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'INFEASIBLE_TARGET' | 'NON_FINITE' | 'UNSUPPORTED' | 'CHECKPOINT';
@@ -13,24 +15,6 @@ export class PinnProjError extends Error {
     this.name = 'PinnProjError';
     this.code = code;
   }
-}
-
-/** Short human description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value))
-    return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') {
-    const shape = (value as { shape?: unknown }).shape;
-    if (Array.isArray(shape)) return `a tensor of shape [${shape.join(', ')}]`;
-    return `an object (${(value as object).constructor?.name ?? 'Object'})`;
-  }
-  return typeof value;
 }
 
 /** Throws `INVALID_ARGUMENT` naming the function and argument. */

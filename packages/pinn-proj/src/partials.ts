@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { grad } from '@noether/autodiff';
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 
 /** Options for {@link partials} (with `names`, in place of the plain name list). */
 export interface PartialsOptions {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { targetConstants, validateConstraint } from './constraint';
 import type { Constraint } from './constraint';
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 import { resolveGridWeights } from './project';
 import type { WeightSpec } from './quadrature';
 import { callNet } from './with-projection';

@@ -9,7 +9,8 @@ import {
   twoSum,
 } from './compensated-sum';
 import type { DoubleFloat } from './compensated-sum';
-import { PinnProjError, describeValue } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError } from './errors';
 import { checkEps } from './project64';
 import type { ProjectOptions } from './project64';
 import { affineCoefficients, neededMoments, numberArith } from './projection-formulas';

@@ -1,6 +1,7 @@
 import { targetConstants, validateConstraint } from './constraint';
 import type { Constraint, InfeasiblePolicy, SliceStatus, Target } from './constraint';
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 import { affineCoefficients, neededMoments, numberArith } from './projection-formulas';
 import { resolveWeights } from './quadrature';
 import type { WeightSpec } from './quadrature';

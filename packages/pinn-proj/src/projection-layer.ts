@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { targetConstants, validateConstraint } from './constraint';
 import type { ConstraintType } from './constraint';
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 import { checkEps } from './project64';
 import { applyAffine, resolveGridWeights, tensorAffine } from './project';
 

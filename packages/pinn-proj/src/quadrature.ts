@@ -1,4 +1,5 @@
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 
 /** Named quadrature rules on an interval. */
 export type QuadratureRule = 'uniform' | 'trapezoid' | 'simpson' | 'gauss-legendre';

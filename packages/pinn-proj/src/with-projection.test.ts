@@ -321,7 +321,7 @@ describe('withProjection', () => {
     const uTilde = withProjection(net, { grid: q, constraint: { type: 'linear', c1: 1 } });
     const bad = tf.zeros([4, 3]) as tf.Tensor2D;
     expect(() => uTilde(bad)).toThrow(
-      /query points 'xt' must be a tensor of shape \[N, 2\] \(time last\), got a tensor of shape \[4, 3\]/,
+      /query points 'xt' must be a tensor of shape \[N, 2\] \(time last\), got a float32 tensor of shape \[4, 3\]/,
     );
     bad.dispose();
     const neg = withProjection(net, { grid: q, constraint: { type: 'quadratic', c2: (t) => t - 0.5 } });

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { isConstantTarget, targetConstants, validateConstraint } from './constraint';
 import type { Constraint, InfeasiblePolicy } from './constraint';
-import { PinnProjError, describeValue, invalid } from './errors';
+import { describeValue } from '@noether/autodiff';
+import { PinnProjError, invalid } from './errors';
 import { applyAffine, resolveGridWeights, tensorAffine } from './project';
 import { checkEps } from './project64';
 import type { Affine } from './projection-formulas';
