@@ -32,6 +32,27 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
 }
 
+/** The title and axis labels shared by every plot, for a plot area of `plotW` x `plotH` inside MARGIN. */
+function titleAndAxisLabels(
+  options: { title?: string; xLabel?: string; yLabel?: string },
+  box: { width: number; height: number; plotW: number; plotH: number },
+): string[] {
+  const out: string[] = [];
+  if (options.title)
+    out.push(
+      `<text x="${box.width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
+    );
+  if (options.xLabel)
+    out.push(
+      `<text x="${MARGIN.left + box.plotW / 2}" y="${box.height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    );
+  if (options.yLabel)
+    out.push(
+      `<text transform="translate(16 ${MARGIN.top + box.plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
+    );
+  return out;
+}
+
 function formatTick(value: number): string {
   if (value === 0) return '0';
   const abs = Math.abs(value);
@@ -129,19 +150,7 @@ export function linePlot(series: Series[], options: LinePlotOptions = {}): strin
       `<text x="${legendX + 31}" y="${ly}">${escapeXml(series[k].label)}</text>`,
     );
   });
-  if (options.title)
-    parts.push(
-      `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
-    );
-  if (options.xLabel)
-    parts.push(
-      `<text x="${MARGIN.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
-    );
-  if (options.yLabel)
-    parts.push(
-      `<text transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
-    );
-  parts.push('</svg>');
+  parts.push(...titleAndAxisLabels(options, { width, height, plotW, plotH }), '</svg>');
   return parts.join('\n');
 }
 
@@ -258,18 +267,6 @@ export function heatmap(
   parts.push(
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
   );
-  if (options.title)
-    parts.push(
-      `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
-    );
-  if (options.xLabel)
-    parts.push(
-      `<text x="${MARGIN.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
-    );
-  if (options.yLabel)
-    parts.push(
-      `<text transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
-    );
-  parts.push('</svg>');
+  parts.push(...titleAndAxisLabels(options, { width, height, plotW, plotH }), '</svg>');
   return parts.join('\n');
 }
