@@ -53,7 +53,7 @@ export {
 } from './systems/physical-system';
 export { harmonicOscillator, nHarmonicOscillators, massSpringChain } from './systems/harmonic';
 export { pendulum, doublePendulum } from './systems/pendulum';
-export { kepler } from './systems/kepler';
+export { kepler, keplerOrbit, type KeplerOrbit } from './systems/kepler';
 export { nBody, planarThreeBody, type NBodyOptions } from './systems/n-body';
 export {
   generateTrajectories,

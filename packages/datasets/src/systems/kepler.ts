@@ -1,5 +1,5 @@
 import { separable, type ScalarFunction } from '@noether/integrators';
-import { checkNumber } from '../errors';
+import { checkNumber, DatasetsError } from '../errors';
 import {
   defineConserved,
   tensorFunction,
@@ -84,6 +84,50 @@ export function kepler(options: { mu?: number } = {}): PhysicalSystem {
         -v * Math.sin(th),
         v * Math.cos(th),
       );
+    },
+  });
+}
+
+/** A closed-form Kepler orbit: its pericentre state and the exact state at any time. */
+export interface KeplerOrbit {
+  /** Eccentricity in [0, 1). */
+  readonly eccentricity: number;
+  /** State at pericentre, t = 0: q = (1 - e, 0), p = (0, sqrt((1 + e) / (1 - e))). */
+  readonly x0: Float64Array;
+  /** Energy of the orbit, -1/2 (semi-major axis 1, mu = 1). */
+  readonly energy: number;
+  /** Exact state at time t (period 2 pi), from Kepler's equation E - e sin E = t solved by Newton's method. */
+  at(t: number): Float64Array;
+}
+
+/**
+ * The bound Kepler orbit (mu = 1) with semi-major axis 1 and eccentricity `e`, starting at pericentre, with
+ * its exact solution: the float64 reference for integrator accuracy and energy-error reports.
+ * @throws DatasetsError `invalid-argument` unless 0 <= e < 1.
+ * @example keplerOrbit(0.6).at(2 * Math.PI); // back at x0 (one period)
+ * @see H. Goldstein, Classical Mechanics, section 3.8 (Kepler's equation).
+ */
+export function keplerOrbit(e: number): KeplerOrbit {
+  if (typeof e !== 'number' || !(e >= 0 && e < 1)) {
+    throw new DatasetsError(
+      'invalid-argument',
+      `keplerOrbit(): argument 'e' must be a number in [0, 1) (a bound orbit), got ${String(e)}`,
+    );
+  }
+  const b = Math.sqrt(1 - e * e);
+  return Object.freeze({
+    eccentricity: e,
+    x0: Float64Array.of(1 - e, 0, 0, Math.sqrt((1 + e) / (1 - e))),
+    energy: -0.5,
+    at(t: number): Float64Array {
+      let E = t + e * Math.sin(t);
+      for (let i = 0; i < 50; i++) {
+        const dE = (E - e * Math.sin(E) - t) / (1 - e * Math.cos(E));
+        E -= dE;
+        if (Math.abs(dE) < 1e-16) break;
+      }
+      const Edot = 1 / (1 - e * Math.cos(E));
+      return Float64Array.of(Math.cos(E) - e, b * Math.sin(E), -Math.sin(E) * Edot, b * Math.cos(E) * Edot);
     },
   });
 }
