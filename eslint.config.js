@@ -1,18 +1,20 @@
 // Lint rules as architecture tests: the dependency direction between packages is enforced here.
-// autodiff -> integrators / optim / operators -> datasets / pinn-proj -> ecf / razor -> demo
+// autodiff -> files -> integrators / optim / operators -> datasets / pinn-proj / param-symmetry -> ecf / razor -> demo
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Which @noether packages each package may import (its allowed lower layers). */
 const allowed = {
   autodiff: [],
+  files: ['autodiff'],
   integrators: ['autodiff'],
-  optim: ['autodiff'],
+  optim: ['autodiff', 'files'],
   operators: ['autodiff'],
-  datasets: ['autodiff', 'integrators'],
-  'pinn-proj': ['autodiff', 'optim'],
-  ecf: ['autodiff', 'optim', 'pinn-proj', 'operators'],
-  razor: ['autodiff', 'integrators', 'optim'],
+  datasets: ['autodiff', 'integrators', 'files'],
+  'pinn-proj': ['autodiff', 'optim', 'files'],
+  'param-symmetry': ['autodiff', 'integrators', 'optim'],
+  ecf: ['autodiff', 'optim', 'pinn-proj', 'operators', 'files'],
+  razor: ['autodiff', 'integrators', 'optim', 'files'],
 };
 const all = Object.keys(allowed);
 
@@ -29,8 +31,14 @@ const boundaryRules = Object.entries(allowed).map(([pkg, deps]) => ({
             message: `@noether/${pkg} may only import ${deps.length ? deps.map((d) => '@noether/' + d).join(', ') : 'no @noether package'} (dependency direction, see ARCHITECTURE.md).`,
           })),
         patterns: [
-          { group: ['@noether/*/*'], message: 'Deep imports between packages are forbidden: import the package entry.' },
-          { group: ['../../*/src/*', '../../../packages/*'], message: 'Import sibling packages by name, not by path.' },
+          {
+            group: ['@noether/*/*'],
+            message: 'Deep imports between packages are forbidden: import the package entry.',
+          },
+          {
+            group: ['../../*/src/*', '../../../packages/*'],
+            message: 'Import sibling packages by name, not by path.',
+          },
         ],
       },
     ],
@@ -49,7 +57,11 @@ export default tseslint.config(
       'max-params': ['error', 3],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Randomness takes an explicit seed: use a seeded generator.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Randomness takes an explicit seed: use a seeded generator.',
+        },
       ],
     },
   },

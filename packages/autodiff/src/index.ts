@@ -1,6 +1,8 @@
 // Importing the package (any import) re-registers tfjs gradients so nested tf.grad is exact to any order.
 import './register-gradients';
 
+export { NoetherError, type NoetherErrorCode, type NoetherErrorOptions } from './noether-error';
+export type { RunStatus, FailureStatus, CheckStatus, ProgressInfo, OnProgress } from './status';
 export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
 export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
 export {
