@@ -1,20 +1,30 @@
-import { describeValue } from '@noether/autodiff';
+import { NoetherError, describeValue } from '@noether/autodiff';
 
 /** Machine-readable reason codes for {@link OptimError}. */
-export type OptimErrorCode = 'INVALID_ARGUMENT' | 'NON_FINITE' | 'NOT_CONVERGED';
+export type OptimErrorCode =
+  'INVALID_ARGUMENT' | 'NON_FINITE' | 'NOT_CONVERGED' | 'FORMAT' | 'CHECKPOINT_MISMATCH';
 
 /**
  * The one error class of `@noether/optim`. Messages follow
  * `fn(): argument 'x' must be <expected>, got <given>`.
  */
-export class OptimError extends Error {
-  /** Why it was thrown. */
-  readonly code: OptimErrorCode;
-  constructor(code: OptimErrorCode, message: string) {
-    super(message);
+export class OptimError extends NoetherError<OptimErrorCode> {
+  constructor(code: OptimErrorCode, message: string, options?: { fn?: string; cause?: unknown }) {
+    super(code, message, options);
     this.name = 'OptimError';
-    this.code = code;
   }
+}
+
+/** Throws `INVALID_ARGUMENT` naming the function and argument. */
+export function invalid(where: readonly [fn: string, arg: string], expected: string, given: unknown): never {
+  const [fn, arg] = where;
+  throw new OptimError(
+    'INVALID_ARGUMENT',
+    `${fn}(): argument '${arg}' must be ${expected}, got ${describeValue(given)}`,
+    {
+      fn,
+    },
+  );
 }
 
 /** Throws unless `value` is a finite number greater than `min` (or equal when `inclusive`). */
@@ -35,6 +45,7 @@ export function checkNumber(
     throw new OptimError(
       'INVALID_ARGUMENT',
       `${fn}(): argument '${name}' must be a finite ${kind} ${rel} ${opts.min}, got ${describeValue(value)}`,
+      { fn },
     );
   }
 }

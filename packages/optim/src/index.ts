@@ -23,3 +23,29 @@ export {
   type MinimizeOptions,
   type MinimizeResult,
 } from './minimize';
+export {
+  memoryCheckpointStore,
+  checkCheckpoint,
+  encodeFloat32,
+  decodeFloat32,
+  type Checkpoint,
+  type CheckpointStore,
+  type StepRecord,
+  type EncodedArray,
+} from './checkpoint';
+export { fileCheckpointStore } from './file-checkpoint-store';
+export {
+  adamOptimizer,
+  lbfgsOptimizer,
+  type TrainingOptimizer,
+  type OptimizerStep,
+  type LossTerms,
+} from './optimizers';
+export {
+  createTrainer,
+  train,
+  type Trainer,
+  type TrainerOptions,
+  type TrainOptions,
+  type TrainResult,
+} from './trainer';

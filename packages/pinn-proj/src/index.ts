@@ -67,28 +67,3 @@ export { createRng, type Rng } from './rng';
 export { latinHypercube, sampleOnTimeLevels, timeGrid, type Bounds, type LevelSample } from './samplers';
 export { partials, type PartialsOptions } from './partials';
 export { integralPenalty, penaltyLoss, evaluateOnGrid } from './penalty';
-export {
-  memoryCheckpointStore,
-  encodeFloat32,
-  decodeFloat32,
-  type Checkpoint,
-  type CheckpointStore,
-  type StepRecord,
-  type EncodedArray,
-} from './checkpoint';
-export { fileCheckpointStore } from './file-checkpoint-store';
-export {
-  adamOptimizer,
-  lbfgsOptimizer,
-  type TrainingOptimizer,
-  type OptimizerStep,
-  type LossTerms,
-} from './optimizers';
-export {
-  createTrainer,
-  train,
-  type Trainer,
-  type TrainerOptions,
-  type TrainOptions,
-  type TrainResult,
-} from './trainer';

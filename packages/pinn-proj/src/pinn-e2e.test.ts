@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adamOptimizer } from './optimizers';
+import { adamOptimizer, createTrainer, train } from '@noether/optim';
 import { partials } from './partials';
 import { evaluateOnGrid, penaltyLoss } from './penalty';
 import { conservationError64, integrals64 } from './project64';
 import { quadrature } from './quadrature';
 import { sampleOnTimeLevels, timeGrid } from './samplers';
-import { createTrainer, train } from './trainer';
 import { withProjection } from './with-projection';
 
 beforeAll(async () => {

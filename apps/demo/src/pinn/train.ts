@@ -1,15 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  applyAffine,
-  createTrainer,
-  fileCheckpointStore,
-  lbfgsOptimizer,
-  targetConstants,
-  tensorAffine,
-  train,
-  withProjection,
-} from '@noether/pinn-proj';
+import { createTrainer, fileCheckpointStore, lbfgsOptimizer, train } from '@noether/optim';
+import { applyAffine, targetConstants, tensorAffine, withProjection } from '@noether/pinn-proj';
 import type { Constraint } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
 import { getCase, gridNodes, referenceOf, targetsOf } from './cases';

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { createLbfgs, tensorOps, variablesObjective } from '@noether/optim';
-import type { LbfgsOptions, LbfgsState } from '@noether/optim';
+import { createLbfgs } from './create-lbfgs';
+import { variablesObjective } from './minimize';
+import { tensorOps } from './vector-ops';
+import type { LbfgsOptions, LbfgsState } from './create-lbfgs';
 import { decodeFloat32, encodeFloat32 } from './checkpoint';
 import type { EncodedArray } from './checkpoint';
-import { PinnProjError, invalid } from './errors';
+import { OptimError, invalid } from './errors';
 
 /** Loss terms by name; the optimised loss is their sum. Called inside gradient tapes; return fresh scalars. */
 export type LossTerms = () => Record<string, tf.Scalar>;
@@ -79,10 +81,7 @@ export function adamOptimizer(
     },
     async loadState(state) {
       if (!Array.isArray(state))
-        throw new PinnProjError(
-          'CHECKPOINT',
-          'adamOptimizer.loadState(): state must be an array of named tensors',
-        );
+        throw new OptimError('FORMAT', 'adamOptimizer.loadState(): state must be an array of named tensors');
       const named = (state as Array<EncodedArray & { name: string }>).map((s) => ({
         name: s.name,
         tensor: tf.tensor(decodeFloat32(s), s.shape),
@@ -155,10 +154,7 @@ export function lbfgsOptimizer(options: LbfgsOptions = {}): TrainingOptimizer {
     },
     async loadState(saved) {
       if (saved !== null && (typeof saved !== 'object' || !('x' in (saved as object)))) {
-        throw new PinnProjError(
-          'CHECKPOINT',
-          'lbfgsOptimizer.loadState(): state must be a saved L-BFGS state',
-        );
+        throw new OptimError('FORMAT', 'lbfgsOptimizer.loadState(): state must be a saved L-BFGS state');
       }
       if (state) lbfgs.dispose(state);
       state = null;

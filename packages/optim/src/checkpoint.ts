@@ -1,5 +1,5 @@
 import { describeValue } from '@noether/autodiff';
-import { PinnProjError } from './errors';
+import { OptimError } from './errors';
 
 /** One training step's log entry. */
 export interface StepRecord {
@@ -61,12 +61,12 @@ export function encodeFloat32(values: ArrayLike<number>, shape: number[] = [valu
   return { shape, data: out };
 }
 
-/** Decodes {@link encodeFloat32}. @throws {PinnProjError} `CHECKPOINT` for malformed data. */
+/** Decodes {@link encodeFloat32}. @throws {OptimError} `FORMAT` for malformed data. */
 export function decodeFloat32(encoded: EncodedArray): Float32Array {
   const s = encoded?.data;
   if (typeof s !== 'string' || s.length % 4 !== 0) {
-    throw new PinnProjError(
-      'CHECKPOINT',
+    throw new OptimError(
+      'FORMAT',
       `decodeFloat32(): argument 'encoded.data' must be base64 text, got ${describeValue(s)}`,
     );
   }
@@ -76,7 +76,7 @@ export function decodeFloat32(encoded: EncodedArray): Float32Array {
   for (let i = 0; i < s.length; i += 4) {
     const v = [0, 1, 2, 3].map((k) => (s[i + k] === '=' ? 0 : B64.indexOf(s[i + k])));
     if (v.some((x) => x < 0))
-      throw new PinnProjError('CHECKPOINT', `decodeFloat32(): invalid base64 character near offset ${i}`);
+      throw new OptimError('FORMAT', `decodeFloat32(): invalid base64 character near offset ${i}`);
     const n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
     if (o < bytes.length) bytes[o++] = (n >> 16) & 255;
     if (o < bytes.length) bytes[o++] = (n >> 8) & 255;
@@ -84,15 +84,15 @@ export function decodeFloat32(encoded: EncodedArray): Float32Array {
   }
   const count = encoded.shape.reduce((a, b) => a * b, 1);
   if (bytes.length !== count * 4) {
-    throw new PinnProjError(
-      'CHECKPOINT',
+    throw new OptimError(
+      'FORMAT',
       `decodeFloat32(): data holds ${bytes.length / 4} values, shape [${encoded.shape.join(', ')}] needs ${count}`,
     );
   }
   return new Float32Array(bytes.buffer);
 }
 
-/** Validates the outer structure of a parsed checkpoint. @throws {PinnProjError} `CHECKPOINT`. */
+/** Validates the outer structure of a parsed checkpoint. @throws {OptimError} `FORMAT`. */
 export function checkCheckpoint(value: unknown, source: string): Checkpoint {
   const c = value as Checkpoint;
   if (
@@ -102,10 +102,7 @@ export function checkCheckpoint(value: unknown, source: string): Checkpoint {
     !Array.isArray(c.variables) ||
     !Number.isInteger(c.step)
   ) {
-    throw new PinnProjError(
-      'CHECKPOINT',
-      `checkpoint from ${source} is not a version-1 noether-pinn-checkpoint`,
-    );
+    throw new OptimError('FORMAT', `checkpoint from ${source} is not a version-1 noether-pinn-checkpoint`);
   }
   return c;
 }

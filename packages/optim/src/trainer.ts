@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeFloat32, encodeFloat32 } from './checkpoint';
 import type { Checkpoint, CheckpointStore, StepRecord } from './checkpoint';
-import { PinnProjError, invalid } from './errors';
+import { OptimError, invalid } from './errors';
 import type { LossTerms, TrainingOptimizer } from './optimizers';
 
 /** Options for {@link createTrainer}. */
@@ -37,7 +37,7 @@ export interface Trainer {
  * (Adam from tfjs, L-BFGS from `@noether/optim`). Pure bookkeeping: no file I/O (see {@link train} and
  * `fileCheckpointStore`).
  *
- * @throws {PinnProjError} `INVALID_ARGUMENT` for missing variables, loss or optimiser.
+ * @throws {OptimError} `INVALID_ARGUMENT` for missing variables, loss or optimiser.
  * @example
  * const trainer = createTrainer({ variables, loss: () => ({ pde: pdeLoss(), data: dataLoss() }), optimizer: adamOptimizer() });
  */
@@ -89,22 +89,22 @@ export function createTrainer(options: TrainerOptions): Trainer {
     },
     async restore(c) {
       if (c.variables.length !== variables.length) {
-        throw new PinnProjError(
-          'CHECKPOINT',
+        throw new OptimError(
+          'CHECKPOINT_MISMATCH',
           `Trainer.restore(): checkpoint has ${c.variables.length} variables, the trainer ${variables.length}`,
         );
       }
       if (c.optimizer.name !== optimizer.name) {
-        throw new PinnProjError(
-          'CHECKPOINT',
+        throw new OptimError(
+          'CHECKPOINT_MISMATCH',
           `Trainer.restore(): checkpoint optimiser is '${c.optimizer.name}', the trainer's '${optimizer.name}'`,
         );
       }
       c.variables.forEach((e, i) => {
         const v = variables[i];
         if (e.shape.join(',') !== v.shape.join(',')) {
-          throw new PinnProjError(
-            'CHECKPOINT',
+          throw new OptimError(
+            'CHECKPOINT_MISMATCH',
             `Trainer.restore(): variable ${i} has shape [${v.shape.join(', ')}], checkpoint [${e.shape.join(', ')}]`,
           );
         }
@@ -145,7 +145,7 @@ export interface TrainOptions {
   onProgress?: (record: StepRecord, trainer: Trainer) => boolean | void;
   /** Checkpointing: saved every `every` steps and at the end; resumed from on start unless `resume: false`. */
   checkpoint?: { store: CheckpointStore; every?: number; resume?: boolean };
-  /** Throw a `PinnProjError` (`NON_FINITE`) instead of returning status `'non-finite'`. */
+  /** Throw a `OptimError` (`NON_FINITE`) instead of returning status `'non-finite'`. */
   throwOnFailure?: boolean;
 }
 
@@ -156,7 +156,7 @@ const CONVERGED = new Set(['gradient-tolerance', 'change-tolerance']);
  * store's latest checkpoint when there is one. Numerical failure (non-finite loss) stops the loop and is
  * reported in the status (thrown with `throwOnFailure`).
  *
- * @throws {PinnProjError} `NON_FINITE` with `throwOnFailure`; `CHECKPOINT` for an incompatible checkpoint.
+ * @throws {OptimError} `NON_FINITE` with `throwOnFailure`; `CHECKPOINT_MISMATCH` for an incompatible checkpoint.
  * @example
  * const result = await train(trainer, {
  *   steps: 2000,
@@ -198,7 +198,7 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
       status = 'non-finite';
       if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
       if (options.throwOnFailure) {
-        throw new PinnProjError('NON_FINITE', `train(): the loss became ${loss} at step ${trainer.step}`);
+        throw new OptimError('NON_FINITE', `train(): the loss became ${loss} at step ${trainer.step}`);
       }
       break;
     }

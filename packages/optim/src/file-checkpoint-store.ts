@@ -1,6 +1,6 @@
 import { checkCheckpoint } from './checkpoint';
 import type { Checkpoint, CheckpointStore } from './checkpoint';
-import { PinnProjError, invalid } from './errors';
+import { OptimError, invalid } from './errors';
 
 /**
  * A {@link CheckpointStore} backed by one JSON file (Node.js). Saves are atomic: the checkpoint is written to
@@ -8,7 +8,7 @@ import { PinnProjError, invalid } from './errors';
  * previous checkpoint intact. `node:fs` is imported lazily, so browsers can bundle this package.
  *
  * @param path - checkpoint file path; its directory is created when missing.
- * @throws {PinnProjError} `CHECKPOINT` (from `load`) when the file exists but is not a valid checkpoint.
+ * @throws {OptimError} `FORMAT` (from `load`) when the file exists but is not a valid checkpoint.
  * @example
  * await train(trainer, { steps: 5000, checkpoint: { store: fileCheckpointStore('out/kdv.ckpt.json'), every: 100 } });
  */
@@ -29,8 +29,8 @@ export function fileCheckpointStore(path: string): CheckpointStore {
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw new PinnProjError(
-          'CHECKPOINT',
+        throw new OptimError(
+          'FORMAT',
           `fileCheckpointStore(): ${path} is not valid JSON: ${(error as Error).message}`,
         );
       }
