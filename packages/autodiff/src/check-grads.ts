@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { reversePass } from './core-gradients';
 import { AutodiffError, describeValue } from './errors';
+import type { CheckStatus } from './status';
 import { richardsonSlope } from './finite-differences';
 import type { TensorFunction } from './grad';
 import { seededNormals } from './seeded-normal';
@@ -35,9 +36,9 @@ export interface CheckGradsResult {
   maxAbsError: number;
   /** Max over checks of `|autodiff - fd| / max(|fd|, 1e-12)`. */
   maxRelError: number;
-  /** Every check within `tol * max(1, |fd|)` and every value finite. */
-  ok: boolean;
-  /** Some derivative or finite difference was NaN or infinite (then `ok` is false). */
+  /** `'pass'` when every check is within `tol * max(1, |fd|)` and every value finite, else `'fail'`. */
+  status: CheckStatus;
+  /** Some derivative or finite difference was NaN or infinite (then `status` is `'fail'`). */
   nonFinite: boolean;
   checks: GradCheck[];
 }
@@ -67,7 +68,7 @@ function validatePositive(name: string, value: unknown): number {
  * @returns plain numbers (no tensors to dispose).
  * @throws {AutodiffError} `INVALID_ARGUMENT` for bad arguments (order outside 1..3, non-positive eps/tol).
  * @example
- * const { ok, maxRelError } = checkGrads((x) => tf.sum(tf.tanh(x)), tf.tensor1d([0.3, -1]), { order: 3 });
+ * const { status, maxRelError } = checkGrads((x) => tf.sum(tf.tanh(x)), tf.tensor1d([0.3, -1]), { order: 3 });
  * @see Griewank & Walther (2008), ch. 1 (checking derivatives); Richardson (1927).
  */
 export function checkGrads(
@@ -129,11 +130,12 @@ export function checkGrads(
   const maxRelError = Math.max(
     ...checks.map((c) => c.absError / Math.max(Math.abs(c.finiteDifference), 1e-12)),
   );
-  const ok = !nonFinite && checks.every((c) => c.absError <= tol * Math.max(1, Math.abs(c.finiteDifference)));
+  const pass =
+    !nonFinite && checks.every((c) => c.absError <= tol * Math.max(1, Math.abs(c.finiteDifference)));
   return {
     maxAbsError: nonFinite ? NaN : maxAbsError,
     maxRelError: nonFinite ? NaN : maxRelError,
-    ok,
+    status: pass ? 'pass' : 'fail',
     nonFinite,
     checks,
   };

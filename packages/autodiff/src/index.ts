@@ -4,6 +4,7 @@ import './register-gradients';
 export { NoetherError, type NoetherErrorCode, type NoetherErrorOptions } from './noether-error';
 export type { RunStatus, FailureStatus, CheckStatus, ProgressInfo, OnProgress } from './status';
 export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
+export { createRng, type Rng, type RngState } from './rng';
 export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
 export {
   useOrderSafeGradients,

@@ -63,7 +63,6 @@ export {
   type WithProjectionOptions,
 } from './with-projection';
 export { ProjectionLayer, type ProjectionLayerConfig } from './projection-layer';
-export { createRng, type Rng } from './rng';
 export { latinHypercube, sampleOnTimeLevels, timeGrid, type Bounds, type LevelSample } from './samplers';
 export { partials, type PartialsOptions } from './partials';
 export { integralPenalty, penaltyLoss, evaluateOnGrid } from './penalty';

@@ -4,7 +4,6 @@ import { partials } from './partials';
 import { evaluateOnGrid, integralPenalty, penaltyLoss } from './penalty';
 import { integrals64 } from './project64';
 import { quadrature } from './quadrature';
-import { createRng } from './rng';
 import { latinHypercube, sampleOnTimeLevels, timeGrid } from './samplers';
 import { timeLevelsOf } from './with-projection';
 
@@ -13,19 +12,6 @@ beforeAll(async () => {
 });
 
 describe('seeded sampling', () => {
-  it('reproduces the same stream from a seed and from a saved state', () => {
-    const a = createRng(42);
-    const b = createRng(42);
-    const xs = Array.from({ length: 5 }, () => a.next());
-    expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
-    const saved = a.state();
-    const c = createRng(saved);
-    expect(c.next()).toBe(a.next());
-    expect(createRng(43).next()).not.toBe(xs[0]);
-    const mean = Array.from({ length: 20000 }, () => a.next()).reduce((s, v) => s + v, 0) / 20000;
-    expect(Math.abs(mean - 0.5)).toBeLessThan(0.01);
-  });
-
   it('puts exactly one Latin-hypercube point in every stratum of every axis', () => {
     const n = 50;
     const pts = latinHypercube(

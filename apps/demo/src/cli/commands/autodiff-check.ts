@@ -58,7 +58,7 @@ export const autodiffCheckCommand: Command = {
     const started = performance.now();
     const rows = verifyOrderSafety({ orders, ops: values.ops?.split(',').map((s) => s.trim()), tol });
     console.log(formatOrderSafetyTable(rows));
-    const failed = rows.filter((r) => !r.pass);
+    const failed = rows.filter((r) => r.status === 'fail');
     const ops = new Set(rows.map((r) => r.op)).size;
     console.log(
       `\n${rows.length - failed.length}/${rows.length} checks passed (${ops} ops, orders ${orders.join(',')}) on '${choice.name}' in ${((performance.now() - started) / 1000).toFixed(1)} s`,
