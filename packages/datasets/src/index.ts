@@ -1,5 +1,4 @@
 export { DatasetsError, type DatasetsErrorCode } from './errors';
-export { createRng, type Rng } from './rng';
 export {
   cellCentres,
   defaultTimes,

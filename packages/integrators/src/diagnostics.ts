@@ -168,7 +168,7 @@ export function symplecticityError(
     const o = stepper.step(state, k * dt, dt);
     if (o.status !== 'ok')
       throw new IntegratorError(
-        'NO_CONVERGENCE',
+        'NOT_CONVERGED',
         `${fn}(): the implicit solve did not converge at step ${k}`,
         { step: k },
       );

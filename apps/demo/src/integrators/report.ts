@@ -133,7 +133,7 @@ export function runIntegratorsReport(
         throwOnFailure: false,
       });
       onProgress(`${method} dt=${dt}`);
-      return r.status === 'success' ? energyError(kepler, r.x).maxDrift : NaN;
+      return r.status === 'ok' ? energyError(kepler, r.x).maxDrift : NaN;
     });
     const order = measuredOrder(method, plan.eccentricity);
     onProgress(`${method} order`);

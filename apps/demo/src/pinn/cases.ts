@@ -151,6 +151,7 @@ export function referenceOf(c: PinnCase): PdeSolution {
   let ref = referenceCache.get(c.name);
   if (!ref) {
     ref = solvePinnProjPreset(c.preset);
+    if (ref.status !== 'ok') throw new Error(`reference '${c.preset}' is ${ref.status}`);
     referenceCache.set(c.name, ref);
   }
   return ref;

@@ -1,4 +1,4 @@
-import { createRng } from '@noether/datasets';
+import { createRng } from '@noether/autodiff';
 import type { PdeSolution } from '@noether/datasets';
 import * as tf from '@tensorflow/tfjs';
 import type { Field } from './cases';

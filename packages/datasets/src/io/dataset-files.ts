@@ -37,13 +37,13 @@ export function savePdeSolution(path: string, sol: PdeSolution, extra: Record<st
 
 /**
  * Loads a file written by {@link savePdeSolution}.
- * @throws DatasetsError `file-mismatch` when the file is not a PDE dataset or its arrays disagree in shape.
+ * @throws DatasetsError `FILE_MISMATCH` when the file is not a PDE dataset or its arrays disagree in shape.
  */
 export function loadPdeSolution(path: string): PdeSolution & { metadata: Record<string, unknown> } {
   const c = loadNpz(path);
   if (c.metadata.kind !== 'pde')
     throw new DatasetsError(
-      'file-mismatch',
+      'FILE_MISMATCH',
       `loadPdeSolution(): file '${path}' is not a PDE dataset (metadata kind: ${String(c.metadata.kind)})`,
     );
   expectArrays(path, c, { x: { rank: 1 }, t: { rank: 1 }, weights: {} });
@@ -100,6 +100,7 @@ export function saveTrajectories(
       method: data.method,
       substeps: data.substeps,
       maxEnergyError: data.maxEnergyError,
+      ...(data.status === 'stopped' ? { status: 'stopped' } : {}),
       ...extra,
     },
   );
@@ -107,19 +108,20 @@ export function saveTrajectories(
 
 /**
  * Loads a file written by {@link saveTrajectories}.
- * @throws DatasetsError `file-mismatch` when arrays are missing or their shapes disagree.
+ * @throws DatasetsError `FILE_MISMATCH` when arrays are missing or their shapes disagree.
  */
 export function loadTrajectories(path: string): Trajectories & { metadata: Record<string, unknown> } {
   const c = loadNpz(path);
   if (c.metadata.kind !== 'trajectories')
     throw new DatasetsError(
-      'file-mismatch',
+      'FILE_MISMATCH',
       `loadTrajectories(): file '${path}' is not a trajectory dataset (metadata kind: ${String(c.metadata.kind)})`,
     );
   expectArrays(path, c, { x: { rank: 3 }, t: { rank: 1 } });
   const x = c.arrays.x!;
   expectArrays(path, c, { clean: { shape: x.shape }, t: { shape: [x.shape[1]!] } });
   return {
+    status: c.metadata.status === 'stopped' ? 'stopped' : 'ok',
     x: x.data as Float64Array,
     clean: c.arrays.clean!.data as Float64Array,
     t: c.arrays.t!.data as Float64Array,

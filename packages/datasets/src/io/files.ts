@@ -9,7 +9,7 @@ let tempCounter = 0;
 /**
  * Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, then rename over the
  * target, so readers see either the old file or the complete new one.
- * @throws DatasetsError `file-io` naming the file when writing or renaming fails.
+ * @throws DatasetsError `IO` naming the file when writing or renaming fails.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}-${++tempCounter}`;
@@ -28,11 +28,9 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
     } catch {
       // the temporary file may not exist
     }
-    throw new DatasetsError(
-      'file-io',
-      `writeFileAtomic(): cannot write '${path}': ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new DatasetsError('IO', `writeFileAtomic(): cannot write '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -40,7 +38,7 @@ function readBytes(fn: string, path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (error) {
-    throw new DatasetsError('file-io', `${fn}(): cannot read '${path}': ${(error as Error).message}`, {
+    throw new DatasetsError('IO', `${fn}(): cannot read '${path}': ${(error as Error).message}`, {
       cause: error,
     });
   }
@@ -70,7 +68,7 @@ export interface NpzContents {
  * Saves named arrays (and optional JSON metadata as the member `metadata.json`) as an uncompressed .npz
  * archive, atomically and byte-reproducibly. `numpy.load(path)` opens it: `f['u']` is an array and
  * `json.loads(f['metadata.json'])` the metadata.
- * @throws DatasetsError `invalid-argument` for a bad array name or shape; `file-io` when writing fails.
+ * @throws DatasetsError `INVALID_ARGUMENT` for a bad array name or shape; `IO` when writing fails.
  * @example saveNpz('kdv.npz', { x: { data: sol.x, shape: [256] } }, { pde: 'kdv' });
  */
 export function saveNpz(
@@ -81,7 +79,7 @@ export function saveNpz(
   const entries = Object.entries(arrays).map(([name, a]) => {
     if (!/^[A-Za-z_][\w.-]*$/.test(name))
       throw new DatasetsError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `saveNpz(): array name '${name}' must be a plain identifier`,
       );
     return { name: `${name}.npy`, data: encodeNpy(a) };
@@ -96,7 +94,7 @@ export function saveNpz(
 
 /**
  * Loads a .npz archive written by {@link saveNpz} or by numpy (savez / savez_compressed).
- * @throws DatasetsError `file-io` (missing/unreadable), `file-corrupt` (bad zip, CRC, truncated member,
+ * @throws DatasetsError `IO` (missing/unreadable), `FORMAT` (bad zip, CRC, truncated member,
  *   malformed .npy or metadata), each naming the file and the member.
  */
 export function loadNpz(path: string): NpzContents {
@@ -110,7 +108,7 @@ export function loadNpz(path: string): NpzContents {
         metadata = JSON.parse(new TextDecoder().decode(e.data)) as Record<string, unknown>;
       } catch (error) {
         throw new DatasetsError(
-          'file-corrupt',
+          'FORMAT',
           `loadNpz(): file '${path}' has invalid JSON in 'metadata.json': ${(error as Error).message}`,
         );
       }
@@ -121,7 +119,7 @@ export function loadNpz(path: string): NpzContents {
 
 /**
  * Checks that an archive holds the named arrays with the expected ranks (and optional exact shapes).
- * @throws DatasetsError `file-mismatch` naming the file, the array and the expected versus found shape.
+ * @throws DatasetsError `FILE_MISMATCH` naming the file, the array and the expected versus found shape.
  */
 export function expectArrays(
   path: string,
@@ -132,14 +130,14 @@ export function expectArrays(
     const a = contents.arrays[name];
     if (!a)
       throw new DatasetsError(
-        'file-mismatch',
+        'FILE_MISMATCH',
         `file '${path}' has no array '${name}' (found: ${Object.keys(contents.arrays).join(', ') || 'none'})`,
       );
     const rank = spec.rank ?? spec.shape?.length;
     const shapeOk = !spec.shape || spec.shape.every((d, i) => d === null || a.shape[i] === d);
     if ((rank !== undefined && a.shape.length !== rank) || !shapeOk)
       throw new DatasetsError(
-        'file-mismatch',
+        'FILE_MISMATCH',
         `file '${path}': array '${name}' has shape [${a.shape.join(', ')}], expected ${spec.shape ? `[${spec.shape.map((d) => d ?? '*').join(', ')}]` : `rank ${rank}`}`,
       );
   }

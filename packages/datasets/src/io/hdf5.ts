@@ -16,17 +16,17 @@ export interface PdeBenchData {
 /**
  * Reads a PDEBench-layout HDF5 file (datasets `tensor`, `x-coordinate`, `t-coordinate`, optionally
  * `y-coordinate`) with h5wasm (WebAssembly HDF5, works offline in Node). Values are converted to float64.
- * @throws DatasetsError `file-io` when the file is missing; `file-corrupt` when HDF5 cannot open it;
- *   `file-mismatch` when a required dataset is absent or its length disagrees with the tensor's shape.
+ * @throws DatasetsError `IO` when the file is missing; `FORMAT` when HDF5 cannot open it;
+ *   `FILE_MISMATCH` when a required dataset is absent or its length disagrees with the tensor's shape.
  * @example const { tensor, x, t } = await readPdeBench('1D_Advection_Sols_beta0.1.hdf5');
  * @see M. Takamoto et al., "PDEBench: An Extensive Benchmark for Scientific Machine Learning", NeurIPS 2022.
  */
 export async function readPdeBench(path: string): Promise<PdeBenchData> {
   const fn = 'readPdeBench';
-  if (!existsSync(path)) throw new DatasetsError('file-io', `${fn}(): file '${path}' does not exist`);
+  if (!existsSync(path)) throw new DatasetsError('IO', `${fn}(): file '${path}' does not exist`);
   if (!hasHdf5Signature(path))
     throw new DatasetsError(
-      'file-corrupt',
+      'FORMAT',
       `${fn}(): file '${path}' is not a readable HDF5 file (no HDF5 signature)`,
     );
   const h5wasm = await import('h5wasm/node');
@@ -36,7 +36,7 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
     file = new h5wasm.File(path, 'r');
   } catch (error) {
     throw new DatasetsError(
-      'file-corrupt',
+      'FORMAT',
       `${fn}(): file '${path}' is not a readable HDF5 file: ${(error as Error).message}`,
       { cause: error },
     );
@@ -47,13 +47,13 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
       if (!keys.includes(name)) {
         if (!required) return undefined;
         throw new DatasetsError(
-          'file-mismatch',
+          'FILE_MISMATCH',
           `${fn}(): file '${path}' has no dataset '${name}' (found: ${keys.join(', ') || 'none'})`,
         );
       }
       const d = file.get(name) as { shape: number[] | null; value: unknown } | null;
       if (!d || !d.shape)
-        throw new DatasetsError('file-mismatch', `${fn}(): '${name}' in '${path}' is not a dataset`);
+        throw new DatasetsError('FILE_MISMATCH', `${fn}(): '${name}' in '${path}' is not a dataset`);
       const raw = d.value as ArrayLike<number | bigint>;
       return { shape: d.shape, data: Float64Array.from(raw as ArrayLike<number>, Number) };
     };
@@ -65,25 +65,25 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
       y = get('y-coordinate', false);
     } catch (error) {
       if (error instanceof DatasetsError) throw error;
-      throw new DatasetsError('file-corrupt', `${fn}(): file '${path}' could not be read: ${String(error)}`, {
+      throw new DatasetsError('FORMAT', `${fn}(): file '${path}' could not be read: ${String(error)}`, {
         cause: error,
       });
     }
     const s = tensor.shape;
     if (s.length < 3)
       throw new DatasetsError(
-        'file-mismatch',
+        'FILE_MISMATCH',
         `${fn}(): 'tensor' in '${path}' has shape [${s.join(', ')}], expected [samples, nt, nx, ...]`,
       );
     // PDEBench stores nt + 1 or nt coordinates depending on the set; accept either.
     if (t.data.length !== s[1] && t.data.length !== s[1]! + 1)
       throw new DatasetsError(
-        'file-mismatch',
+        'FILE_MISMATCH',
         `${fn}(): 't-coordinate' in '${path}' has ${t.data.length} values but 'tensor' has ${s[1]} time levels`,
       );
     if (x.data.length !== s[2])
       throw new DatasetsError(
-        'file-mismatch',
+        'FILE_MISMATCH',
         `${fn}(): 'x-coordinate' in '${path}' has ${x.data.length} values but 'tensor' has ${s[2]} x points`,
       );
     return {

@@ -75,7 +75,7 @@ describe('.npy', () => {
       decodeNpy(big, 'be.npy');
       expect.unreachable();
     } catch (e) {
-      expect((e as DatasetsError).code).toBe('unsupported');
+      expect((e as DatasetsError).code).toBe('UNSUPPORTED');
     }
     const bad = Uint8Array.from(good);
     bad.set(new TextEncoder().encode('xxxxx'), 12);
@@ -132,7 +132,7 @@ describe('zip and .npz', () => {
 
   it('writes byte-identical trajectory files for the same seed', () => {
     const gen = (seed: number) =>
-      generateTrajectories(planarThreeBody(), { count: 2, steps: 3, dt: 0.1, seed, noise: 0.001 });
+      generateTrajectories(planarThreeBody(), { count: 2, samples: 4, sampleDt: 0.1, seed, noise: 0.001 });
     saveTrajectories(join(dir, 't1.npz'), gen(5));
     saveTrajectories(join(dir, 't2.npz'), gen(5));
     saveTrajectories(join(dir, 't3.npz'), gen(6));

@@ -15,21 +15,21 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 /**
  * Writes a store-only (uncompressed) ZIP archive: local headers, data, central directory, end record.
  * Timestamps are fixed, so the same entries give the same bytes. Archives up to 4 GiB (no ZIP64).
- * @throws DatasetsError `invalid-argument` for duplicate names or archives beyond 4 GiB.
+ * @throws DatasetsError `INVALID_ARGUMENT` for duplicate names or archives beyond 4 GiB.
  * @see PKWARE APPNOTE.TXT 6.3.x, sections 4.3 and 4.4.
  */
 export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
   const names = entries.map((e) => new TextEncoder().encode(e.name));
   if (new Set(entries.map((e) => e.name)).size !== entries.length)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `writeZip(): duplicate member names in [${entries.map((e) => e.name).join(', ')}]`,
     );
   let size = 22;
   entries.forEach((e, i) => (size += 30 + names[i]!.length + e.data.length + 46 + names[i]!.length));
   if (size >= 0xffffffff)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `writeZip(): archive of ${size} bytes exceeds 4 GiB (ZIP64 unsupported)`,
     );
   const out = new Uint8Array(size);
@@ -87,15 +87,12 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
 /**
  * Reads a ZIP archive (stored or deflated members, as written by numpy.savez / savez_compressed), checking
  * every CRC-32. `label` names the file in error messages.
- * @throws DatasetsError `file-corrupt` for a missing end record, truncated members, bad signatures, CRC
+ * @throws DatasetsError `FORMAT` for a missing end record, truncated members, bad signatures, CRC
  *   mismatches or unsupported compression.
  */
 export function readZip(bytes: Uint8Array, label: string): ZipEntry[] {
   const fail = (what: string): never => {
-    throw new DatasetsError(
-      'file-corrupt',
-      `readZip(): file '${label}' is not a valid zip/npz archive: ${what}`,
-    );
+    throw new DatasetsError('FORMAT', `readZip(): file '${label}' is not a valid zip/npz archive: ${what}`);
   };
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;

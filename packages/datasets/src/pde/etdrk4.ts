@@ -109,7 +109,7 @@ export interface SpectralSpace {
 export function createSpectralSpace(fn: string, n: number): SpectralSpace {
   if (!Number.isInteger(n) || n < 4 || (n & (n - 1)) !== 0)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'points' must be a power of two >= 4, got ${n}`,
     );
   const fft = new FFT(n);

@@ -7,14 +7,14 @@ import {
   type SamplerOptions,
   defineSystem,
 } from './physical-system';
-import type { Rng } from '../rng';
+import type { Rng } from '@noether/autodiff';
 
 /**
  * Planar Kepler problem H = |p|^2 / 2 - mu / |q| (x = (q_x, q_y, p_x, p_y)). Conserved: energy, angular
  * momentum L = q_x p_y - q_y p_x (quadratic) and the Laplace–Runge–Lenz vector
  * A = (p_y L - mu q_x / r, -p_x L - mu q_y / r). The sampler draws bound orbits: r ~ U(0.5, 1.5), a random
  * angle, a tangential speed between 0.8 and 1.2 times circular (scaled by `pScale` / 0.5).
- * @throws DatasetsError `invalid-argument` for non-positive mu.
+ * @throws DatasetsError `INVALID_ARGUMENT` for non-positive mu.
  * @example kepler().conserved.map((c) => c.name); // ['energy', 'angularMomentum', 'lrlX', 'lrlY']
  */
 export function kepler(options: { mu?: number } = {}): PhysicalSystem {
@@ -103,14 +103,14 @@ export interface KeplerOrbit {
 /**
  * The bound Kepler orbit (mu = 1) with semi-major axis 1 and eccentricity `e`, starting at pericentre, with
  * its exact solution: the float64 reference for integrator accuracy and energy-error reports.
- * @throws DatasetsError `invalid-argument` unless 0 <= e < 1.
+ * @throws DatasetsError `INVALID_ARGUMENT` unless 0 <= e < 1.
  * @example keplerOrbit(0.6).at(2 * Math.PI); // back at x0 (one period)
  * @see H. Goldstein, Classical Mechanics, section 3.8 (Kepler's equation).
  */
 export function keplerOrbit(e: number): KeplerOrbit {
   if (typeof e !== 'number' || !(e >= 0 && e < 1)) {
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `keplerOrbit(): argument 'e' must be a number in [0, 1) (a bound orbit), got ${String(e)}`,
     );
   }

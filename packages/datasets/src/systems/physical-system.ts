@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradient, realOps, type ScalarFunction, type ScalarOps, type System } from '@noether/integrators';
-import type { Rng } from '../rng';
+import type { Rng } from '@noether/autodiff';
 
 /**
  * A conserved quantity as a first-class object: a name, a float64 function, a tensor function and, when it

@@ -60,7 +60,7 @@ export const dataGenerateCommand: Command = {
   name: 'data generate',
   summary: 'Generate a dataset reproducibly from a seed into .npz files (numpy.load opens them).',
   usage: [
-    'noether data generate <name> [--count N] [--steps N] [--dt X] [--seed N] [--noise X]',
+    'noether data generate <name> [--count N] [--samples N] [--sample-dt X] [--seed N] [--noise X]',
     '                             [--split train|test|testWider|testMoved|all] [--n N] [--points N] --out DIR',
     '',
     'Writes DIR/<name>[-<split>].npz (atomically) with float64 arrays and JSON metadata (member metadata.json).',
@@ -70,8 +70,8 @@ export const dataGenerateCommand: Command = {
     const cmd = 'data generate';
     const { values, positionals } = parseArgs(cmd, args, {
       count: { type: 'string' },
-      steps: { type: 'string' },
-      dt: { type: 'string' },
+      samples: { type: 'string' },
+      'sample-dt': { type: 'string' },
       seed: { type: 'string' },
       noise: { type: 'string' },
       split: { type: 'string' },
@@ -89,13 +89,17 @@ export const dataGenerateCommand: Command = {
         `noether ${cmd}: unknown dataset '${name}' (known: ${datasetCatalog.map((e) => e.name).join(', ')})`,
       );
     const opts: CatalogOptions = {};
-    const num = (key: 'count' | 'steps' | 'dt' | 'seed' | 'noise' | 'n' | 'points', integer: boolean) => {
-      const v = values[key];
-      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: key, fallback: 0, integer });
+    const num = (
+      key: 'count' | 'samples' | 'sampleDt' | 'seed' | 'noise' | 'n' | 'points',
+      integer: boolean,
+      flag: string = key,
+    ) => {
+      const v = values[flag as keyof typeof values] as string | undefined;
+      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: flag, fallback: 0, integer });
     };
     num('count', true);
-    num('steps', true);
-    num('dt', false);
+    num('samples', true);
+    num('sampleDt', false, 'sample-dt');
     num('seed', true);
     num('noise', false);
     num('n', true);
@@ -111,7 +115,11 @@ export const dataGenerateCommand: Command = {
       const label = split ? `${name} (${split})` : name;
       const total = opts.count ?? entry.defaults.count ?? 1;
       const bar = createProgress(`generate ${label}`, total);
-      const data = buildDataset(name, { ...opts, ...(split ? { split } : {}), onProgress: () => bar.tick() });
+      const data = buildDataset(name, {
+        ...opts,
+        ...(split ? { split } : {}),
+        onProgress: () => void bar.tick(),
+      });
       const file = join(values.out, `${name}${split ? `-${split}` : ''}.npz`);
       const extra = {
         dataset: name,
