@@ -56,8 +56,8 @@ async function main() {
       };
       const lbfgs = createLbfgs(tensorOps, {
         historySize: history,
-        changeTolerance: 0,
-        gradientTolerance: 0,
+        changeTol: 0,
+        gradTol: 0,
       });
       const x0 = obj.read();
       let s = lbfgs.init(x0, timed);

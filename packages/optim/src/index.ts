@@ -14,12 +14,13 @@ export {
   type LbfgsOptions,
   type LbfgsState,
   type LbfgsStatus,
+  type LbfgsReason,
 } from './create-lbfgs';
 export {
   minimize,
-  minimizeFloat64,
+  minimize64,
   variablesObjective,
-  type IterationInfo,
+  type MinimizeProgress,
   type MinimizeOptions,
   type MinimizeResult,
 } from './minimize';
@@ -48,4 +49,5 @@ export {
   type TrainerOptions,
   type TrainOptions,
   type TrainResult,
+  type TrainProgress,
 } from './trainer';

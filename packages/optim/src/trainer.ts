@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeFloat32, encodeFloat32 } from './checkpoint';
 import type { Checkpoint, CheckpointStore, StepRecord } from './checkpoint';
+import type { OnProgress, ProgressInfo, RunStatus } from '@noether/autodiff';
+import type { LbfgsStatus } from './create-lbfgs';
 import { OptimError, invalid } from './errors';
 import type { LossTerms, TrainingOptimizer } from './optimizers';
 
@@ -20,8 +22,10 @@ export interface Trainer {
   readonly step: number;
   /** One record per completed step. */
   readonly history: readonly StepRecord[];
-  /** Status of the last step (`'running'` or the optimiser's stop reason). */
-  readonly status: string;
+  /** Status of the last step: `'running'`, or how the optimiser ended (`'non-finite'` for a NaN loss). */
+  readonly status: LbfgsStatus;
+  /** Why the optimiser ended (its `reason`, e.g. `'grad-tol'`), when it did. */
+  readonly reason: string | undefined;
   /** Runs one optimiser step and returns its record. */
   runStep(): StepRecord;
   /** A JSON snapshot of variables, optimiser state and history. */
@@ -56,7 +60,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
   if (!optimizer || typeof optimizer.step !== 'function')
     invalid([fn, 'options.optimizer'], 'a TrainingOptimizer (adamOptimizer, lbfgsOptimizer)', optimizer);
   let step = 0;
-  let status = 'running';
+  let status: LbfgsStatus = 'running';
+  let reason: string | undefined;
   let history: StepRecord[] = [];
   return {
     get step() {
@@ -68,11 +73,15 @@ export function createTrainer(options: TrainerOptions): Trainer {
     get status() {
       return status;
     },
+    get reason() {
+      return reason;
+    },
     runStep() {
       const start = performance.now();
       const r = optimizer.step(loss, variables);
       step += 1;
       status = Number.isFinite(r.loss) ? r.status : 'non-finite';
+      reason = Number.isFinite(r.loss) ? r.reason : 'non-finite';
       const record: StepRecord = { step, loss: r.loss, terms: r.terms, ms: performance.now() - start };
       history.push(record);
       return record;
@@ -114,6 +123,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
       step = c.step;
       history = c.history.slice();
       status = 'running';
+      reason = undefined;
     },
     dispose() {
       optimizer.dispose();
@@ -124,11 +134,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
 /** Outcome of {@link train}. */
 export interface TrainResult {
   /**
-   * `'completed'` (all steps run), `'converged'` (the optimiser met its tolerance), `'stopped'` (onProgress
-   * returned false), `'non-finite'` (NaN/Infinity loss), or another optimiser stop reason
-   * (`'line-search-failed'`, `'max-evaluations'`, ...).
+   * `'ok'` (all steps run, or the optimiser met its tolerance: see `reason`), `'stopped'` (onProgress
+   * returned false), `'non-finite'` (NaN/Infinity loss), `'not-converged'` (L-BFGS line search failed) or
+   * `'max-iterations'` (L-BFGS evaluation budget spent).
    */
-  status: string;
+  status: RunStatus;
+  /** The optimiser's reason when it ended the run (`'grad-tol'`, `'change-tol'`, ...), else undefined. */
+  reason: string | undefined;
   /** Completed steps (including resumed ones). */
   steps: number;
   /** Step the run resumed from (0 for a fresh start). */
@@ -137,19 +149,25 @@ export interface TrainResult {
   loss: number;
 }
 
+/** What {@link TrainOptions.onProgress} receives after every step: the step's record plus the target. */
+export interface TrainProgress extends ProgressInfo, Readonly<StepRecord> {
+  /** Completed steps (1-based step number of the record). */
+  readonly step: number;
+  /** The step count the run aims for (`options.steps`). */
+  readonly total: number;
+}
+
 /** Options for {@link train}. */
 export interface TrainOptions {
   /** Total steps to reach (a resumed run continues up to this count). */
   steps: number;
-  /** Called after every step; return `false` to stop. Drive a progress bar from here. */
-  onProgress?: (record: StepRecord, trainer: Trainer) => boolean | void;
+  /** Called after every step with `{ step, total, loss, terms, ms }`; return `false` to stop. */
+  onProgress?: OnProgress<TrainProgress>;
   /** Checkpointing: saved every `every` steps and at the end; resumed from on start unless `resume: false`. */
   checkpoint?: { store: CheckpointStore; every?: number; resume?: boolean };
   /** Throw a `OptimError` (`NON_FINITE`) instead of returning status `'non-finite'`. */
   throwOnFailure?: boolean;
 }
-
-const CONVERGED = new Set(['gradient-tolerance', 'change-tolerance']);
 
 /**
  * Runs a trainer for `steps` steps with per-step progress callbacks and atomic checkpoints; resumes from the
@@ -160,7 +178,7 @@ const CONVERGED = new Set(['gradient-tolerance', 'change-tolerance']);
  * @example
  * const result = await train(trainer, {
  *   steps: 2000,
- *   onProgress: (r) => bar.tick(1, `loss ${r.loss.toExponential(2)}`),
+ *   onProgress: (r) => void bar.tick(1, `loss ${r.loss.toExponential(2)}`),
  *   checkpoint: { store: fileCheckpointStore('out/kdv.json'), every: 100 },
  * });
  */
@@ -182,20 +200,22 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
       resumedFrom = saved.step;
     }
   }
-  let status = 'completed';
+  let status: RunStatus = 'ok';
+  let reason: string | undefined;
   let lastSaved = trainer.step;
   let loss = trainer.history.length ? trainer.history[trainer.history.length - 1].loss : NaN;
   while (trainer.step < steps) {
     const record = trainer.runStep();
     loss = record.loss;
     const s = trainer.status;
-    const stop = options.onProgress?.(record, trainer) === false;
+    const stop = options.onProgress?.({ ...record, total: steps }) === false;
     if (ck && trainer.step % every === 0) {
       await ck.store.save(await trainer.snapshot());
       lastSaved = trainer.step;
     }
     if (s === 'non-finite') {
       status = 'non-finite';
+      reason = 'non-finite';
       if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
       if (options.throwOnFailure) {
         throw new OptimError('NON_FINITE', `train(): the loss became ${loss} at step ${trainer.step}`);
@@ -203,7 +223,8 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
       break;
     }
     if (s !== 'running') {
-      status = CONVERGED.has(s) ? 'converged' : s;
+      status = s;
+      reason = trainer.reason;
       break;
     }
     if (stop) {
@@ -213,5 +234,5 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
   }
   // Every exit (completed, converged, stopped) leaves the latest state in the store.
   if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
-  return { status, steps: trainer.step, resumedFrom, loss };
+  return { status, reason, steps: trainer.step, resumedFrom, loss };
 }

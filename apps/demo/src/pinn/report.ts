@@ -13,7 +13,7 @@ import {
   runId,
   writeJsonAtomic,
 } from './train';
-import type { RunResult, RunSettings, Variant } from './train';
+import type { RunCaseOptions, RunResult, RunSettings, Variant } from './train';
 
 /** Size of a report: which runs, with how many points and iterations. */
 export interface ReportPlan {
@@ -84,7 +84,7 @@ export async function runReport(
   options: {
     outDir: string;
     onRun?: (s: RunSettings, index: number, total: number) => void;
-    onIteration?: (i: { iteration: number; loss: number }) => void;
+    onProgress?: RunCaseOptions['onProgress'];
     /** Also evaluate every trained network on this backend (see `RunCaseOptions.crossCheckBackend`). */
     crossCheckBackend?: string;
     /** Only report runs already finished in `outDir/runs` (train nothing). Default false. */
@@ -106,7 +106,7 @@ export async function runReport(
     if (options.reportOnly) continue;
     const r = await runCase(s, {
       checkpointDir: ckptDir,
-      onIteration: options.onIteration,
+      onProgress: options.onProgress,
       crossCheckBackend: options.crossCheckBackend,
     });
     writeJsonAtomic(path, r);
@@ -197,7 +197,7 @@ export function writeReport(plan: ReportPlan, results: RunResult[], outDir: stri
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(', ');
     lines.push(
-      `| ${r.id} | ${r.status} | ${r.iterations} | ${r.evaluations} | ${r.seconds.toFixed(0)} | ${fmt(r.loss)} | ${terms} |`,
+      `| ${r.id} | ${r.status}${r.reason ? ` (${r.reason})` : ''} | ${r.iterations} | ${r.evaluations} | ${r.seconds.toFixed(0)} | ${fmt(r.loss)} | ${terms} |`,
     );
   }
   lines.push('');

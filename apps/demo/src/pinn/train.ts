@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTrainer, fileCheckpointStore, lbfgsOptimizer, train } from '@noether/optim';
+import { createTrainer, fileCheckpointStore, lbfgsOptimizer, train, type TrainOptions } from '@noether/optim';
 import { applyAffine, targetConstants, tensorAffine, withProjection } from '@noether/pinn-proj';
 import type { Constraint } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
@@ -73,7 +73,10 @@ export interface RunResult {
   quadraticSum: number;
   /** Per-level conservation error of the constrained integral(s). */
   series: number[];
+  /** How training ended (`RunStatus`; runs cached by older versions may hold other words). */
   status: string;
+  /** The optimiser's reason when it ended the run early (`'grad-tol'`, `'change-tol'`, ...). */
+  reason?: string;
   message: string;
   iterations: number;
   evaluations: number;
@@ -145,8 +148,8 @@ export interface RunCaseOptions {
   checkpointEvery?: number;
   /** Also evaluate the trained network (and its projection) on this backend, e.g. `'cpu'`. */
   crossCheckBackend?: string;
-  /** Called after every iteration. */
-  onIteration?: (info: { iteration: number; loss: number }) => void;
+  /** Called after every iteration with `{ step, total, loss, ... }`; returning `false` stops the run. */
+  onProgress?: TrainOptions['onProgress'];
 }
 
 /**
@@ -257,14 +260,14 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     },
     optimizer: lbfgsOptimizer({
       historySize: settings.history,
-      gradientTolerance: 1e-6,
-      changeTolerance: 1e-9,
+      gradTol: 1e-6,
+      changeTol: 1e-9,
     }),
   });
   const ckptPath = options.checkpointDir ? join(options.checkpointDir, `${id}.ckpt.json`) : undefined;
   const trained = await train(trainer, {
     steps: settings.iterations,
-    onProgress: (r) => options.onIteration?.({ iteration: r.step, loss: r.loss }),
+    onProgress: options.onProgress,
     ...(ckptPath
       ? { checkpoint: { store: fileCheckpointStore(ckptPath), every: options.checkpointEvery ?? 25 } }
       : {}),
@@ -294,6 +297,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     quadraticSum: errors.quadraticSum,
     series: Array.from(constraintErrorSeries(errors, settings.constraint)),
     status: trained.status,
+    ...(trained.reason ? { reason: trained.reason } : {}),
     message: trained.resumedFrom > 0 ? `resumed from step ${trained.resumedFrom}` : '',
     iterations: trained.steps,
     evaluations,

@@ -107,9 +107,9 @@ export const pinnReportCommand: Command = {
         if (index > 0) bar.tick(plan.iterations - inRun);
         inRun = 0;
       },
-      onIteration: ({ iteration }) => {
-        bar.tick(iteration - inRun);
-        inRun = iteration;
+      onProgress: ({ step }) => {
+        bar.tick(step - inRun);
+        inRun = step;
       },
     });
     bar.tick(plan.iterations - inRun);

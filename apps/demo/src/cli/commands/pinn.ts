@@ -101,9 +101,9 @@ export const pinnCommand: Command = {
     let last = 0;
     const r = await runCase(settings, {
       checkpointDir: join(values.out, 'checkpoints'),
-      onIteration: ({ iteration, loss }) => {
-        bar.tick(iteration - last, `loss ${loss.toExponential(3)}`);
-        last = iteration;
+      onProgress: ({ step, loss }) => {
+        bar.tick(step - last, `loss ${loss.toExponential(3)}`);
+        last = step;
       },
     });
     bar.done(r.message ? `${r.status}: ${r.message}` : r.status);
