@@ -45,7 +45,7 @@ export {
   symmetryGenerator,
   symplecticMatrix,
   tensorFunction,
-  tensorOps,
+  tensorScalarOps,
   type ConservedQuantity,
   type PhysicalSystem,
   type SamplerOptions,

@@ -408,18 +408,15 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContex
     return true;
   };
   save(0, t0);
-  const out = (
-    status: IntegrateStatus,
-    failedStep: number | undefined,
-    message: string | undefined,
-    steps = failedStep ?? nSteps,
-  ): RunOut<A> => {
+  const finish = (end: Pick<RunOut<A>, 'status' | 'failedStep' | 'message' | 'steps'>): RunOut<A> => {
     const final = stepper.snapshot(state);
     K.dispose(stepper.arrays(state));
-    return { status, failedStep, message, saved, times, final, steps, rejected: 0 };
+    return { ...end, saved, times, final, rejected: 0 };
   };
+  const out = (status: IntegrateStatus, failedStep: number | undefined, message: string | undefined) =>
+    finish({ status, failedStep, message, steps: failedStep ?? nSteps });
   const stopped = (i: number, t: number) =>
-    out('stopped', undefined, `onProgress returned false after step ${i} (t = ${t})`, i);
+    finish({ status: 'stopped', message: `onProgress returned false after step ${i} (t = ${t})`, steps: i });
   const progress = (i: number, t: number) =>
     onProgress?.({ step: i, total: nSteps, t }) === false && i < nSteps;
   const tensor = K.name === 'tensor';

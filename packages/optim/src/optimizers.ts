@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createLbfgs } from './create-lbfgs';
 import { variablesObjective } from './minimize';
 import { tensorOps } from './vector-ops';
-import type { LbfgsOptions, LbfgsReason, LbfgsState, LbfgsStatus } from './create-lbfgs';
+import type { LbfgsOptions, LbfgsState, LbfgsStatus } from './create-lbfgs';
 import { decodeFloat32, encodeFloat32 } from './checkpoint';
 import type { EncodedArray } from './checkpoint';
 import { OptimError, invalid } from './errors';
@@ -18,7 +18,7 @@ export interface OptimizerStep {
   terms: Record<string, number>;
   /** `'running'`, or how the optimiser ended (L-BFGS: {@link LbfgsStatus}; any: `'non-finite'` loss). */
   status: LbfgsStatus;
-  /** Why it ended (L-BFGS: {@link LbfgsReason}), when it did. */
+  /** Why it ended (L-BFGS: its `LbfgsReason`), when it did. */
   reason?: string;
   /** Loss evaluations used by the step. */
   evaluations: number;

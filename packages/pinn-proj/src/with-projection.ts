@@ -4,7 +4,7 @@ import type { Constraint, InfeasiblePolicy } from './constraint';
 import { describeValue } from '@noether/autodiff';
 import { PinnProjError, invalid } from './errors';
 import { applyAffine, resolveGridWeights, tensorAffine } from './project';
-import { checkEps } from './project64';
+import { checkFloor } from './project64';
 import type { Affine } from './projection-formulas';
 import type { Quadrature, WeightSpec } from './quadrature';
 
@@ -55,8 +55,8 @@ export interface WithProjectionOptions {
   timeDerivative?: TimeDerivativeMode;
   /** Highest t-derivative of `u~` that is exact in `'exact'` mode: 1, 2 (default) or 3. */
   exactOrder?: 1 | 2 | 3;
-  /** Denominator floor. Default 1e-12. */
-  eps?: number;
+  /** Floor of the denominators `I2` and `S`. Default 1e-12. */
+  denominatorFloor?: number;
   /** Infeasible targets: `'throw'` (default) or `'clamp'`. */
   onInfeasible?: InfeasiblePolicy;
 }
@@ -262,7 +262,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
   }
   validateConstraint(options?.constraint, fn, 'options.constraint');
   const grid = resolveGrid(options, fn);
-  const eps = checkEps(options.eps, fn);
+  const eps = checkFloor(options.denominatorFloor, fn);
   const mode = options.timeDerivative ?? 'detached';
   if (mode !== 'detached' && mode !== 'exact')
     invalid([fn, 'options.timeDerivative'], "'detached' or 'exact'", mode);
@@ -443,7 +443,7 @@ export function projectPerPoint(
   const fn = 'projectPerPoint';
   validateConstraint(options?.constraint, fn, 'options.constraint');
   const grid = resolveGrid(options, fn);
-  const eps = checkEps(options.eps, fn);
+  const eps = checkFloor(options.denominatorFloor, fn);
   const mode = options.timeDerivative ?? 'detached';
   const chunk = options.chunkSize ?? 64;
   if (!(xt instanceof tf.Tensor) || xt.rank !== 2 || xt.shape[1] !== grid.dim + 1) {
