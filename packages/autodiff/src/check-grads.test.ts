@@ -63,7 +63,7 @@ describe('checkGrads', () => {
     expect(() => checkGrads(f, x, { order: 4 })).toThrow(
       /checkGrads\(\): argument 'options.order' must be 1, 2 or 3, got 4/,
     );
-    expect(() => checkGrads(f, x, { eps: -1 })).toThrow(AutodiffError);
+    expect(() => checkGrads(f, x, { fdStep: -1 })).toThrow(AutodiffError);
     expect(() => checkGrads(f, x, { tol: Number.NaN })).toThrow(
       /argument 'options.tol' must be a finite positive number, got NaN/,
     );

@@ -11,8 +11,8 @@ import { assertFunction, assertTensor, checkOutput } from './validate';
 export interface CheckGradsOptions {
   /** Highest derivative order checked; every order 1..order is checked. 1 to 3, default 1. */
   order?: number;
-  /** Finite-difference step along the unit direction. Default 1e-2 (Richardson-extrapolated, so O(eps^4)). */
-  eps?: number;
+  /** Finite-difference step along the unit direction. Default 1e-2 (Richardson-extrapolated, so O(fdStep^4)). */
+  fdStep?: number;
   /** Pass threshold: `|autodiff - fd| <= tol * max(1, |fd|)` for every check. Default 1e-3 (float32). */
   tol?: number;
   /** Number of random unit directions per order. Default 3. */
@@ -66,7 +66,7 @@ function validatePositive(name: string, value: unknown): number {
  * @param f - any tensor function of x.
  * @param x - the point (borrowed).
  * @returns plain numbers (no tensors to dispose).
- * @throws {AutodiffError} `INVALID_ARGUMENT` for bad arguments (order outside 1..3, non-positive eps/tol).
+ * @throws {AutodiffError} `INVALID_ARGUMENT` for bad arguments (order outside 1..3, non-positive fdStep/tol).
  * @example
  * const { status, maxRelError } = checkGrads((x) => tf.sum(tf.tanh(x)), tf.tensor1d([0.3, -1]), { order: 3 });
  * @see Griewank & Walther (2008), ch. 1 (checking derivatives); Richardson (1927).
@@ -85,7 +85,7 @@ export function checkGrads(
       `checkGrads(): argument 'options.order' must be 1, 2 or 3, got ${describeValue(order)}`,
     );
   }
-  const eps = validatePositive('options.eps', options.eps ?? 1e-2);
+  const eps = validatePositive('options.fdStep', options.fdStep ?? 1e-2);
   const tol = validatePositive('options.tol', options.tol ?? 1e-3);
   const directions = options.directions ?? 3;
   if (!Number.isInteger(directions) || directions < 1) {

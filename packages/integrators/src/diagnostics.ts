@@ -102,6 +102,7 @@ export function reversibilityError(
     saveEvery: options.steps,
     tol: options.tol,
     maxIterations: options.maxIterations,
+    throwOnFailure: true,
   };
   const there = integrate(method, system, { ...common, x0 }).final;
   for (let i = n; i < 2 * n; i++) there[i] = -there[i];

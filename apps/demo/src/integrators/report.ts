@@ -1,3 +1,4 @@
+import type { OnProgress, ProgressInfo } from '@noether/autodiff';
 import { energyError, integrate, methods, type MethodName } from '@noether/integrators';
 import { linePlot } from '../report/svg-plot';
 import { kepler, keplerExact, keplerX0 } from './kepler';
@@ -92,6 +93,7 @@ export function measuredOrder(method: MethodName, e: number): number {
       steps: N,
       saveEvery: N,
       adaptive: false,
+      throwOnFailure: true,
     });
     let err = 0;
     for (let i = 0; i < 4; i++) err = Math.max(err, Math.abs(r.final[i] - exact[i]));
@@ -109,15 +111,25 @@ export function measuredOrder(method: MethodName, e: number): number {
   return sxy / sxx;
 }
 
+/** What `runIntegratorsReport` passes to `onProgress` after each unit of work. */
+export interface ReportProgress extends ProgressInfo {
+  /** The unit just done (`'rk4 dt=0.01'`, `'rk4 order'`, `'rk4 plot'`). */
+  readonly label: string;
+}
+
 /**
  * Runs the report: for each method and dt, `steps` fixed steps of Kepler (dormandPrince54 with fixed steps
  * too, so every cell uses the same dt), the maximum relative energy error; the measured order; and the
- * energy-error series of the plot methods. Pure apart from timing; `onProgress` is called per unit of work.
+ * energy-error series of the plot methods. Pure apart from timing; `onProgress` is called per unit of work
+ * (`{ step, total, label }`).
  */
 export function runIntegratorsReport(
   plan: IntegratorsReportPlan,
-  onProgress: (info: string) => void = () => {},
+  onProgressFn: OnProgress<ReportProgress> = () => {},
 ): ReportResult {
+  const total = reportWork(plan);
+  let step = 0;
+  const onProgress = (label: string) => void onProgressFn({ step: ++step, total, label });
   const x0 = keplerX0(plan.eccentricity);
   const rows: ReportRow[] = [];
   for (const method of plan.methods) {
@@ -155,6 +167,7 @@ export function runIntegratorsReport(
       steps: plan.steps,
       saveEvery,
       adaptive: false,
+      throwOnFailure: true,
     });
     onProgress(`${method} plot`);
     return { method, t: r.t, error: energyError(kepler, r.x).series };
