@@ -62,7 +62,3 @@ export function uninstallTapeOrderFix(): void {
   delete engine[PATCH];
 }
 
-/** Whether the tape-order fix is installed. */
-export function isTapeOrderFixInstalled(): boolean {
-  return engineInternals()[PATCH] !== undefined;
-}

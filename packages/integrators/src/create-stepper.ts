@@ -446,6 +446,3 @@ function rungeKuttaStepper<A>(
   };
   return stepper;
 }
-
-/** @internal the tensor kind, re-exported for typing convenience. */
-export type TensorStepper = Stepper<tf.Tensor>;

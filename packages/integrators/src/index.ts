@@ -68,7 +68,13 @@ export {
   type StepRange,
   type AdvanceOutcome,
 } from './create-stepper';
-export { integrate, type IntegrateOptions, type IntegrateResult, type IntegrateStatus } from './integrate';
+export {
+  integrate,
+  type IntegrateOptions,
+  type IntegrateProgress,
+  type IntegrateResult,
+  type IntegrateStatus,
+} from './integrate';
 export {
   energyError,
   reversibilityError,

@@ -58,7 +58,7 @@ export const fullPlan: IntegratorsReportPlan = {
 };
 
 /** One table row. */
-export interface ReportRow {
+interface ReportRow {
   method: MethodName;
   nominalOrder: number;
   symplectic: boolean;
@@ -79,7 +79,7 @@ export interface ReportResult {
 const orderBase: Record<number, number> = { 1: 40000, 2: 1000, 3: 800, 4: 100, 5: 100, 6: 40, 8: 15 };
 
 /** Empirical order: error at t = 2 against the exact Kepler solution, fitted over 5 step sizes. */
-export function measuredOrder(method: MethodName, e: number): number {
+function measuredOrder(method: MethodName, e: number): number {
   const m = methods[method];
   const b = orderBase[m.order] ?? 100;
   const T = 2;

@@ -70,7 +70,7 @@ export function runsOf(plan: ReportPlan): RunSettings[] {
 }
 
 /** Conservation error of the integral(s) a constraint enforces, read from a run's two sums. */
-export function errorFor(r: RunResult, kind: ConstraintKind): number {
+function errorFor(r: RunResult, kind: ConstraintKind): number {
   return kind === 'linear'
     ? r.linearSum
     : kind === 'quadratic'
@@ -119,7 +119,7 @@ export async function runReport(
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
 /** Writes `report.md` and SVG plots into `outDir`; returns the markdown. */
-export function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): string {
+function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): string {
   mkdirSync(join(outDir, 'plots'), { recursive: true });
   const find = (c: CaseName, k: ConstraintKind, v: Variant) =>
     results.find(

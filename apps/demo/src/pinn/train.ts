@@ -108,7 +108,7 @@ export function runId(s: RunSettings): string {
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
-export function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
+function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
   const ref = referenceOf(c);
   const { c1, c2 } = targetsOf(c, ref);
   const interp = (values: Float64Array) => (t: number) => {
@@ -319,7 +319,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
  * u on the 100 x n reference grid `[K * n]` (float32): the raw network for PINN and penalty, the library's
  * projection path (`withProjection(...).gridValues`) for PINN-Proj.
  */
-export function predictGrid(net: Field, settings: RunSettings): Float32Array {
+function predictGrid(net: Field, settings: RunSettings): Float32Array {
   const c = getCase(settings.case);
   const ref = referenceOf(c);
   const nodes = gridNodes(ref);
