@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 import { float64Kind, tensorKind, type ArrayKind } from './array-kind';
 import { bindSystem, type BoundSystem } from './bind-system';
 import type { ButcherTableau } from './butcher-tableau';
