@@ -75,12 +75,14 @@ export interface ProjectedNet {
    * `xt → u~` that reuses it, so the nested `tf.grad` calls of a residual (u, u_x, u_xx, u_xxx, ...) do
    * not re-evaluate the grid each time. Gradients w.r.t. the weights still flow through the correction
    * when `prepare` is called inside the loss function (inside `tf.variableGrads` / `optimizer.minimize`).
-   * The correction tensors belong to the current `tf.tidy` scope; the returned function must only be
-   * called on points with exactly these levels (`levels.index.length` rows).
+   * The correction tensors belong to the current `tf.tidy` scope. The returned function is called on the
+   * prepared points (`levels.index.length` rows), or on any other point set whose times are among
+   * `levels.times` with that set's own `index` (one level per row): collocation, data and initial-condition
+   * points then share one grid evaluation.
    *
    * @throws {PinnProjError} `UNSUPPORTED` in `'exact'` mode.
    */
-  prepare(levels: TimeLevels): (xt: tf.Tensor2D) => tf.Tensor2D;
+  prepare(levels: TimeLevels): (xt: tf.Tensor2D, index?: Int32Array) => tf.Tensor2D;
   /** The resolved grid (float64 nodes `[n, dim]` row-major, weights, W = Σ w). */
   readonly grid: {
     readonly nodes: Float64Array;
@@ -379,7 +381,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       return applyAffine(U, affineAt(U, t32)) as tf.Tensor2D;
     });
   };
-  const prepare = (levels: TimeLevels): ((xt: tf.Tensor2D) => tf.Tensor2D) => {
+  const prepare = (levels: TimeLevels): ((xt: tf.Tensor2D, index?: Int32Array) => tf.Tensor2D) => {
     if (mode !== 'detached') {
       throw new PinnProjError(
         'UNSUPPORTED',
@@ -395,29 +397,43 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
     }
     const { times, index } = levels;
     const K = times.length;
-    const N = index.length;
+    // Per-level correction [K, 1] (one grid evaluation), and its rows for the prepared points.
     const correction = tf.tidy(() => {
-      const oneHot = levelMatrix(index, K);
       const G = gridInputs(grid, K, tf.tensor2d(repeatEach(times, grid.n), [K * grid.n, 1]));
       const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
       const a = affineAt(U, times);
+      const oneHot = levelMatrix(index, K);
       return {
-        scaleM1: a.scaleM1 ? perPoint(a.scaleM1, oneHot) : undefined,
-        shift: a.shift ? perPoint(a.shift, oneHot) : undefined,
+        scaleM1: a.scaleM1 ?? undefined,
+        shift: a.shift ?? undefined,
+        pointScaleM1: a.scaleM1 ? perPoint(a.scaleM1, oneHot) : undefined,
+        pointShift: a.shift ? perPoint(a.shift, oneHot) : undefined,
       };
     });
-    const affine: Affine<tf.Tensor> = {
-      scaleM1: correction.scaleM1 ?? null,
-      shift: correction.shift ?? null,
+    const prepared: Affine<tf.Tensor> = {
+      scaleM1: correction.pointScaleM1 ?? null,
+      shift: correction.pointShift ?? null,
     };
-    return (xt: tf.Tensor2D) => {
+    return (xt: tf.Tensor2D, pointIndex?: Int32Array) => {
+      const N = (pointIndex ?? index).length;
       if (!(xt instanceof tf.Tensor) || xt.rank !== 2 || xt.shape[0] !== N || xt.shape[1] !== grid.dim + 1) {
         throw new PinnProjError(
           'SHAPE_MISMATCH',
-          `prepare(): query points must have shape [${N}, ${grid.dim + 1}] (the prepared levels), got ${describeValue(xt)}`,
+          `prepare(): query points must have shape [${N}, ${grid.dim + 1}] (one row per level index), got ${describeValue(xt)}`,
         );
       }
-      return tf.tidy(() => applyAffine(callNet(net, xt, fn), affine) as tf.Tensor2D);
+      if (pointIndex === undefined)
+        return tf.tidy(() => applyAffine(callNet(net, xt, fn), prepared) as tf.Tensor2D);
+      if (!(pointIndex instanceof Int32Array) || pointIndex.some((k) => k < 0 || k >= K))
+        invalid(['prepare', 'index'], `an Int32Array of levels in [0, ${K})`, pointIndex);
+      return tf.tidy(() => {
+        const oneHot = levelMatrix(pointIndex, K);
+        const affine: Affine<tf.Tensor> = {
+          scaleM1: correction.scaleM1 ? perPoint(correction.scaleM1, oneHot) : null,
+          shift: correction.shift ? perPoint(correction.shift, oneHot) : null,
+        };
+        return applyAffine(callNet(net, xt, fn), affine) as tf.Tensor2D;
+      });
     };
   };
   return Object.freeze(

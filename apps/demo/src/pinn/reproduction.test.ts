@@ -17,7 +17,22 @@ describe('PINN-Proj reproduction metrics', () => {
   it('measure zero error and float64-level conservation for the exact advection reference', () => {
     const c = getCase('advection');
     const ref = referenceOf(c);
+    // relativeL2 against closed forms: ||a u - u|| / ||u|| = |a - 1|; a bump of size h at one node gives
+    // h / ||u||; the length check names the function.
     expect(relativeL2(ref.u, ref.u)).toBe(0);
+    expect(
+      relativeL2(
+        Float64Array.from(ref.u, (v) => 1.25 * v),
+        ref.u,
+      ),
+    ).toBeCloseTo(0.25, 14);
+    const norm = Math.sqrt(ref.u.reduce((s, v) => s + v * v, 0));
+    const bumped = Float64Array.from(ref.u);
+    bumped[17] += 0.5;
+    expect(relativeL2(bumped, ref.u)).toBeCloseTo(0.5 / norm, 14);
+    expect(() => relativeL2(ref.u.subarray(1), ref.u)).toThrow(
+      /relativeL2\(\): arguments must have equal length/,
+    );
     const e = conservationErrors(ref.u, ref.weights, targetsOf(c, ref));
     expect(e.linearSum).toBeLessThan(1e-12);
     expect(e.quadraticSum).toBeLessThan(1e-7); // the FD scheme conserves mass exactly, u^2 to ~1e-11 per level

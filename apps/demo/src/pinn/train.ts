@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTrainer, fileCheckpointStore, lbfgsOptimizer, train, type TrainOptions } from '@noether/optim';
-import { applyAffine, targetConstants, tensorAffine, withProjection } from '@noether/pinn-proj';
+import { withProjection } from '@noether/pinn-proj';
 import type { Constraint } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
 import { getCase, gridNodes, referenceOf, targetsOf } from './cases';
@@ -153,14 +153,16 @@ export interface RunCaseOptions {
 }
 
 /**
- * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32; the pinn-proj
+ * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32; the optim
  * trainer, resumable from `checkpointDir`) and measures it against the float64 reference.
  *
- * Projection in training: the network is evaluated once per loss on the spatial grid at the 100 time levels
- * (where all collocation and data points lie), the per-level affine map of the closed-form projection is
- * computed with `@noether/pinn-proj`'s `tensorAffine` (compensated integrals, double-float targets), and
- * u~ = u + ((scale(t) - 1) u + shift(t)) is used in the data and
- * residual terms (time derivative 'detached', as in the 2025 code). Evaluation uses `withProjection(...).gridValues`.
+ * Projection in training goes through the public path users run: `withProjection(net, ...)`, prepared once
+ * per loss on the time levels (`uTilde.prepare({ times, index })`: the network is evaluated once on the
+ * spatial grid at the levels where all collocation and data points lie, the per-level affine map of the
+ * closed-form projection is computed with compensated integrals and double-float targets), and
+ * u~ = u + ((scale(t) - 1) u + shift(t)) is used in the data, residual and initial-velocity terms (each
+ * point set with its own level index; time derivative 'detached', as in the 2025 code). Evaluation uses
+ * `withProjection(...).gridValues`.
  */
 export async function runCase(settings: RunSettings, options: RunCaseOptions = {}): Promise<RunResult> {
   const c = getCase(settings.case);
@@ -170,7 +172,6 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const nodes = gridNodes(ref);
   const w = ref.weights;
   const n = w.length;
-  const W = w.reduce((a, b) => a + b, 0);
   const area = dim === 1 ? 2 : 4;
   const constraint = constraintOf(c, settings.constraint);
   const targets = targetsOf(c, ref);
@@ -187,20 +188,18 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const dataXt = toTensor(data);
   const dataU = tf.tensor2d(data.u, [data.count, 1]);
   const icXt = ic ? toTensor(ic) : undefined;
-  // Level selection as a one-hot matrix [N, K]: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
-  const idx = (p: LevelPoints) => {
-    const oneHot = new Float32Array(p.count * L);
-    for (let i = 0; i < p.count; i++) oneHot[i * L + p.level[i]] = 1;
-    return tf.tensor2d(oneHot, [p.count, L]);
-  };
-  const collocIdx = idx(colloc);
-  const dataIdx = idx(data);
-  const icIdx = ic ? idx(ic) : undefined;
   const gridXt = tf.tensor2d(evaluationGrid(ref, nodes, levels), [L * n, dim + 1]);
   const wCol = tf.tensor2d(Float32Array.from(w), [n, 1]);
   const levelTimes = Float64Array.from(levels, (k) => ref.t[k]);
-  const tc = targetConstants(constraint, W, { slices: L, times: levelTimes });
-  const gridWeights = { w: Float64Array.from(w), W };
+  // PINN-Proj through the public path users run: withProjection, prepared once per loss on the levels.
+  const projected =
+    settings.variant === 'proj'
+      ? withProjection(net.apply, { grid: nodes, weights: w, dim, constraint, denominatorFloor: 1e-12 })
+      : undefined;
+  const pointLevels = (p: LevelPoints) => Int32Array.from(p.level);
+  const collocLevels = pointLevels(colloc);
+  const dataLevels = pointLevels(data);
+  const icLevels = ic ? pointLevels(ic) : undefined;
   const c1 = tf.tensor2d(
     Float32Array.from(levels, (k) => targets.c1[k]),
     [L, 1],
@@ -209,15 +208,18 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     Float32Array.from(levels, (k) => targets.c2[k]),
     [L, 1],
   );
-  const constants = [collocXt, dataXt, dataU, icXt, collocIdx, dataIdx, icIdx, gridXt, wCol, c1, c2];
+  const constants = [collocXt, dataXt, dataU, icXt, gridXt, wCol, c1, c2];
 
   /** Loss terms (inside a tape): per-level grid integrals once, then the fields at each point set. */
   const terms = (): Record<string, tf.Scalar> => {
     const out: Record<string, tf.Scalar> = {};
-    let field: (levels: tf.Tensor2D) => Field = () => net.apply;
-    if (settings.variant !== 'pinn') {
+    let field: (pointLevels: Int32Array) => Field = () => net.apply;
+    if (projected) {
+      const uTilde = projected.prepare({ times: levelTimes, index: collocLevels });
+      field = (index) => (z) => uTilde(z, index);
+    } else if (settings.variant === 'penalty') {
       const U = tf.reshape(net.apply(gridXt), [L, n]) as tf.Tensor2D;
-      if (settings.variant === 'penalty') {
+      {
         const I1 = tf.matMul(U, wCol);
         const I2 = tf.matMul(tf.square(U), wCol);
         const kind = settings.constraint;
@@ -225,19 +227,12 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
         if (kind !== 'quadratic') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I1, c1), area))));
         if (kind !== 'linear') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I2, c2), area))));
         out.penalty = pen as tf.Scalar;
-      } else {
-        const a = tensorAffine(U, gridWeights, { type: settings.constraint, targets: tc, eps: 1e-12 });
-        field = (levels) => {
-          const scaleM1 = a.scaleM1 ? tf.matMul(levels, a.scaleM1 as tf.Tensor2D) : null;
-          const shift = a.shift ? tf.matMul(levels, a.shift as tf.Tensor2D) : null;
-          return (z) => applyAffine(net.apply(z), { scaleM1, shift }) as tf.Tensor2D;
-        };
       }
     }
-    out.residual = tf.mean(tf.square(c.residual(field(collocIdx), collocXt))) as tf.Scalar;
-    out.data = tf.mean(tf.square(tf.sub(field(dataIdx)(dataXt), dataU))) as tf.Scalar;
-    if (icXt && icIdx) {
-      const uIc = field(icIdx);
+    out.residual = tf.mean(tf.square(c.residual(field(collocLevels), collocXt))) as tf.Scalar;
+    out.data = tf.mean(tf.square(tf.sub(field(dataLevels)(dataXt), dataU))) as tf.Scalar;
+    if (icXt && icLevels) {
+      const uIc = field(icLevels);
       const ut = tf.slice(
         tf.grad((z: tf.Tensor) => tf.sum(uIc(z as tf.Tensor2D)))(icXt),
         [0, dim],
