@@ -6,13 +6,7 @@ export type { RunStatus, FailureStatus, CheckStatus, ProgressInfo, OnProgress } 
 export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
 export { createRng, type Rng, type RngState } from './rng';
 export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
-export {
-  useOrderSafeGradients,
-  useTfjsGradients,
-  gradientMode,
-  replacedGradients,
-  type GradientMode,
-} from './register-gradients';
+export { replacedGradients } from './register-gradients';
 export { grad, valueAndGrad, type TensorFunction } from './grad';
 export { vjp } from './vjp';
 export { jvp } from './jvp';
@@ -28,4 +22,4 @@ export {
   type VerifyOrderSafetyOptions,
   type OrderSafetyRow,
 } from './verify-order-safety';
-export { OP_CATALOGUE, type OpCase } from './op-catalogue';
+export type { OpCase } from './op-catalogue';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useOrderSafeGradients, useTfjsGradients } from './index';
+import { useOrderSafeGradients, useTfjsGradients } from './register-gradients';
 import { verifyOrderSafety } from './verify-order-safety';
 
 const d2MixedAt = (x: number) => {

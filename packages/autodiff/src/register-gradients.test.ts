@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkGrads,
-  gradientMode,
-  replacedGradients,
-  useOrderSafeGradients,
-  useTfjsGradients,
-} from './index';
+import { checkGrads, replacedGradients } from './index';
+import { gradientMode, useOrderSafeGradients, useTfjsGradients } from './register-gradients';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

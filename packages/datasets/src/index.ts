@@ -1,7 +1,5 @@
 export { DatasetsError, type DatasetsErrorCode } from './errors';
 export {
-  cellCentres,
-  defaultTimes,
   type Boundary,
   type GridOptions,
   type PdeSolution,
@@ -22,7 +20,6 @@ export {
   type KdvSpectralOptions,
   type AllenCahnOptions,
 } from './pde/spectral';
-export { etdrk4Coefficients } from './pde/etdrk4';
 export {
   solveShallowWater1d,
   type ShallowWater1dOptions,
@@ -45,7 +42,6 @@ export {
   symmetryGenerator,
   symplecticMatrix,
   tensorFunction,
-  tensorScalarOps,
   type ConservedQuantity,
   type PhysicalSystem,
   type SamplerOptions,
@@ -59,8 +55,6 @@ export {
   type GenerateTrajectoriesOptions,
   type Trajectories,
 } from './generate-trajectories';
-export { crc32 } from './io/crc32';
-export { writeZip, readZip, type ZipEntry } from './io/zip';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
 export {
   writeFileAtomic,
@@ -68,7 +62,6 @@ export {
   loadNpy,
   saveNpz,
   loadNpz,
-  expectArrays,
   type NpzContents,
 } from './io/files';
 export { readPdeBench, type PdeBenchData } from './io/hdf5';

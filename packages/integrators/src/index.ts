@@ -1,6 +1,5 @@
 export { IntegratorError, type IntegratorErrorCode } from './errors';
 export { realOps, dualOps, gradient, type ScalarOps, type ScalarFunction, type Dual } from './scalar-ops';
-export { float64Kind, tensorKind, scalarKind, type ArrayKind } from './array-kind';
 export {
   defineSplittingScheme,
   composeWeights,
@@ -18,7 +17,6 @@ export {
 } from './butcher-tableau';
 export {
   methods,
-  resolveMethod,
   symplecticEulerA,
   symplecticEulerB,
   leapfrog,

@@ -2,7 +2,6 @@ export { OptimError, type OptimErrorCode } from './errors';
 export { float64Ops, tensorOps, type VectorOps } from './vector-ops';
 export {
   strongWolfe,
-  cubicMinimizer,
   type LossAndGrad,
   type LossAndGradValue,
   type StrongWolfeOptions,
@@ -26,7 +25,6 @@ export {
 } from './minimize';
 export {
   memoryCheckpointStore,
-  checkCheckpoint,
   encodeFloat32,
   decodeFloat32,
   type Checkpoint,

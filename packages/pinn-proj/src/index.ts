@@ -18,14 +18,6 @@ export {
   type TargetConstants,
 } from './constraint';
 export {
-  affineCoefficients,
-  numberArith,
-  type Arith,
-  type Affine,
-  type Moments,
-  type TargetTerms,
-} from './projection-formulas';
-export {
   project64,
   projectLinear64,
   projectQuadratic64,
@@ -40,18 +32,7 @@ export {
   projectLinear,
   projectQuadratic,
   projectJoint,
-  tensorArith,
-  tensorAffine,
-  applyAffine,
-  resolveGridWeights,
-  type ResolvedWeights,
 } from './project';
-export {
-  compensatedRowSum,
-  doubleFloatDifference,
-  doubleFloatColumn,
-  type DoubleFloat,
-} from './compensated-sum';
 export {
   withProjection,
   projectPerPoint,

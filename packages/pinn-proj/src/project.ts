@@ -19,7 +19,7 @@ import { resolveWeights } from './quadrature';
 import type { WeightSpec } from './quadrature';
 
 /** {@link Arith} on broadcasting float32 tensors. */
-export const tensorArith: Arith<tf.Tensor> = Object.freeze({
+const tensorArith: Arith<tf.Tensor> = Object.freeze({
   add: (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b),
   sub: (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b),
   mul: (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b),

@@ -16,7 +16,7 @@ const CONTOUR_POINTS = 64;
  * @see A.-K. Kassam, L. N. Trefethen, "Fourth-order time-stepping for stiff PDEs", SIAM J. Sci. Comput. 26 (2005).
  * @see S. M. Cox, P. C. Matthews, "Exponential time differencing for stiff systems", J. Comput. Phys. 176 (2002).
  */
-export function etdrk4Coefficients(L: Float64Array, h: number) {
+function etdrk4Coefficients(L: Float64Array, h: number) {
   const n = L.length / 2;
   const out = {
     E: new Float64Array(2 * n),

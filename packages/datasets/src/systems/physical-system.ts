@@ -70,7 +70,7 @@ export interface PhysicalSystem {
 }
 
 /** {@link ScalarOps} over tensors (element-wise; used to evaluate ScalarFunctions on batch columns). */
-export const tensorScalarOps: ScalarOps<tf.Tensor> = Object.freeze({
+const tensorScalarOps: ScalarOps<tf.Tensor> = Object.freeze({
   constant: (c: number) => tf.scalar(c),
   value: (x: tf.Tensor) => (x.dataSync() as Float32Array)[0]!,
   add: (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b),
