@@ -61,4 +61,3 @@ export function uninstallTapeOrderFix(): void {
   engine.addTapeNode = original;
   delete engine[PATCH];
 }
-

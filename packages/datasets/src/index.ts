@@ -1,9 +1,5 @@
 export { DatasetsError, type DatasetsErrorCode } from './errors';
-export {
-  type Boundary,
-  type GridOptions,
-  type PdeSolution,
-} from './pde/pde-solution';
+export { type Boundary, type GridOptions, type PdeSolution } from './pde/pde-solution';
 export {
   solveAdvection1d,
   solveAdvection2d,
@@ -56,14 +52,7 @@ export {
   type Trajectories,
 } from './generate-trajectories';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
-export {
-  writeFileAtomic,
-  saveNpy,
-  loadNpy,
-  saveNpz,
-  loadNpz,
-  type NpzContents,
-} from './io/files';
+export { writeFileAtomic, saveNpy, loadNpy, saveNpz, loadNpz, type NpzContents } from './io/files';
 export { readPdeBench, type PdeBenchData } from './io/hdf5';
 export {
   savePdeSolution,

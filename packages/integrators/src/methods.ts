@@ -364,4 +364,3 @@ export function resolveMethod(fn: string, method: Method | MethodName | string):
     `${fn}(): argument 'method' must be a method name or the result of defineSplittingScheme/defineButcherTableau, got ${describe(method)}`,
   );
 }
-

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import { createLbfgs } from './create-lbfgs';
 import { minimize, minimize64, variablesObjective } from './minimize';
 import { cubicMinimizer, strongWolfe } from './strong-wolfe';
@@ -240,27 +241,25 @@ describe('L-BFGS on tfjs variables (float32)', () => {
     const w = tf.variable(tf.tensor1d([0.5, -0.3, 2]));
     const target = tf.tensor1d([1, 2, 3]);
     const loss = () => tf.tidy(() => tf.sum(tf.pow(tf.sub(w, target), 4)) as tf.Scalar);
-    const before = tf.memory().numTensors;
-    minimize(loss, [w], { historySize: 5, maxIterations: 20 });
-    expect(tf.memory().numTensors).toBe(before);
-    const obj = variablesObjective(loss, [w]);
-    const lbfgs = createLbfgs(tensorOps, { historySize: 3 });
-    const x0 = obj.read();
-    let s = lbfgs.init(x0, obj.lossAndGrad);
-    x0.dispose();
-    for (let i = 0; i < 8; i++) s = lbfgs.step(s, obj.lossAndGrad);
-    lbfgs.dispose(s);
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => minimize(loss, [w], { historySize: 5, maxIterations: 20 }), 'minimize');
+    expectNoLeak(() => {
+      const obj = variablesObjective(loss, [w]);
+      const lbfgs = createLbfgs(tensorOps, { historySize: 3 });
+      const x0 = obj.read();
+      let s = lbfgs.init(x0, obj.lossAndGrad);
+      x0.dispose();
+      for (let i = 0; i < 8; i++) s = lbfgs.step(s, obj.lossAndGrad);
+      lbfgs.dispose(s);
+    }, 'createLbfgs steps');
     tf.dispose([w, target]);
   });
 
   it('reports NaN losses as non-finite and leaves the variables finite', () => {
     const w = tf.variable(tf.tensor1d([1]));
     const loss = () => tf.tidy(() => tf.div(tf.sum(w), 0).mul(0) as tf.Scalar); // 0 * Inf = NaN
-    const before = tf.memory().numTensors;
-    const r = minimize(loss, [w]);
-    expect(r.status).toBe('non-finite');
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      expect(minimize(loss, [w]).status).toBe('non-finite');
+    });
     expect(() => minimize(loss, [w], { throwOnFailure: true })).toThrow(/non-finite/);
     w.dispose();
   });

@@ -27,12 +27,7 @@ export {
   type Projection64,
   type ProjectOptions,
 } from './project64';
-export {
-  project,
-  projectLinear,
-  projectQuadratic,
-  projectJoint,
-} from './project';
+export { project, projectLinear, projectQuadratic, projectJoint } from './project';
 export {
   withProjection,
   projectPerPoint,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import { partials } from './partials';
 import { evaluateOnGrid, integralPenalty, penaltyLoss } from './penalty';
 import { integrals64 } from './project64';
@@ -118,23 +119,24 @@ describe('soft-constraint penalty', () => {
     const mean = (f: (s: number) => number) => (f(0) + f(1) + f(2)) / 3;
     const expectLin = 10 * mean((s) => ((I1[s] - c1) / W) ** 2);
     const expectJoint = 10 * (mean((s) => ((I1[s] - c1) / W) ** 2) + mean((s) => ((I2[s] - c2) / W) ** 2));
-    const before = tf.memory().numTensors;
-    const lin = integralPenalty(U, q, { constraint: { type: 'linear', c1 } });
-    const joint = integralPenalty(U, q, { constraint: { type: 'joint', c1, c2 }, lambda: 10 });
-    expect(Math.abs(lin.dataSync()[0] - expectLin)).toBeLessThan(1e-6 * expectLin);
-    expect(Math.abs(joint.dataSync()[0] - expectJoint)).toBeLessThan(1e-6 * expectJoint);
-    tf.dispose([lin, joint]);
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const lin = integralPenalty(U, q, { constraint: { type: 'linear', c1 } });
+      const joint = integralPenalty(U, q, { constraint: { type: 'joint', c1, c2 }, lambda: 10 });
+      expect(Math.abs(lin.dataSync()[0] - expectLin)).toBeLessThan(1e-6 * expectLin);
+      expect(Math.abs(joint.dataSync()[0] - expectJoint)).toBeLessThan(1e-6 * expectJoint);
+      return [lin, joint];
+    });
     U.dispose();
   });
 
   it('evaluates a network on the grid at the data times', () => {
     const q = quadrature('uniform', [0, 2], 8);
     const net = (xt: tf.Tensor2D) => tf.add(tf.slice(xt, [0, 0], [-1, 1]), tf.slice(xt, [0, 1], [-1, 1]));
-    const before = tf.memory().numTensors;
-    evaluateOnGrid(net, q, [0, 0.5]).dispose();
-    penaltyLoss(net, { grid: q, constraint: { type: 'joint', c1: 2, c2: 3 }, times: [0, 1] }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => evaluateOnGrid(net, q, [0, 0.5]), 'evaluateOnGrid');
+    expectNoLeak(
+      () => penaltyLoss(net, { grid: q, constraint: { type: 'joint', c1: 2, c2: 3 }, times: [0, 1] }),
+      'penaltyLoss',
+    );
     const U = evaluateOnGrid(net, q, [0, 0.5]);
     expect(U.shape).toEqual([2, 8]);
     expect(U.dataSync()[8]).toBeCloseTo(q.nodes[0] + 0.5, 6);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import type { Constraint } from './constraint';
 import { integrals64 } from './project64';
 import { productQuadrature, quadrature } from './quadrature';
@@ -328,26 +329,28 @@ describe('withProjection', () => {
   it('leaks no tensors in either time-derivative mode', () => {
     const { net } = mlp(5);
     const xt = queryPoints();
-    const before = tf.memory().numTensors;
     for (const timeDerivative of ['detached', 'exact'] as const) {
       const uTilde = withProjection(net, {
         grid: q,
         constraint: { type: 'joint', c1: 0.5, c2: 0.9 },
         timeDerivative,
       });
-      uTilde(xt).dispose();
-      uTilde.gridValues([0, 1]).dispose();
-      tf.grad((x: tf.Tensor) => tf.sum(uTilde(x as tf.Tensor2D)))(xt).dispose();
+      expectNoLeak(() => uTilde(xt), `${timeDerivative} call`);
+      expectNoLeak(() => uTilde.gridValues([0, 1]), `${timeDerivative} gridValues`);
+      expectNoLeak(
+        () => tf.grad((x: tf.Tensor) => tf.sum(uTilde(x as tf.Tensor2D)))(xt),
+        `${timeDerivative} grad`,
+      );
     }
-    projectPerPoint(net, xt, { grid: q, constraint: { type: 'linear', c1: 1 } }).dispose();
+    expectNoLeak(
+      () => projectPerPoint(net, xt, { grid: q, constraint: { type: 'linear', c1: 1 } }),
+      'per point',
+    );
     const tColumn = xt.slice([0, 1], [-1, 1]);
     const levels = timeLevelsOf(tColumn.dataSync());
     tColumn.dispose();
     const detached = withProjection(net, { grid: q, constraint: { type: 'joint', c1: 0.5, c2: 0.9 } });
-    tf.tidy(() => {
-      detached.prepare(levels)(xt);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => tf.tidy(() => detached.prepare(levels)(xt)), 'prepare');
     xt.dispose();
   });
 

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { project } from '@noether/pinn-proj';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeakAsync } from '@noether/test-utils';
 import { derivativesAlong, getCase, referenceOf, targetsOf } from './cases';
 import { conservationErrors, levelIntegrals, relativeL2 } from './metrics';
-import { decodePrediction, defaultSettings, evaluateOnBackend, runCase } from './train';
+import { decodePrediction, defaultSettings, evaluateOnBackend, runCase, type RunResult } from './train';
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
@@ -85,10 +86,12 @@ describe('one tiny reproduction run', () => {
   };
 
   it('keeps PINN-Proj at the float32 floor (summed over 100 levels) while the unprojected PINN is far off, with metrics matching an independent recomputation', async () => {
-    const before = tf.memory().numTensors;
-    const proj = await runCase({ ...tiny, variant: 'proj' });
-    const pinn = await runCase({ ...tiny, variant: 'pinn' });
-    expect(tf.memory().numTensors).toBe(before);
+    let proj!: RunResult;
+    let pinn!: RunResult;
+    await expectNoLeakAsync(async () => {
+      proj = await runCase({ ...tiny, variant: 'proj' });
+      pinn = await runCase({ ...tiny, variant: 'pinn' });
+    });
     expect(proj.iterations).toBeGreaterThan(0);
     // float32 floor, the target (1e-5 summed over 100 levels) on wasm: compensated grid integrals,
     // float64 coefficients and correctly rounded outputs (before: sequential float32 sums, up to 1e-4).

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, grad } from '@noether/autodiff';
 import { gradient, realOps } from '@noether/integrators';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import { generateTrajectories } from '../generate-trajectories';
 import { harmonicOscillator, massSpringChain, nHarmonicOscillators } from './harmonic';
 import { kepler } from './kepler';
@@ -61,16 +62,18 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
 
   it('evaluates every conserved quantity as a tensor function matching float64, without leaks', () => {
     const xs = points(sys, 3, 7);
-    const before = tf.memory().numTensors;
-    const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
-    for (const c of sys.conserved) {
-      const v = c.tensor(batch);
-      const vd = v.arraySync() as number[];
-      v.dispose();
-      xs.forEach((x, b) => expect(Math.abs(vd[b]! - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))));
-    }
-    batch.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
+      for (const c of sys.conserved) {
+        const v = c.tensor(batch);
+        const vd = v.arraySync() as number[];
+        v.dispose();
+        xs.forEach((x, b) =>
+          expect(Math.abs(vd[b]! - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))),
+        );
+      }
+      return batch;
+    });
   });
 
   it('lists conserved quantities whose Poisson bracket with H vanishes and whose matrix forms are exact', () => {
