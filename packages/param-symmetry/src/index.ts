@@ -58,3 +58,10 @@ export {
   type InitOptions,
 } from './symmetry-actions';
 export { regressionData, classificationData } from './synthetic-data';
+export {
+  gradientFlow,
+  type GradientFlowOptions,
+  type GradientFlowResult,
+  type GradientFlowProgress,
+} from './gradient-flow';
+export { sharpness, type SharpnessOptions, type SharpnessResult } from './sharpness';
