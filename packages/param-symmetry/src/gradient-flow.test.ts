@@ -26,10 +26,10 @@ const w0 = initWeights64(chain, { seed: 3 });
 
 describe('gradientFlow', () => {
   it('implicit midpoint and Gauss–Legendre keep every quadratic charge to 1e-13 in float64; RK4 and Euler drift', () => {
-    const im = gradientFlow(set, w0, data, { method: 'implicitMidpoint', dt: 0.02, steps: 300 });
-    const gl = gradientFlow(set, w0, data, { method: 'gaussLegendre4', dt: 0.02, steps: 300 });
-    const rk = gradientFlow(set, w0, data, { method: 'rk4', dt: 0.02, steps: 300 });
-    const eu = gradientFlow(set, w0, data, { method: 'euler', dt: 0.02, steps: 300 });
+    const im = gradientFlow(set, w0, { data, method: 'implicitMidpoint', dt: 0.02, steps: 300 });
+    const gl = gradientFlow(set, w0, { data, method: 'gaussLegendre4', dt: 0.02, steps: 300 });
+    const rk = gradientFlow(set, w0, { data, method: 'rk4', dt: 0.02, steps: 300 });
+    const eu = gradientFlow(set, w0, { data, method: 'euler', dt: 0.02, steps: 300 });
     expect(im.status).toBe('ok');
     expect(gl.status).toBe('ok');
     expect(im.losses[im.losses.length - 1]).toBeLessThan(0.5 * im.losses[0]);
@@ -47,8 +47,8 @@ describe('gradientFlow', () => {
     const y = tf.tensor2d(Float32Array.from(data.y), [32, 1]);
     const wt = toTensors(chain, w0);
     const before = tf.memory().numTensors;
-    const im = gradientFlow(set, wt, { x, y }, { method: 'implicitMidpoint', dt: 0.02, steps: 150 });
-    const rk = gradientFlow(set, wt, { x, y }, { method: 'rk4', dt: 0.02, steps: 150 });
+    const im = gradientFlow(set, wt, { data: { x, y }, method: 'implicitMidpoint', dt: 0.02, steps: 150 });
+    const rk = gradientFlow(set, wt, { data: { x, y }, method: 'rk4', dt: 0.02, steps: 150 });
     expect(im.status).toBe('ok');
     expect(im.chargeDrift).toBeLessThan(1e-5);
     expect(rk.chargeDrift).toBeGreaterThan(100 * im.chargeDrift);
@@ -58,12 +58,19 @@ describe('gradientFlow', () => {
   });
 
   it('reports a failed implicit solve as a status (and throws only on request)', () => {
-    const big = gradientFlow(set, w0, data, { method: 'implicitMidpoint', dt: 5, steps: 10 });
+    const big = gradientFlow(set, w0, { data, method: 'implicitMidpoint', dt: 5, steps: 10 });
     expect(big.status).toBe('not-converged');
     expect(() =>
-      gradientFlow(set, w0, data, { method: 'implicitMidpoint', dt: 5, steps: 10, throwOnFailure: true }),
+      gradientFlow(set, w0, {
+        data: data,
+        method: 'implicitMidpoint',
+        dt: 5,
+        steps: 10,
+        throwOnFailure: true,
+      }),
     ).toThrow(/gradientFlow\(\): the flow stopped/);
-    const stopped = gradientFlow(set, w0, data, {
+    const stopped = gradientFlow(set, w0, {
+      data: data,
       dt: 0.02,
       steps: 100,
       sampleEvery: 10,
@@ -71,7 +78,7 @@ describe('gradientFlow', () => {
     });
     expect(stopped.status).toBe('stopped');
     expect(stopped.steps).toBe(30);
-    expect(() => gradientFlow(set, w0, data, { dt: NaN, steps: 10 })).toThrow(
+    expect(() => gradientFlow(set, w0, { data, dt: NaN, steps: 10 })).toThrow(
       /gradientFlow\(\): argument 'dt' must be a finite number > 0, got NaN/,
     );
   });
@@ -91,7 +98,11 @@ describe('gradientFlow', () => {
       [0.1, 1.5, 2],
     ]) {
       const d = { x: Float64Array.of(1), y: Float64Array.of(yv), n: 1 };
-      const r = gradientFlow(sset, [Float64Array.of(u0), Float64Array.of(v0)], d, { dt: 0.01, steps: 6000 });
+      const r = gradientFlow(sset, [Float64Array.of(u0), Float64Array.of(v0)], {
+        data: d,
+        dt: 0.01,
+        steps: 6000,
+      });
       expect(r.status).toBe('ok');
       const q0 = u0 * u0 - v0 * v0;
       const oracle = Math.sqrt(q0 * q0 + 4 * yv * yv);

@@ -21,7 +21,9 @@ export interface GradientFlowProgress extends ProgressInfo {
 }
 
 /** Options of {@link gradientFlow}. */
-export interface GradientFlowOptions {
+export interface GradientFlowOptions<D = Data64 | TensorData> {
+  /** The training data: float64 {@link Data64} for float64 weights, {@link TensorData} for tensors (borrowed). */
+  data: D;
   /**
    * Integrator from `@noether/integrators`. Default `'implicitMidpoint'`. Gauss–Legendre methods
    * (`implicitMidpoint`, `gaussLegendre4`, `gaussLegendre6`) keep every quadratic charge to round-off;
@@ -91,25 +93,30 @@ function driftOf(charges: ChargeValue[][]): number {
  *   `NOT_CONVERGED` on failure when `throwOnFailure`.
  * @example
  * ```ts
- * const r = gradientFlow(set, initWeights64(chain, { seed: 1 }), data, { method: 'implicitMidpoint', dt: 0.05, steps: 400 });
+ * const r = gradientFlow(set, initWeights64(chain, { seed: 1 }), { data, method: 'implicitMidpoint', dt: 0.02, steps: 400 });
  * r.chargeDrift; // ~1e-15
  * ```
  * @see E. Hairer, C. Lubich, G. Wanner, Geometric Numerical Integration, 2nd ed. (2006), Thm IV.2.2.
  */
-export function gradientFlow<W extends Weights64 | readonly tf.Tensor[]>(
+export function gradientFlow(
   set: ChargeSet,
-  weights: W,
-  data: W extends Weights64 ? Data64 : TensorData,
-  options: GradientFlowOptions,
-): GradientFlowResult<W extends Weights64 ? Float64Array[] : tf.Tensor[]>;
+  weights: Weights64,
+  options: GradientFlowOptions<Data64>,
+): GradientFlowResult<Float64Array[]>;
+export function gradientFlow(
+  set: ChargeSet,
+  weights: readonly tf.Tensor[],
+  options: GradientFlowOptions<TensorData>,
+): GradientFlowResult<tf.Tensor[]>;
 export function gradientFlow(
   set: ChargeSet,
   weights: Weights64 | readonly tf.Tensor[],
-  data: Data64 | TensorData,
   options: GradientFlowOptions,
 ): GradientFlowResult<Float64Array[] | tf.Tensor[]> {
   const fn = 'gradientFlow';
-  if (!options || typeof options !== 'object') invalid([fn, 'options'], 'an object { dt, steps }', options);
+  if (!options || typeof options !== 'object')
+    invalid([fn, 'options'], 'an object { data, dt, steps }', options);
+  const data = options.data;
   const dt = checkNumber([fn, 'dt'], options.dt, { min: 0 });
   const steps = checkNumber([fn, 'steps'], options.steps, { min: 1, inclusive: true, integer: true });
   const sampleEvery = checkNumber(
@@ -125,8 +132,9 @@ export function gradientFlow(
   const isTensor = Array.isArray(weights) && weights.length > 0 && weights[0] instanceof tf.Tensor;
   const chain = set.chain;
   const out = isTensor
-    ? runTensor(set, weights as tf.Tensor[], data as TensorData, {
+    ? runTensor(set, weights as tf.Tensor[], {
         ...options,
+        data: data as TensorData,
         method,
         dt,
         steps,
@@ -135,8 +143,9 @@ export function gradientFlow(
     : (() => {
         checkWeights64(fn, chain, weights);
         checkData64(fn, chain, data as Data64);
-        return run64(set, weights as Weights64, data as Data64, {
+        return run64(set, weights as Weights64, {
           ...options,
+          data: data as Data64,
           method,
           dt,
           steps,
@@ -154,9 +163,10 @@ export function gradientFlow(
   return out;
 }
 
-type Plan = GradientFlowOptions & { method: Method | MethodName; sampleEvery: number };
+type Plan<D> = GradientFlowOptions<D> & { method: Method | MethodName; sampleEvery: number };
 
-function run64(set: ChargeSet, w0: Weights64, data: Data64, plan: Plan): GradientFlowResult<Float64Array[]> {
+function run64(set: ChargeSet, w0: Weights64, plan: Plan<Data64>): GradientFlowResult<Float64Array[]> {
+  const data = plan.data;
   const chain = set.chain;
   let evaluations = 0;
   const sys = firstOrder({
@@ -224,9 +234,9 @@ function run64(set: ChargeSet, w0: Weights64, data: Data64, plan: Plan): Gradien
 function runTensor(
   set: ChargeSet,
   w0: readonly tf.Tensor[],
-  data: TensorData,
-  plan: Plan,
+  plan: Plan<TensorData>,
 ): GradientFlowResult<tf.Tensor[]> {
+  const data = plan.data;
   const fn = 'gradientFlow';
   const chain = set.chain;
   if (w0.length !== chain.shapes.length)
