@@ -65,3 +65,16 @@ export {
   type GradientFlowProgress,
 } from './gradient-flow';
 export { sharpness, type SharpnessOptions, type SharpnessResult } from './sharpness';
+export {
+  teleport,
+  train64,
+  type TeleportOptions,
+  type TeleportResult,
+  type Train64Options,
+  type Train64Result,
+  type Train64Progress,
+} from './teleport';
+export { hungarian } from './hungarian';
+export { weightMatch, type WeightMatchOptions, type WeightMatchResult } from './weight-match';
+export { lossBarrier, type LossBarrierResult } from './loss-barrier';
+export { fit64, type Fit64Result } from './fit64';
