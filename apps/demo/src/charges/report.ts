@@ -76,6 +76,7 @@ export const fullPlan: ChargesReportPlan = {
 /** One row of the drift table: relative charge drift after training time `driftTime` at each learning rate. */
 export interface DriftRow {
   method: 'gd' | 'momentum' | 'adam' | 'implicitMidpoint';
+  /** Per learning rate; NaN when the implicit solve did not converge at that step (null in JSON). */
   drift: number[];
 }
 
@@ -408,10 +409,14 @@ export function renderMarkdown(r: ChargesReport): string {
     '',
     `| method | ${r.lrs.map((lr) => `lr ${lr}`).join(' | ')} |`,
     `| --- | ${r.lrs.map(() => '---').join(' | ')} |`,
-    ...r.driftTable.map((row) => `| ${row.method} | ${row.drift.map(fmt).join(' | ')} |`),
+    ...r.driftTable.map(
+      (row) =>
+        `| ${row.method} | ${row.drift.map((d) => (Number.isNaN(d) ? 'not converged' : fmt(d))).join(' | ')} |`,
+    ),
     '',
     'Plain GD and momentum drift O(lr) at fixed training time; Adam does not vanish with lr; implicit midpoint',
-    'keeps the charges to round-off.',
+    'keeps the charges to round-off ("not converged": the fixed-point solve of the implicit step does not',
+    'contract at that step size; the step needs dt * lambda_max(Hessian) small enough).',
     '',
     '## Teleportation vs plain GD',
     '',
