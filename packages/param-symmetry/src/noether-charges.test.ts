@@ -86,7 +86,9 @@ describe('noetherCharges', () => {
         tf.layers.dense({ units: 3, activation: 'softmax' }),
       ],
     });
+    const before = tf.memory().numTensors;
     const set = noetherCharges(model);
+    expect(tf.memory().numTensors).toBe(before);
     expect(set.charges.map((c) => c.group)).toEqual([
       'positive-rescaling',
       'normalization-scale',
@@ -242,6 +244,39 @@ describe('noetherCharges', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(t);
+  });
+
+  it("an HNN's output bias has an identically zero gradient, so its charge is kept by any optimiser", () => {
+    const chain = defineDenseChain({ inputDim: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 1 }] });
+    const set = noetherCharges(chain, { hamiltonian: true });
+    const w = toTensors(chain, initWeights64(chain, { seed: 3 }));
+    const x = tf.tensor2d([0.1, 0.2, -0.3, 0.5, 1, -1], [3, 2]);
+    const target = tf.tensor2d([1, 0, 0, 1, 0.5, 0.5], [3, 2]);
+    const lossOf = (b: tf.Tensor) =>
+      tf.tidy(() => {
+        const H = (xi: tf.Tensor) =>
+          tf.sum(
+            tf.add(
+              tf.matMul(
+                tf.tanh(tf.add(tf.matMul(xi as tf.Tensor2D, w[0] as tf.Tensor2D), w[1])),
+                w[2] as tf.Tensor2D,
+              ),
+              b,
+            ),
+          );
+        const dHdx = tf.grad(H)(x);
+        return tf.mean(tf.square(tf.sub(dHdx, target))) as tf.Scalar;
+      });
+    // The loss does not depend on the output bias at all (tfjs even refuses the gradient as disconnected) ...
+    expect(() => tf.grad(lossOf)(w[3])).toThrow(/Cannot compute gradient/);
+    const shifted = tf.add(w[3], 5);
+    const [l0, l1] = [lossOf(w[3]), lossOf(shifted)];
+    expect(l1.dataSync()[0]).toBe(l0.dataSync()[0]);
+    // ... and the charge is the bias itself.
+    expect(
+      set.charges[0].evaluate64([0, 1, 2, 3].map((k) => Float64Array.from(w[k].dataSync())))[0],
+    ).toBeCloseTo(w[3].dataSync()[0], 7);
+    tf.dispose([...w, x, target, shifted, l0, l1]);
   });
 
   it('rejects a bad learning rate with a message naming the function and argument', () => {
