@@ -79,7 +79,7 @@ function applyRescale(
 }
 
 /** Inverse of a small square matrix (row-major) by Gauss–Jordan with partial pivoting; undefined when singular. */
-export function invertMatrix(A: ArrayLike<number>, n: number): Float64Array | undefined {
+function invertMatrix(A: ArrayLike<number>, n: number): Float64Array | undefined {
   const M = Float64Array.from(A);
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) inv[i * n + i] = 1;
