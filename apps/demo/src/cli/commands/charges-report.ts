@@ -61,7 +61,7 @@ export const chargesReportCommand: Command = {
           `noether charges-report: option '--seed' must be a non-negative integer, got ${seed}`,
         );
     } catch (error) {
-      console.error((error as Error).message);
+      console.error((error as Error).message.replace(/\s*\n\s*/g, ' '));
       return 2;
     }
     const plan = { ...(values.quick ? quickPlan : fullPlan), seed };
