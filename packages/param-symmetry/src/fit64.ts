@@ -1,4 +1,4 @@
-import { minimizeFloat64 } from '@noether/optim';
+import { minimize64, type MinimizeResult } from '@noether/optim';
 import { checkWeights64, flatten64, unflatten64, type DenseChain, type Weights64 } from './dense-chain';
 import { checkNumber } from './errors';
 import { checkData64, lossAndGradUnchecked, type Data64 } from './mlp64';
@@ -8,12 +8,12 @@ export interface Fit64Result {
   weights: Float64Array[];
   loss: number;
   iterations: number;
-  /** The L-BFGS status of `@noether/optim` (`'gradient-tolerance'`, `'max-iterations'`, ...). */
-  status: string;
+  /** The run status of `@noether/optim`'s L-BFGS (`'ok'`, `'max-iterations'`, ...). */
+  status: MinimizeResult['status'];
 }
 
 /**
- * Fits a dense chain to float64 data with L-BFGS (`minimizeFloat64` of `@noether/optim`): a quick way to
+ * Fits a dense chain to float64 data with L-BFGS (`minimize64` of `@noether/optim`): a quick way to
  * get trained networks (e.g. two independently trained networks for {@link weightMatch} and
  * {@link lossBarrier}).
  *
@@ -36,13 +36,13 @@ export function fit64(
     inclusive: true,
     integer: true,
   });
-  const r = minimizeFloat64(
-    (x) => {
+  const r = minimize64(
+    (x: Float64Array) => {
       const { loss, grads } = lossAndGradUnchecked(chain, unflatten64(chain, x), options.data);
       return { loss, grad: flatten64(grads) };
     },
     flatten64(weights),
-    { maxIterations, gradientTolerance: 1e-10 },
+    { maxIterations, gradTol: 1e-10 },
   );
   return { weights: unflatten64(chain, r.x), loss: r.loss, iterations: r.iterations, status: r.status };
 }

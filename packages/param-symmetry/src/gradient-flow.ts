@@ -66,7 +66,8 @@ export interface GradientFlowResult<W> {
 }
 
 function mapStatus(s: IntegrateStatus): GradientFlowResult<unknown>['status'] {
-  if (s === 'success') return 'ok';
+  if (s === 'ok') return 'ok';
+  if (s === 'stopped') return 'stopped';
   if (s === 'non-finite') return 'non-finite';
   return 'not-converged';
 }
@@ -197,7 +198,7 @@ function run64(set: ChargeSet, w0: Weights64, plan: Plan<Data64>): GradientFlowR
       maxIterations: plan.maxIterations,
     });
     x = r.final;
-    if (r.status !== 'success') {
+    if (r.status !== 'ok') {
       status = mapStatus(r.status);
       done += r.failedStep ?? 0;
       break;
@@ -288,7 +289,7 @@ function runTensor(
     r.x.dispose();
     x.dispose();
     x = r.final;
-    if (r.status !== 'success') {
+    if (r.status !== 'ok') {
       status = mapStatus(r.status);
       done += r.failedStep ?? 0;
       break;

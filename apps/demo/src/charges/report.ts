@@ -74,7 +74,7 @@ export const fullPlan: ChargesReportPlan = {
 };
 
 /** One row of the drift table: relative charge drift after training time `driftTime` at each learning rate. */
-export interface DriftRow {
+interface DriftRow {
   method: 'gd' | 'momentum' | 'adam' | 'implicitMidpoint';
   /** Per learning rate; NaN when the implicit solve did not converge at that step (null in JSON). */
   drift: number[];
