@@ -1,6 +1,17 @@
 /** Machine-readable reason carried by every {@link DatasetsError}. */
 export type DatasetsErrorCode =
-  'invalid-argument' | 'numerical-failure' | 'file-corrupt' | 'file-mismatch' | 'file-io' | 'unsupported';
+  | 'invalid-argument'
+  | 'numerical-failure'
+  | 'file-corrupt'
+  | 'file-mismatch'
+  | 'file-io'
+  | 'unsupported'
+  | 'INVALID_ARGUMENT'
+  | 'IO'
+  | 'FORMAT'
+  | 'LIMIT_EXCEEDED'
+  | 'NON_FINITE'
+  | 'UNSUPPORTED';
 
 /**
  * The one error class of `@noether/datasets`. Messages name the function (or file), the argument and what

@@ -64,7 +64,7 @@ export { crc32 } from './io/crc32';
 export { writeZip, readZip, type ZipEntry } from './io/zip';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
 export {
-  writeFileAtomic,
+  type ReadOptions,
   saveNpy,
   loadNpy,
   saveNpz,
