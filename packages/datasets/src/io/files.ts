@@ -33,7 +33,8 @@ function writeAtomic(path: string, bytes: Uint8Array): WriteFileAtomicResult {
   }
 }
 
-function readBytes(fn: string, path: string, options: ReadOptions): Uint8Array {
+/** Reads a whole file through `@noether/files`' bounded reader, as a DatasetsError on failure. */
+export function readBytesLimited(fn: string, path: string, options: ReadOptions): Uint8Array {
   try {
     return readFileLimited(path, {
       fn,
@@ -58,7 +59,7 @@ export function saveNpy(path: string, array: NpyArray): WriteFileAtomicResult {
  *   beyond `options.maxBytes`, `FORMAT` when it is corrupt or truncated.
  */
 export function loadNpy(path: string, options: ReadOptions = {}): NpyArray {
-  return decodeNpy(readBytes('loadNpy', path, options), path);
+  return decodeNpy(readBytesLimited('loadNpy', path, options), path);
 }
 
 /** Contents of a dataset archive: named arrays and JSON metadata. */
@@ -106,7 +107,7 @@ export function saveNpz(
  *   .npy or metadata, a zip that is not an npz), each naming the file and the member.
  */
 export function loadNpz(path: string, options: ReadOptions = {}): NpzContents {
-  const entries = readZip(readBytes('loadNpz', path, options), path, options);
+  const entries = readZip(readBytesLimited('loadNpz', path, options), path, options);
   const arrays: Record<string, NpyArray> = Object.create(null) as Record<string, NpyArray>;
   let metadata: Record<string, unknown> = {};
   const other = entries.filter((e) => !e.name.endsWith('.npy') && basename(e.name) !== 'metadata.json');
