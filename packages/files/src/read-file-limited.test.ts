@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkWritableFolder } from './check-writable-folder';
 import { FilesError } from './files-error';
 import { readFileLimited, statRegularFile } from './read-file-limited';
 
@@ -58,5 +59,29 @@ describe('readFileLimited and statRegularFile', () => {
     );
     expect(readFileLimited(path, { maxBytes: 1001 }).length).toBe(1001);
     expect(errorOf(() => readFileLimited(path, { maxBytes: -1 })).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('checkWritableFolder', () => {
+  it('creates a missing folder and leaves nothing in it', () => {
+    const out = join(dir, 'made', 'runs');
+    checkWritableFolder(out);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('fails in the first second for a folder under a regular file and for a read-only file system', () => {
+    fs.writeFileSync(join(dir, 'plain'), 'x');
+    const e = errorOf(() => checkWritableFolder(join(dir, 'plain', 'runs')));
+    expect(e.code).toBe('IO');
+    expect(e.message).toMatch(
+      /^checkWritableFolder\(\): folder '.*plain\/runs' is not writable: (ENOTDIR|EEXIST)/,
+    );
+    const mnt = fs.mkdtempSync(join(dir, 'ro-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k,ro', 'tmpfs', mnt]).status !== 0) return;
+    try {
+      expect(errorOf(() => checkWritableFolder(mnt)).message).toMatch(/EROFS/);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   });
 });

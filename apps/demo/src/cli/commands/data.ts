@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { checkWritableFolder } from '@noether/files';
 import { join } from 'node:path';
 import {
   buildDataset,
@@ -106,7 +106,7 @@ export const dataGenerateCommand: Command = {
         : values.split === 'all'
           ? (['train', 'test', 'testWider', 'testMoved'] as const)
           : [(values.split ?? 'train') as CatalogOptions['split']];
-    mkdirSync(values.out, { recursive: true });
+    checkWritableFolder(values.out);
     for (const split of splits) {
       const label = split ? `${name} (${split})` : name;
       const total = opts.count ?? entry.defaults.count ?? 1;
@@ -120,21 +120,22 @@ export const dataGenerateCommand: Command = {
         generator: '@noether/datasets',
       };
       let info: string;
+      let written: { bytes: number; replaced: boolean };
       if (entry.kind === 'trajectories') {
         const d = data as Trajectories;
-        saveTrajectories(file, d, extra);
+        written = saveTrajectories(file, d, extra);
         info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
       } else if (entry.kind === 'pde') {
         const d = data as PdeSolution;
-        savePdeSolution(file, d, extra);
+        written = savePdeSolution(file, d, extra);
         info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
       } else {
         const d = data as PdeBatch;
-        savePdeBatch(file, d, extra);
+        written = savePdeBatch(file, d, extra);
         info = `tensor [${d.shape.join(', ')}]`;
       }
       bar.done(info);
-      console.log(`wrote ${file} (${statSync(file).size} bytes): ${info}`);
+      console.log(`${written.replaced ? 'replaced' : 'wrote'} ${file} (${written.bytes} bytes): ${info}`);
     }
     return 0;
   },
