@@ -16,7 +16,7 @@ import {
   type Trajectories,
 } from '@noether/datasets';
 import type { Command } from '../command';
-import { numberOption, parseArgs } from '../args';
+import { choiceOption, numberOption, parseArgs, seedOption } from '../args';
 import { createProgress } from '../progress';
 
 const dtypeOf = (a: NpyArray) => a.data.constructor.name.replace('Array', '').toLowerCase();
@@ -89,23 +89,32 @@ export const dataGenerateCommand: Command = {
         `noether ${cmd}: unknown dataset '${name}' (known: ${datasetCatalog.map((e) => e.name).join(', ')})`,
       );
     const opts: CatalogOptions = {};
-    const num = (key: 'count' | 'steps' | 'dt' | 'seed' | 'noise' | 'n' | 'points', integer: boolean) => {
+    const num = (
+      key: 'count' | 'steps' | 'dt' | 'noise' | 'n' | 'points',
+      rule: { integer?: boolean; min: number; minExclusive?: boolean },
+    ) => {
       const v = values[key];
-      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: key, fallback: 0, integer });
+      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: key, fallback: 0, ...rule });
     };
-    num('count', true);
-    num('steps', true);
-    num('dt', false);
-    num('seed', true);
-    num('noise', false);
-    num('n', true);
-    num('points', true);
+    num('count', { integer: true, min: 1 });
+    num('steps', { integer: true, min: 1 });
+    num('dt', { min: 0, minExclusive: true });
+    num('noise', { min: 0 });
+    num('n', { integer: true, min: 1 });
+    num('points', { integer: true, min: 2 });
+    if (values.seed !== undefined) opts.seed = seedOption(values.seed, { command: cmd, fallback: 0 });
+    const split = choiceOption(values.split, {
+      command: cmd,
+      name: 'split',
+      choices: ['train', 'test', 'testWider', 'testMoved', 'all'] as const,
+      fallback: 'train',
+    });
     const splits =
       entry.kind !== 'trajectories'
         ? [undefined]
-        : values.split === 'all'
+        : split === 'all'
           ? (['train', 'test', 'testWider', 'testMoved'] as const)
-          : [(values.split ?? 'train') as CatalogOptions['split']];
+          : [split];
     checkWritableFolder(values.out);
     for (const split of splits) {
       const label = split ? `${name} (${split})` : name;

@@ -1,7 +1,7 @@
 import { initBackend } from '@noether/autodiff';
 import { checkWritableFolder, writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
-import { parseArgs, numberOption } from '../args';
+import { parseArgs, numberOption, seedOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { caseNames, getCase } from '../../pinn/cases';
@@ -69,21 +69,25 @@ export const pinnCommand: Command = {
         name: 'iters',
         fallback: defaultSettings.iterations,
         integer: true,
+        min: 1,
       }),
       points: numberOption(values.points, {
         command: 'pinn',
         name: 'points',
         fallback: defaultSettings.points,
         integer: true,
+        min: 1,
       }),
       levels: numberOption(values.levels, {
         command: 'pinn',
         name: 'levels',
         fallback: defaultSettings.levels,
         integer: true,
+        min: 1,
+        max: 100,
       }),
-      seed: numberOption(values.seed, { command: 'pinn', name: 'seed', fallback: 0, integer: true }),
-      lambda: numberOption(values.lambda, { command: 'pinn', name: 'lambda', fallback: 10 }),
+      seed: seedOption(values.seed, { command: 'pinn', fallback: 0 }),
+      lambda: numberOption(values.lambda, { command: 'pinn', name: 'lambda', fallback: 10, min: 0 }),
     };
     // The output folders must be writable before training starts, not after it.
     checkWritableFolder(join(values.out, 'runs'));
