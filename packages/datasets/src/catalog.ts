@@ -70,7 +70,7 @@ function trajectories(
     defaults: Object.freeze({ seed: 0, noise: 0, split: 'train' as const, ...defaults }),
     build(o: CatalogOptions) {
       const opt = { ...this.defaults, ...o };
-      const split = razorSplits[opt.split!];
+      const split = Object.hasOwn(razorSplits, opt.split!) ? razorSplits[opt.split!] : undefined;
       if (!split)
         throw new DatasetsError(
           'INVALID_ARGUMENT',

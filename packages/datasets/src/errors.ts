@@ -7,7 +7,14 @@ import { NoetherError, type NoetherErrorOptions } from '@noether/autodiff';
  * `IO` reading or writing failed.
  */
 export type DatasetsErrorCode =
-  'INVALID_ARGUMENT' | 'NON_FINITE' | 'NOT_CONVERGED' | 'FORMAT' | 'FILE_MISMATCH' | 'IO' | 'UNSUPPORTED';
+  | 'INVALID_ARGUMENT'
+  | 'NON_FINITE'
+  | 'NOT_CONVERGED'
+  | 'FORMAT'
+  | 'FILE_MISMATCH'
+  | 'IO'
+  | 'LIMIT_EXCEEDED'
+  | 'UNSUPPORTED';
 
 /**
  * The one error class of `@noether/datasets`. Messages name the function (or file), the argument and what

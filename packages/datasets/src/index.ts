@@ -52,7 +52,7 @@ export {
   type Trajectories,
 } from './generate-trajectories';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
-export { writeFileAtomic, saveNpy, loadNpy, saveNpz, loadNpz, type NpzContents } from './io/files';
+export { saveNpy, loadNpy, saveNpz, loadNpz, type NpzContents, type ReadOptions } from './io/files';
 export { readPdeBench, type PdeBenchData } from './io/hdf5';
 export {
   savePdeSolution,

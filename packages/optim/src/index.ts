@@ -32,7 +32,8 @@ export {
   type StepRecord,
   type EncodedArray,
 } from './checkpoint';
-export { fileCheckpointStore } from './file-checkpoint-store';
+export { fileCheckpointStore, type FileCheckpointStoreOptions } from './file-checkpoint-store';
+export { canonicalJson, settingsHash } from './settings-hash';
 export {
   adamOptimizer,
   lbfgsOptimizer,

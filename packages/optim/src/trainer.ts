@@ -4,6 +4,7 @@ import type { Checkpoint, CheckpointStore, StepRecord } from './checkpoint';
 import type { OnProgress, ProgressInfo, RunStatus } from '@noether/autodiff';
 import type { LbfgsStatus } from './create-lbfgs';
 import { OptimError, invalid } from './errors';
+import { canonicalJson, settingsDiff } from './settings-hash';
 import type { LossTerms, TrainingOptimizer } from './optimizers';
 
 /** Options for {@link createTrainer}. */
@@ -82,7 +83,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
       step += 1;
       status = Number.isFinite(r.loss) ? r.status : 'non-finite';
       reason = Number.isFinite(r.loss) ? r.reason : 'non-finite';
-      const record: StepRecord = { step, loss: r.loss, terms: r.terms, ms: performance.now() - start };
+      const record: StepRecord = {
+        step,
+        loss: r.loss,
+        terms: r.terms,
+        ms: performance.now() - start,
+        evaluations: r.evaluations,
+      };
       history.push(record);
       return record;
     },
@@ -147,6 +154,15 @@ export interface TrainResult {
   resumedFrom: number;
   /** Final loss. */
   loss: number;
+  /** Loss evaluations of the whole run, across resumes (the sum over the history). */
+  evaluations: number;
+  /**
+   * The first checkpoint save that failed (a full disk, a removed folder), when one did. Training goes on
+   * after a failed save (the next save is tried at the next interval), so the run's results are not lost.
+   */
+  checkpointError?: Error;
+  /** Whether the last good checkpoint was kept instead of saving a non-finite state. */
+  keptLastFiniteCheckpoint?: boolean;
 }
 
 /** What {@link TrainOptions.onProgress} receives after every step: the step's record plus the target. */
@@ -164,7 +180,16 @@ export interface TrainOptions {
   /** Called after every step with `{ step, total, loss, terms, ms }`; return `false` to stop. */
   onProgress?: OnProgress<TrainProgress>;
   /** Checkpointing: saved every `every` steps and at the end; resumed from on start unless `resume: false`. */
-  checkpoint?: { store: CheckpointStore; every?: number; resume?: boolean };
+  checkpoint?: {
+    store: CheckpointStore;
+    every?: number;
+    resume?: boolean;
+    /**
+     * Every setting that changes the result (JSON data). Saved in each checkpoint; a checkpoint whose settings
+     * differ is refused with `CHECKPOINT_MISMATCH` naming the differing settings. See `settingsHash`.
+     */
+    settings?: Record<string, unknown>;
+  };
   /** Throw a `OptimError` (`NON_FINITE`) instead of returning status `'non-finite'`. */
   throwOnFailure?: boolean;
 }
@@ -193,9 +218,19 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
   if (ck && (!Number.isInteger(every) || every < 1))
     invalid([fn, 'options.checkpoint.every'], 'an integer >= 1', every);
   let resumedFrom = 0;
+  if (ck?.settings !== undefined) canonicalJson(ck.settings); // validates: JSON data only
   if (ck && ck.resume !== false) {
     const saved = await ck.store.load();
     if (saved) {
+      if (ck.settings !== undefined) {
+        const diff = settingsDiff(saved.settings ?? {}, ck.settings);
+        if (diff.length > 0)
+          throw new OptimError(
+            'CHECKPOINT_MISMATCH',
+            `train(): the checkpoint belongs to another run; differing settings: ${diff.join('; ')} (remove the checkpoint or restore the settings)`,
+            { fn },
+          );
+      }
       await trainer.restore(saved);
       resumedFrom = saved.step;
     }
@@ -203,20 +238,34 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
   let status: RunStatus = 'ok';
   let reason: string | undefined;
   let lastSaved = trainer.step;
+  let checkpointError: Error | undefined;
+  let keptLastFiniteCheckpoint = false;
+  /** Saves unless the state is non-finite; a failed save is recorded, not fatal. */
+  const save = async () => {
+    if (!ck) return;
+    const snapshot = await trainer.snapshot();
+    const last = snapshot.history[snapshot.history.length - 1];
+    if ((last && !Number.isFinite(last.loss)) || !variablesFinite(snapshot)) {
+      keptLastFiniteCheckpoint = true;
+      return;
+    }
+    try {
+      await ck.store.save(ck.settings !== undefined ? { ...snapshot, settings: ck.settings } : snapshot);
+      lastSaved = trainer.step;
+    } catch (error) {
+      checkpointError ??= error instanceof Error ? error : new Error(String(error));
+    }
+  };
   let loss = trainer.history.length ? trainer.history[trainer.history.length - 1].loss : NaN;
   while (trainer.step < steps) {
     const record = trainer.runStep();
     loss = record.loss;
     const s = trainer.status;
     const stop = options.onProgress?.({ ...record, total: steps }) === false;
-    if (ck && trainer.step % every === 0) {
-      await ck.store.save(await trainer.snapshot());
-      lastSaved = trainer.step;
-    }
+    if (ck && trainer.step % every === 0) await save();
     if (s === 'non-finite') {
       status = 'non-finite';
       reason = 'non-finite';
-      if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
       if (options.throwOnFailure) {
         throw new OptimError('NON_FINITE', `train(): the loss became ${loss} at step ${trainer.step}`);
       }
@@ -232,7 +281,21 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
       break;
     }
   }
-  // Every exit (completed, converged, stopped) leaves the latest state in the store.
-  if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
-  return { status, reason, steps: trainer.step, resumedFrom, loss };
+  // Every exit (completed, converged, stopped) leaves the latest finite state in the store.
+  if (ck && trainer.step !== lastSaved) await save();
+  const evaluations = trainer.history.reduce((a, r) => a + (r.evaluations ?? 0), 0);
+  return {
+    status,
+    reason,
+    steps: trainer.step,
+    resumedFrom,
+    loss,
+    evaluations,
+    ...(checkpointError ? { checkpointError } : {}),
+    ...(keptLastFiniteCheckpoint ? { keptLastFiniteCheckpoint } : {}),
+  };
+}
+
+function variablesFinite(c: Checkpoint): boolean {
+  return c.variables.every((v) => decodeFloat32(v).every((x) => Number.isFinite(x)));
 }

@@ -134,7 +134,7 @@ const cases: Record<CaseName, PinnCase> = {
 
 /** The case named `name`. @throws Error naming the known cases. */
 export function getCase(name: string): PinnCase {
-  const c = (cases as Record<string, PinnCase>)[name];
+  const c = Object.hasOwn(cases, name) ? (cases as Record<string, PinnCase>)[name] : undefined;
   if (!c) throw new Error(`pinn: unknown case '${name}', expected one of ${caseNames.join(', ')}`);
   return c;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFileLimited, writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
 import { heatmap, linePlot } from '../report/svg-plot';
 import { caseNames, getCase, referenceOf } from './cases';
@@ -100,7 +101,7 @@ export async function runReport(
     const path = join(runsDir, `${runId(s)}.json`);
     options.onRun?.(s, i, runs.length);
     if (existsSync(path)) {
-      results.push(JSON.parse(readFileSync(path, 'utf8')) as RunResult);
+      results.push(readRun(path));
       continue;
     }
     if (options.reportOnly) continue;
@@ -114,6 +115,13 @@ export async function runReport(
   }
   const markdown = writeReport(plan, results, options.outDir);
   return { results, markdown };
+}
+
+/** A cached run result (bounded read: a planted device or huge file is refused). */
+function readRun(path: string): RunResult {
+  return JSON.parse(
+    new TextDecoder().decode(readFileLimited(path, { maxBytes: 256 * 2 ** 20 })),
+  ) as RunResult;
 }
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
@@ -211,7 +219,7 @@ function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): st
     lines.push('');
   }
   const md = lines.join('\n');
-  writeFileSync(join(outDir, 'report.md'), md);
+  writeFileAtomic(join(outDir, 'report.md'), md);
   return md;
 }
 
@@ -266,7 +274,7 @@ function writePlots(
   const yLabel = ref.y ? 'x (at y = 1)' : 'x';
   for (const [label, values] of panels) {
     const name = `${c}-u-${label.split(' ')[0].toLowerCase()}.svg`;
-    writeFileSync(
+    writeFileAtomic(
       join(ctx.outDir, 'plots', name),
       heatmap(values, [K, nx], {
         title: `${c}: u, ${label}`,
@@ -294,7 +302,7 @@ function writePlots(
       ];
     });
     const name = `${c}-conservation-${k}.svg`;
-    writeFileSync(
+    writeFileAtomic(
       join(ctx.outDir, 'plots', name),
       linePlot(series, {
         title: `${c}: ${k} conservation error per level`,
@@ -360,7 +368,7 @@ export async function reEvaluate(
   for (const s of runsOf(plan).filter((r) => r.variant === 'proj')) {
     const path = join(options.outDir, 'runs', `${runId(s)}.json`);
     if (!existsSync(path)) continue;
-    const r = JSON.parse(readFileSync(path, 'utf8')) as RunResult;
+    const r = readRun(path);
     if (!r.params) continue;
     const params = decodePrediction(r.params);
     const now: Record<string, number> = {};
@@ -402,6 +410,6 @@ export async function reEvaluate(
     '',
   ];
   const markdown = lines.join('\n');
-  writeFileSync(join(options.outDir, 're-evaluation.md'), markdown);
+  writeFileAtomic(join(options.outDir, 're-evaluation.md'), markdown);
   return { rows, markdown };
 }

@@ -1,6 +1,13 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
-import { createTrainer, fileCheckpointStore, lbfgsOptimizer, train, type TrainOptions } from '@noether/optim';
+import {
+  createTrainer,
+  fileCheckpointStore,
+  lbfgsOptimizer,
+  settingsHash,
+  train,
+  type TrainOptions,
+} from '@noether/optim';
 import { withProjection } from '@noether/pinn-proj';
 import type { Constraint } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
@@ -103,8 +110,44 @@ export interface BackendMetrics {
   quadraticSum: number;
 }
 
+/** The settings of a run in canonical form: every field of {@link RunSettings}, nothing else. */
+function canonicalSettings(s: RunSettings): RunSettings {
+  const {
+    case: c,
+    constraint,
+    variant,
+    iterations,
+    points,
+    dataPoints,
+    seed,
+    lambda,
+    history,
+    levels,
+    hidden,
+    width,
+  } = s;
+  return {
+    case: c,
+    constraint,
+    variant,
+    iterations,
+    points,
+    dataPoints,
+    seed,
+    lambda,
+    history,
+    levels,
+    hidden,
+    width,
+  };
+}
+
+/**
+ * The identity of a run: readable case, constraint and variant, then 12 hex digits of the hash of the
+ * canonical settings (every setting that changes the result: a rerun with another `lambda` is another run).
+ */
 export function runId(s: RunSettings): string {
-  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}`;
+  return `${s.case}-${s.constraint}-${s.variant}-${settingsHash({ ...canonicalSettings(s) }).slice(0, 12)}`;
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
@@ -133,11 +176,9 @@ const fromB64 = (s: string) => {
 };
 export const decodePrediction = fromB64;
 
-/** Writes JSON atomically (temp file + rename). */
+/** Writes JSON with `@noether/files`' hardened atomic writer. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value));
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(value));
 }
 
 /** Options of {@link runCase}. */
@@ -244,11 +285,9 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   };
   // Training: the pinn-proj trainer (per-term loss history, atomic checkpoints with the full L-BFGS state,
   // resume) around @noether/optim's L-BFGS.
-  let evaluations = 0;
   const trainer = createTrainer({
     variables: net.vars,
     loss: () => {
-      evaluations++;
       const t = terms();
       if (t.penalty) t.penalty = tf.mul(settings.lambda, t.penalty) as tf.Scalar;
       return t;
@@ -264,7 +303,13 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     steps: settings.iterations,
     onProgress: options.onProgress,
     ...(ckptPath
-      ? { checkpoint: { store: fileCheckpointStore(ckptPath), every: options.checkpointEvery ?? 25 } }
+      ? {
+          checkpoint: {
+            store: fileCheckpointStore(ckptPath),
+            every: options.checkpointEvery ?? 25,
+            settings: { ...canonicalSettings(settings) },
+          },
+        }
       : {}),
   });
   const history = trainer.history;
@@ -293,9 +338,15 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     series: Array.from(constraintErrorSeries(errors, settings.constraint)),
     status: trained.status,
     ...(trained.reason ? { reason: trained.reason } : {}),
-    message: trained.resumedFrom > 0 ? `resumed from step ${trained.resumedFrom}` : '',
+    message: [
+      trained.resumedFrom > 0 ? `resumed from step ${trained.resumedFrom}` : '',
+      trained.checkpointError ? `checkpoint not saved: ${trained.checkpointError.message}` : '',
+      trained.keptLastFiniteCheckpoint ? 'the non-finite state was not checkpointed' : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
     iterations: trained.steps,
-    evaluations,
+    evaluations: trained.evaluations,
     seconds,
     loss: trained.loss,
     terms: finalTerms,

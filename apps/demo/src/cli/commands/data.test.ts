@@ -53,3 +53,19 @@ describe('noether data commands', () => {
     }
   });
 });
+
+describe('noether data generate: strict arguments', () => {
+  it('refuses --split __proto__, an empty --count= and a hex seed instead of writing data', async () => {
+    const out = join(dir, 'strict');
+    await expect(dataGenerateCommand.run(['ho', '--split', '__proto__', '--out', out])).rejects.toThrow(
+      `noether data generate: option '--split' must be one of train, test, testWider, testMoved, all, got "__proto__"`,
+    );
+    await expect(dataGenerateCommand.run(['ho', '--count=', '--out', out])).rejects.toThrow(
+      `option '--count' must be an integer >= 1, got ""`,
+    );
+    await expect(dataGenerateCommand.run(['ho', '--seed', '0x10', '--out', out])).rejects.toThrow(
+      `option '--seed' must be an integer >= 0 and <= 9007199254740991, got "0x10"`,
+    );
+    expect(() => readFileSync(join(out, 'ho-train.npz'))).toThrow(/ENOENT/);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { checkWritableFolder } from '@noether/files';
 import { join } from 'node:path';
 import {
   buildDataset,
@@ -16,7 +16,7 @@ import {
   type Trajectories,
 } from '@noether/datasets';
 import type { Command } from '../command';
-import { numberOption, parseArgs } from '../args';
+import { choiceOption, numberOption, parseArgs, seedOption } from '../args';
 import { createProgress } from '../progress';
 
 const dtypeOf = (a: NpyArray) => a.data.constructor.name.replace('Array', '').toLowerCase();
@@ -90,27 +90,33 @@ export const dataGenerateCommand: Command = {
       );
     const opts: CatalogOptions = {};
     const num = (
-      key: 'count' | 'samples' | 'sampleDt' | 'seed' | 'noise' | 'n' | 'points',
-      integer: boolean,
+      key: 'count' | 'samples' | 'sampleDt' | 'noise' | 'n' | 'points',
+      rule: { integer?: boolean; min: number; minExclusive?: boolean },
       flag: string = key,
     ) => {
       const v = values[flag as keyof typeof values] as string | undefined;
-      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: flag, fallback: 0, integer });
+      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: flag, fallback: 0, ...rule });
     };
-    num('count', true);
-    num('samples', true);
-    num('sampleDt', false, 'sample-dt');
-    num('seed', true);
-    num('noise', false);
-    num('n', true);
-    num('points', true);
+    num('count', { integer: true, min: 1 });
+    num('samples', { integer: true, min: 2 });
+    num('sampleDt', { min: 0, minExclusive: true }, 'sample-dt');
+    num('noise', { min: 0 });
+    num('n', { integer: true, min: 1 });
+    num('points', { integer: true, min: 2 });
+    if (values.seed !== undefined) opts.seed = seedOption(values.seed, { command: cmd, fallback: 0 });
+    const split = choiceOption(values.split, {
+      command: cmd,
+      name: 'split',
+      choices: ['train', 'test', 'testWider', 'testMoved', 'all'] as const,
+      fallback: 'train',
+    });
     const splits =
       entry.kind !== 'trajectories'
         ? [undefined]
-        : values.split === 'all'
+        : split === 'all'
           ? (['train', 'test', 'testWider', 'testMoved'] as const)
-          : [(values.split ?? 'train') as CatalogOptions['split']];
-    mkdirSync(values.out, { recursive: true });
+          : [split];
+    checkWritableFolder(values.out);
     for (const split of splits) {
       const label = split ? `${name} (${split})` : name;
       const total = opts.count ?? entry.defaults.count ?? 1;
@@ -128,21 +134,22 @@ export const dataGenerateCommand: Command = {
         generator: '@noether/datasets',
       };
       let info: string;
+      let written: { bytes: number; replaced: boolean };
       if (entry.kind === 'trajectories') {
         const d = data as Trajectories;
-        saveTrajectories(file, d, extra);
+        written = saveTrajectories(file, d, extra);
         info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
       } else if (entry.kind === 'pde') {
         const d = data as PdeSolution;
-        savePdeSolution(file, d, extra);
+        written = savePdeSolution(file, d, extra);
         info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
       } else {
         const d = data as PdeBatch;
-        savePdeBatch(file, d, extra);
+        written = savePdeBatch(file, d, extra);
         info = `tensor [${d.shape.join(', ')}]`;
       }
       bar.done(info);
-      console.log(`wrote ${file} (${statSync(file).size} bytes): ${info}`);
+      console.log(`${written.replaced ? 'replaced' : 'wrote'} ${file} (${written.bytes} bytes): ${info}`);
     }
     return 0;
   },

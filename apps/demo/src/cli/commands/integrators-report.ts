@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
 import { parseArgs, numberOption } from '../args';
 import type { Command } from '../command';
@@ -22,13 +23,6 @@ Integrates the Kepler problem (e = 0.6) in float64 with the integrator catalogue
   default     ${fullPlan.methods.length} methods x ${fullPlan.dts.length} step sizes, ${fullPlan.steps} steps
   --steps N   override the number of steps
   --out DIR   default out/integrators (or out/integrators-quick)`;
-
-/** Writes a file atomically (temp file + rename). */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 export const integratorsReportCommand: Command = {
   name: 'integrators-report',
@@ -61,8 +55,8 @@ export const integratorsReportCommand: Command = {
     bar.done();
     mkdirSync(outDir, { recursive: true });
     const md = renderMarkdown(result, plan);
-    writeAtomic(join(outDir, 'report.md'), md);
-    writeAtomic(join(outDir, 'energy-error.svg'), renderPlot(result, plan));
+    writeFileAtomic(join(outDir, 'report.md'), md);
+    writeFileAtomic(join(outDir, 'energy-error.svg'), renderPlot(result, plan));
     console.log(
       md
         .split('\n')

@@ -1,6 +1,6 @@
 import { initBackend } from '@noether/autodiff';
 import { join } from 'node:path';
-import { parseArgs, numberOption } from '../args';
+import { parseArgs, numberOption, seedOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { caseNames } from '../../pinn/cases';
@@ -63,25 +63,24 @@ export const pinnReportCommand: Command = {
         name: 'points',
         fallback: base.points,
         integer: true,
+        min: 1,
       }),
       levels: numberOption(values.levels, {
         command: 'pinn-report',
         name: 'levels',
         fallback: base.levels,
         integer: true,
+        min: 1,
+        max: 100,
       }),
       iterations: numberOption(values.iters, {
         command: 'pinn-report',
         name: 'iters',
         fallback: base.iterations,
         integer: true,
+        min: 1,
       }),
-      seed: numberOption(values.seed, {
-        command: 'pinn-report',
-        name: 'seed',
-        fallback: base.seed,
-        integer: true,
-      }),
+      seed: seedOption(values.seed, { command: 'pinn-report', fallback: base.seed }),
     };
     const crossCheck = values['cross-check'] ?? (values.quick ? 'none' : 'cpu');
     const outDir = values.out ?? (values.quick ? 'out/pinn-report-quick' : 'out/pinn-report');

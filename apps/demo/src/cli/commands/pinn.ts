@@ -1,19 +1,12 @@
 import { initBackend } from '@noether/autodiff';
-import { mkdirSync } from 'node:fs';
+import { checkWritableFolder, writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
-import { parseArgs, numberOption } from '../args';
+import { parseArgs, numberOption, seedOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { caseNames, getCase } from '../../pinn/cases';
 import type { ConstraintKind } from '../../pinn/metrics';
-import {
-  constraintKinds,
-  defaultSettings,
-  runCase,
-  runId,
-  variants,
-  writeJsonAtomic,
-} from '../../pinn/train';
+import { constraintKinds, defaultSettings, runCase, runId, variants } from '../../pinn/train';
 import type { Variant } from '../../pinn/train';
 
 const usage = `noether pinn <case> --constraint <c> --variant <v> [--iters N] [--points N] [--levels L] [--seed S] [--out DIR]
@@ -76,22 +69,29 @@ export const pinnCommand: Command = {
         name: 'iters',
         fallback: defaultSettings.iterations,
         integer: true,
+        min: 1,
       }),
       points: numberOption(values.points, {
         command: 'pinn',
         name: 'points',
         fallback: defaultSettings.points,
         integer: true,
+        min: 1,
       }),
       levels: numberOption(values.levels, {
         command: 'pinn',
         name: 'levels',
         fallback: defaultSettings.levels,
         integer: true,
+        min: 1,
+        max: 100,
       }),
-      seed: numberOption(values.seed, { command: 'pinn', name: 'seed', fallback: 0, integer: true }),
-      lambda: numberOption(values.lambda, { command: 'pinn', name: 'lambda', fallback: 10 }),
+      seed: seedOption(values.seed, { command: 'pinn', fallback: 0 }),
+      lambda: numberOption(values.lambda, { command: 'pinn', name: 'lambda', fallback: 10, min: 0 }),
     };
+    // The output folders must be writable before training starts, not after it.
+    checkWritableFolder(join(values.out, 'runs'));
+    checkWritableFolder(join(values.out, 'checkpoints'));
     const backend = await initBackend({ log: () => {} });
     console.log(`backend ${backend.name}; run ${runId(settings)}`);
     const bar = createProgress(
@@ -107,9 +107,8 @@ export const pinnCommand: Command = {
       },
     });
     bar.done(r.message ? `${r.status}: ${r.message}` : r.status);
-    mkdirSync(join(values.out, 'runs'), { recursive: true });
     const path = join(values.out, 'runs', `${r.id}.json`);
-    writeJsonAtomic(path, r);
+    const written = writeFileAtomic(path, JSON.stringify(r));
     console.log(
       [
         `relative L2 error       ${r.relL2.toExponential(3)}`,
@@ -118,7 +117,7 @@ export const pinnCommand: Command = {
         `loss terms              ${Object.entries(r.terms)
           .map(([k, v]) => `${k} ${v.toExponential(2)}`)
           .join(', ')}`,
-        `written                 ${path}`,
+        `${written.replaced ? 'replaced' : 'written '}                ${path}`,
       ].join('\n'),
     );
     return 0;
