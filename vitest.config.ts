@@ -1,8 +1,8 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import './config/node20-polyfills';
-import SummaryReporter from './config/summary-reporter';
+import './config/node20-polyfills.ts';
+import SummaryReporter from './config/summary-reporter.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Tests resolve sibling packages to their sources, so no build is needed before `pnpm test`.
@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     pool: 'forks',
+    setupFiles: ['./config/quiet-tfjs-banner.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default', new SummaryReporter()],

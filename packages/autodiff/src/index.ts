@@ -4,7 +4,13 @@ import './register-gradients';
 export { NoetherError, type NoetherErrorCode, type NoetherErrorOptions } from './noether-error';
 export type { RunStatus, FailureStatus, CheckStatus, ProgressInfo, OnProgress } from './status';
 export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
-export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
+export {
+  initBackend,
+  quietTfjsBanner,
+  type BackendName,
+  type BackendChoice,
+  type InitBackendOptions,
+} from './init-backend';
 export {
   useOrderSafeGradients,
   useTfjsGradients,

@@ -11,6 +11,8 @@ export interface StepRecord {
   terms: Record<string, number>;
   /** Wall time of the step in ms. */
   ms: number;
+  /** Loss evaluations the step used (L-BFGS: line-search trials included). Absent in older checkpoints. */
+  evaluations?: number;
 }
 
 /** A float32 array encoded for JSON. */

@@ -73,7 +73,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
       const r = optimizer.step(loss, variables);
       step += 1;
       status = Number.isFinite(r.loss) ? r.status : 'non-finite';
-      const record: StepRecord = { step, loss: r.loss, terms: r.terms, ms: performance.now() - start };
+      const record: StepRecord = {
+        step,
+        loss: r.loss,
+        terms: r.terms,
+        ms: performance.now() - start,
+        evaluations: r.evaluations,
+      };
       history.push(record);
       return record;
     },

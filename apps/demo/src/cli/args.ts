@@ -1,4 +1,5 @@
 import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error';
 
 /**
  * `node:util` parseArgs with the CLI's conventions: unknown options are errors naming the command, and
@@ -12,7 +13,7 @@ export function parseArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return nodeParseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new Error(`noether ${command}: ${(error as Error).message} (see noether ${command} --help)`, {
+    throw new UsageError(`noether ${command}: ${(error as Error).message} (see noether ${command} --help)`, {
       cause: error,
     });
   }
@@ -31,7 +32,7 @@ export function numberOption(value: string | undefined, spec: NumberOptionSpec):
   if (value === undefined) return spec.fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || (spec.integer && !Number.isInteger(n))) {
-    throw new Error(
+    throw new UsageError(
       `noether ${spec.command}: option '--${spec.name}' must be ${spec.integer ? 'an integer' : 'a finite number'}, got ${JSON.stringify(value)}`,
     );
   }

@@ -246,11 +246,9 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   };
   // Training: the pinn-proj trainer (per-term loss history, atomic checkpoints with the full L-BFGS state,
   // resume) around @noether/optim's L-BFGS.
-  let evaluations = 0;
   const trainer = createTrainer({
     variables: net.vars,
     loss: () => {
-      evaluations++;
       const t = terms();
       if (t.penalty) t.penalty = tf.mul(settings.lambda, t.penalty) as tf.Scalar;
       return t;
@@ -271,6 +269,8 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   });
   const history = trainer.history;
   const seconds = history.reduce((a, r) => a + r.ms, 0) / 1000;
+  // Summed over the whole history (restored from the checkpoint on resume), not only this process's steps.
+  const evaluations = history.reduce((a, r) => a + (r.evaluations ?? 0), 0);
   const losses = history.map((r) => r.loss);
   trainer.dispose();
 

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildDataset,
@@ -18,6 +18,8 @@ import {
 import type { Command } from '../command';
 import { numberOption, parseArgs } from '../args';
 import { createProgress } from '../progress';
+import { makeOutputDir } from '../output-dir';
+import { UsageError } from '../usage-error';
 
 const dtypeOf = (a: NpyArray) => a.data.constructor.name.replace('Array', '').toLowerCase();
 
@@ -81,11 +83,11 @@ export const dataGenerateCommand: Command = {
     });
     const name = positionals[0];
     if (!name || positionals.length > 1)
-      throw new Error(`noether ${cmd}: give exactly one dataset name (see noether data list)`);
-    if (!values.out) throw new Error(`noether ${cmd}: option '--out DIR' is required`);
+      throw new UsageError(`noether ${cmd}: give exactly one dataset name (see noether data list)`);
+    if (!values.out) throw new UsageError(`noether ${cmd}: option '--out DIR' is required`);
     const entry = datasetCatalog.find((e) => e.name === name);
     if (!entry)
-      throw new Error(
+      throw new UsageError(
         `noether ${cmd}: unknown dataset '${name}' (known: ${datasetCatalog.map((e) => e.name).join(', ')})`,
       );
     const opts: CatalogOptions = {};
@@ -106,36 +108,53 @@ export const dataGenerateCommand: Command = {
         : values.split === 'all'
           ? (['train', 'test', 'testWider', 'testMoved'] as const)
           : [(values.split ?? 'train') as CatalogOptions['split']];
-    mkdirSync(values.out, { recursive: true });
-    for (const split of splits) {
+    // All or nothing: generate every split in memory first (a failing split writes nothing), then save them
+    // into a staging folder and move them into place together.
+    const built = splits.map((split) => {
       const label = split ? `${name} (${split})` : name;
-      const total = opts.count ?? entry.defaults.count ?? 1;
-      const bar = createProgress(`generate ${label}`, total);
+      const bar = createProgress(`generate ${label}`, opts.count ?? entry.defaults.count ?? 1);
       const data = buildDataset(name, { ...opts, ...(split ? { split } : {}), onProgress: () => bar.tick() });
-      const file = join(values.out, `${name}${split ? `-${split}` : ''}.npz`);
-      const extra = {
-        dataset: name,
-        ...(split ? { split } : {}),
-        options: opts,
-        generator: '@noether/datasets',
-      };
-      let info: string;
-      if (entry.kind === 'trajectories') {
-        const d = data as Trajectories;
-        saveTrajectories(file, d, extra);
-        info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
-      } else if (entry.kind === 'pde') {
-        const d = data as PdeSolution;
-        savePdeSolution(file, d, extra);
-        info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
-      } else {
-        const d = data as PdeBatch;
-        savePdeBatch(file, d, extra);
-        info = `tensor [${d.shape.join(', ')}]`;
+      bar.done();
+      return { split, data };
+    });
+    const out = makeOutputDir(values.out);
+    const staging = mkdtempSync(join(out, '.staging-'));
+    const written: { file: string; info: string }[] = [];
+    try {
+      const staged = built.map(({ split, data }) => {
+        const base = `${name}${split ? `-${split}` : ''}.npz`;
+        const tmp = join(staging, base);
+        const extra = {
+          dataset: name,
+          ...(split ? { split } : {}),
+          options: opts,
+          generator: '@noether/datasets',
+        };
+        let info: string;
+        if (entry.kind === 'trajectories') {
+          const d = data as Trajectories;
+          saveTrajectories(tmp, d, extra);
+          info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
+        } else if (entry.kind === 'pde') {
+          const d = data as PdeSolution;
+          savePdeSolution(tmp, d, extra);
+          info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
+        } else {
+          const d = data as PdeBatch;
+          savePdeBatch(tmp, d, extra);
+          info = `tensor [${d.shape.join(', ')}]`;
+        }
+        return { tmp, file: join(out, base), info };
+      });
+      for (const { tmp, file, info } of staged) {
+        renameSync(tmp, file);
+        written.push({ file, info });
       }
-      bar.done(info);
-      console.log(`wrote ${file} (${statSync(file).size} bytes): ${info}`);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
     }
+    for (const { file, info } of written)
+      console.log(`wrote ${file} (${statSync(file).size} bytes): ${info}`);
     return 0;
   },
 };
@@ -148,31 +167,26 @@ export const dataInfoCommand: Command = {
   async run(args) {
     const { positionals } = parseArgs('data info', args, {});
     const file = positionals[0];
-    if (!file) throw new Error('noether data info: give a FILE');
-    try {
-      if (/\.(h5|hdf5)$/i.test(file)) {
-        const d = await readPdeBench(file);
-        console.log(`${file}: PDEBench HDF5`);
-        console.log(`  tensor        [${d.tensor.shape.join(', ')}]${stats(d.tensor)}`);
-        console.log(`  x-coordinate  [${d.x.length}]  ${d.x[0]} .. ${d.x[d.x.length - 1]}`);
-        if (d.y) console.log(`  y-coordinate  [${d.y.length}]`);
-        console.log(`  t-coordinate  [${d.t.length}]  ${d.t[0]} .. ${d.t[d.t.length - 1]}`);
-      } else if (file.endsWith('.npy')) {
-        const a = loadNpy(file);
-        console.log(`${file}: ${dtypeOf(a)} [${a.shape.join(', ')}]${stats(a)}`);
-      } else {
-        const c = loadNpz(file);
-        console.log(`${file}: npz with ${Object.keys(c.arrays).length} arrays`);
-        const width = Math.max(...Object.keys(c.arrays).map((k) => k.length));
-        for (const [k, a] of Object.entries(c.arrays))
-          console.log(`  ${k.padEnd(width)}  ${dtypeOf(a).padEnd(8)} [${a.shape.join(', ')}]${stats(a)}`);
-        if (Object.keys(c.metadata).length) console.log(`  metadata: ${JSON.stringify(c.metadata)}`);
-      }
-      return 0;
-    } catch (error) {
-      console.error(`noether data info: ${(error as Error).message}`);
-      return 1;
+    if (!file) throw new UsageError('give a FILE');
+    if (/\.(h5|hdf5)$/i.test(file)) {
+      const d = await readPdeBench(file);
+      console.log(`${file}: PDEBench HDF5`);
+      console.log(`  tensor        [${d.tensor.shape.join(', ')}]${stats(d.tensor)}`);
+      console.log(`  x-coordinate  [${d.x.length}]  ${d.x[0]} .. ${d.x[d.x.length - 1]}`);
+      if (d.y) console.log(`  y-coordinate  [${d.y.length}]`);
+      console.log(`  t-coordinate  [${d.t.length}]  ${d.t[0]} .. ${d.t[d.t.length - 1]}`);
+    } else if (file.endsWith('.npy')) {
+      const a = loadNpy(file);
+      console.log(`${file}: ${dtypeOf(a)} [${a.shape.join(', ')}]${stats(a)}`);
+    } else {
+      const c = loadNpz(file);
+      console.log(`${file}: npz with ${Object.keys(c.arrays).length} arrays`);
+      const width = Math.max(...Object.keys(c.arrays).map((k) => k.length));
+      for (const [k, a] of Object.entries(c.arrays))
+        console.log(`  ${k.padEnd(width)}  ${dtypeOf(a).padEnd(8)} [${a.shape.join(', ')}]${stats(a)}`);
+      if (Object.keys(c.metadata).length) console.log(`  metadata: ${JSON.stringify(c.metadata)}`);
     }
+    return 0;
   },
 };
 

@@ -1,8 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, numberOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
+import { makeOutputDir } from '../output-dir';
 import {
   fullPlan,
   quickPlan,
@@ -11,6 +12,7 @@ import {
   reportWork,
   runIntegratorsReport,
 } from '../../integrators/report';
+import { UsageError } from '../usage-error';
 
 const usage = `noether integrators-report [--quick] [--out DIR] [--steps N]
 
@@ -51,7 +53,9 @@ export const integratorsReportCommand: Command = {
       }),
     };
     if (plan.steps < 100)
-      throw new Error(`noether integrators-report: option '--steps' must be at least 100, got ${plan.steps}`);
+      throw new UsageError(
+        `noether integrators-report: option '--steps' must be at least 100, got ${plan.steps}`,
+      );
     const outDir = values.out ?? (values.quick ? 'out/integrators-quick' : 'out/integrators');
     console.log(
       `${plan.methods.length} methods x ${plan.dts.length} step sizes, ${plan.steps} steps each -> ${outDir}`,
@@ -59,7 +63,7 @@ export const integratorsReportCommand: Command = {
     const bar = createProgress('integrators-report', reportWork(plan));
     const result = runIntegratorsReport(plan, (info) => bar.tick(1, info));
     bar.done();
-    mkdirSync(outDir, { recursive: true });
+    makeOutputDir(outDir);
     const md = renderMarkdown(result, plan);
     writeAtomic(join(outDir, 'report.md'), md);
     writeAtomic(join(outDir, 'energy-error.svg'), renderPlot(result, plan));
