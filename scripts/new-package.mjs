@@ -34,7 +34,11 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  scripts: { build: 'tsup', publint: 'publint', bench: 'vitest bench --run --dir bench --config ../../vitest.config.ts' },
+  scripts: {
+    build: 'tsup',
+    publint: 'publint',
+    bench: 'vitest bench --run --dir bench --config ../../vitest.config.ts',
+  },
   dependencies: Object.fromEntries(deps.map((d) => [`@noether/${d}`, 'workspace:^'])),
   peerDependencies: { '@tensorflow/tfjs': '^4.22.0' },
   devDependencies: { '@tensorflow/tfjs': '4.22.0' },

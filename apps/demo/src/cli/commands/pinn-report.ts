@@ -139,6 +139,10 @@ export const pinnReportCommand: Command = {
       return `${label.padEnd(36)} relL2 ${r.relL2.toExponential(2)}  ${cons}  ${r.status}`;
     });
     console.log(lines.join('\n'));
+    if (plan.quick)
+      console.log(
+        `quick smoke run (${plan.iterations} iterations per network): it shows every case trains and the projection holds its constraint; the networks are not trained, so L2 errors are not meaningful. Full numbers: apps/demo/README-pinn-results.md`,
+      );
     console.log(`report: ${join(outDir, 'report.md')}`);
     return 0;
   },
