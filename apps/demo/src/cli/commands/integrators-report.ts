@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, numberOption } from '../args';
 import type { Command } from '../command';
@@ -9,6 +9,8 @@ import {
   quickPlan,
   renderMarkdown,
   renderPlot,
+  renderTable,
+  replaceReadmeTable,
   reportWork,
   runIntegratorsReport,
 } from '../../integrators/report';
@@ -23,7 +25,9 @@ Integrates the Kepler problem (e = 0.6) in float64 with the integrator catalogue
   --quick     the pnpm demo step: 5 methods x 2 step sizes, ${quickPlan.steps} steps (a few seconds)
   default     ${fullPlan.methods.length} methods x ${fullPlan.dts.length} step sizes, ${fullPlan.steps} steps
   --steps N   override the number of steps
-  --out DIR   default out/integrators (or out/integrators-quick)`;
+  --out DIR   default out/integrators (or out/integrators-quick)
+  --update-readme FILE  also replace the table between the integrators-report markers in FILE
+              (how packages/integrators/README.md's table is made: the default run with this option)`;
 
 /** Writes a file atomically (temp file + rename). */
 function writeAtomic(path: string, text: string): void {
@@ -41,6 +45,7 @@ export const integratorsReportCommand: Command = {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       steps: { type: 'string' },
+      'update-readme': { type: 'string' },
     });
     const base = values.quick ? quickPlan : fullPlan;
     const plan = {
@@ -74,6 +79,11 @@ export const integratorsReportCommand: Command = {
         .join('\n'),
     );
     console.log(`wrote ${join(outDir, 'report.md')} and ${join(outDir, 'energy-error.svg')}`);
+    const readme = values['update-readme'];
+    if (readme !== undefined) {
+      writeAtomic(readme, replaceReadmeTable(readFileSync(readme, 'utf8'), renderTable(result, plan)));
+      console.log(`updated the table in ${readme}`);
+    }
     return 0;
   },
 };
