@@ -4,13 +4,16 @@
 //
 // 1. `pnpm pack` every publishable package (after `pnpm build`), checks each tarball holds LICENSE, README,
 //    dist and nothing from the tests.
-// 2. Installs the tarballs, @tensorflow/tfjs and @types/node (nothing else) into a scratch project with npm.
+// 2. Installs the library tarballs, @tensorflow/tfjs and @types/node (nothing else) into a scratch project
+//    with npm (the CLI tarball goes into a second project, step 5).
 // 3. Writes the consumer files: tests/consumer/consumer.mts and .cts (every package imported and used, with
 //    type-level checks that public types resolve and are not `any`) and every ```ts block of every package
 //    README (each one a whole program), then type-checks them with `tsc --strict` WITHOUT skipLibCheck.
 //    Declaration errors inside @tensorflow/* are ignored by a narrow filter (tfjs's own .d.ts files do not
 //    pass strict lib checking); any other error fails the test.
 // 4. Runs the compiled consumer in ESM and in CJS, and every README example, each in its own process.
+// 5. Runs the installed `noether` CLI (from the @noether/cli tarball): --version, help, usage errors (one line,
+//    exit 2), a data generate + info round trip.
 //
 // Exit 0 when everything passes, 1 otherwise. Needs Node 20, npm and pnpm; network only for what npm's
 // cache does not hold (tfjs and the packages' third-party dependencies).
@@ -49,15 +52,18 @@ const ok = (what) => console.log(`ok   ${what}`);
 const started = performance.now();
 const seconds = () => ((performance.now() - started) / 1000).toFixed(0);
 
-/** Publishable packages: packages/* that are not private. */
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({ dir: join(root, 'packages', dir), short: dir }))
+/** Publishable packages: packages/* and apps/* that are not private. */
+const packages = ['packages', 'apps']
+  .flatMap((group) =>
+    readdirSync(join(root, group)).map((dir) => ({ dir: join(root, group, dir), short: dir })),
+  )
   .filter((p) => existsSync(join(p.dir, 'package.json')))
   .map((p) => ({ ...p, pkg: JSON.parse(readFileSync(join(p.dir, 'package.json'), 'utf8')) }))
   .filter((p) => !p.pkg.private);
 
 for (const p of packages) {
-  if (!existsSync(join(p.dir, 'dist', 'index.js'))) {
+  const built = p.pkg.bin ? Object.values(p.pkg.bin) : ['dist/index.js'];
+  if (!built.every((f) => existsSync(join(p.dir, f)))) {
     console.error(`consumer-test: ${p.pkg.name} is not built (run pnpm build first)`);
     process.exit(2);
   }
@@ -91,15 +97,12 @@ for (const p of packages) {
   packed[p.pkg.name] = tgz;
   const list = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n');
   const has = (f) => list.includes(`package/${f}`);
-  const missing = [
-    'LICENSE',
-    'README.md',
-    'package.json',
-    'dist/index.js',
-    'dist/index.cjs',
-    'dist/index.d.ts',
-    'dist/index.d.cts',
-  ].filter((f) => !has(f));
+  const required = p.pkg.bin
+    ? Object.values(p.pkg.bin).map((f) => f.replace(/^\.\//, ''))
+    : ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
+  const missing = ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', ...required].filter(
+    (f) => !has(f),
+  );
   const stray = list.filter((f) => /\.test\.ts$|\/bench\//.test(f));
   const manifest = JSON.parse(
     execFileSync('tar', ['-xzOf', tgz, 'package/package.json'], { encoding: 'utf8' }),
@@ -124,7 +127,9 @@ writeFileSync(
       type: 'module',
       dependencies: {
         ...Object.fromEntries(
-          Object.entries(packed).map(([name, tgz]) => [name, `file:${relative(project, tgz)}`]),
+          Object.entries(packed)
+            .filter(([name]) => name !== '@noether/cli')
+            .map(([name, tgz]) => [name, `file:${relative(project, tgz)}`]),
         ),
         '@tensorflow/tfjs': TFJS_VERSION,
       },
@@ -229,6 +234,56 @@ function run(file, label, extra = []) {
 run('dist/consumer.mjs', 'consumer, ESM (import)');
 run('dist/consumer.cjs', 'consumer, CJS (require)');
 for (const e of examples) run(`dist/${e.name}.mjs`, `README example ${e.where}`);
+
+// 5. The CLI, as `npx noether` runs it from the installed tarball: exit codes, one-line errors, a real command.
+if (packed['@noether/cli']) {
+  // Its own scratch project: the CLI brings the wasm backend and vega, which the library consumer must not see.
+  const cliProject = join(scratch, 'cli');
+  mkdirSync(cliProject);
+  writeFileSync(
+    join(cliProject, 'package.json'),
+    JSON.stringify({
+      name: 'noether-cli-user',
+      private: true,
+      dependencies: Object.fromEntries(
+        Object.entries(packed).map(([name, tgz]) => [name, `file:${relative(cliProject, tgz)}`]),
+      ),
+    }),
+  );
+  const cliInstall = spawnSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', '--no-update-notifier'],
+    { cwd: cliProject, encoding: 'utf8' },
+  );
+  if (cliInstall.status !== 0)
+    fail(`npm install of the CLI tarball:\n${cliInstall.stdout}${cliInstall.stderr}`);
+  else ok(`npm install of @noether/cli and the library tarballs [${seconds()} s]`);
+  const bin = join(cliProject, 'node_modules', '.bin', 'noether');
+  const cli = (argv) =>
+    spawnSync(bin, argv, { cwd: cliProject, encoding: 'utf8', timeout: EXAMPLE_TIMEOUT_MS });
+  const expectCli = (argv, code, pattern, stream = 'stdout') => {
+    const r = cli(argv);
+    const text = (stream === 'stdout' ? r.stdout : r.stderr).trim();
+    const label = `noether ${argv.join(' ')}`;
+    if (r.status !== code) fail(`${label} exited ${r.status}, expected ${code}:\n${r.stdout}${r.stderr}`);
+    else if (!pattern.test(text)) fail(`${label}: ${stream} does not match ${pattern}:\n${text}`);
+    else if (stream === 'stderr' && text.split('\n').length !== 1)
+      fail(`${label}: more than one line:\n${text}`);
+    else ok(`${label} -> exit ${code}: ${text.split('\n')[0]}`);
+  };
+  const version = JSON.parse(readFileSync(join(root, 'apps', 'demo', 'package.json'), 'utf8')).version;
+  expectCli(['--version'], 0, new RegExp(`^${version.replace(/\./g, '\\.')}$`));
+  expectCli(['data'], 0, /data list[\s\S]*data generate[\s\S]*data info/);
+  expectCli(['nope'], 2, /^noether: unknown command 'nope'/, 'stderr');
+  expectCli(['data', 'generate', 'ho', '--bogus'], 2, /Unknown option '--bogus'/, 'stderr');
+  expectCli(
+    ['data', 'generate', 'ho', '--count', '2', '--steps', '3', '--out', 'generated'],
+    0,
+    /wrote generated\/ho-train\.npz/,
+  );
+  expectCli(['data', 'info', 'generated/ho-train.npz'], 0, /x\s+float64\s+\[2, 4, 2\]/);
+  expectCli(['backend'], 0, /^backend: (tensorflow|wasm|cpu)/);
+}
 finish();
 
 function finish() {
