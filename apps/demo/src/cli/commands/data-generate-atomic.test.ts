@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import type * as datasets from '@noether/datasets';
 
 // The last split fails, as kepler's testMoved did before its sampler was fixed.
 vi.mock('@noether/datasets', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@noether/datasets')>();
+  const original = await importOriginal<typeof datasets>();
   return {
     ...original,
     buildDataset: (name: string, options: Parameters<typeof original.buildDataset>[1]) => {
