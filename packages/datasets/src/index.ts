@@ -72,7 +72,7 @@ export {
   expectArrays,
   type NpzContents,
 } from './io/files';
-export { readPdeBench, type PdeBenchData } from './io/hdf5';
+export { readPdeBench, writePdeBench, type PdeBenchData, type PdeBenchInput } from './io/hdf5';
 export {
   savePdeSolution,
   loadPdeSolution,

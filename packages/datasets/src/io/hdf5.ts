@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { DatasetsError } from '../errors';
 import type { NpyArray } from './npy';
 
@@ -11,6 +12,25 @@ export interface PdeBenchData {
   readonly y?: Float64Array;
   /** `t-coordinate`. */
   readonly t: Float64Array;
+  /** Every dataset at the root as stored: name, element type (`float32`, `float64`, `int64`, ...), shape. */
+  readonly datasets: readonly {
+    readonly name: string;
+    readonly dtype: string;
+    readonly shape: readonly number[];
+  }[];
+  /** Attributes of the root group (scalars, strings and small arrays, as JSON-compatible values). */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** The element type of an h5wasm dataset or attribute as a numpy-style name. */
+function dtypeName(metadata: { type?: number; size?: number; signed?: boolean } | undefined): string {
+  if (!metadata) return 'unknown';
+  const bits = 8 * (metadata.size ?? 0);
+  // HDF5 type classes: 0 integer, 1 float, 3 string.
+  if (metadata.type === 1) return `float${bits}`;
+  if (metadata.type === 0) return `${metadata.signed === false ? 'uint' : 'int'}${bits}`;
+  if (metadata.type === 3) return 'string';
+  return `class ${metadata.type ?? '?'}`;
 }
 
 /**
@@ -86,11 +106,22 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
         'file-mismatch',
         `${fn}(): 'x-coordinate' in '${path}' has ${x.data.length} values but 'tensor' has ${s[2]} x points`,
       );
+    const datasets = keys.flatMap((name) => {
+      const d = file.get(name) as {
+        shape?: number[] | null;
+        metadata?: Parameters<typeof dtypeName>[0];
+      } | null;
+      return d && Array.isArray(d.shape) ? [{ name, dtype: dtypeName(d.metadata), shape: d.shape }] : [];
+    });
+    const attributes: Record<string, unknown> = {};
+    for (const [name, attr] of Object.entries(file.attrs)) attributes[name] = attr.json_value;
     return {
       tensor: { data: tensor.data, shape: s },
       x: x.data,
       ...(y ? { y: y.data } : {}),
       t: t.data,
+      datasets,
+      attributes,
     };
   } finally {
     file.close();
@@ -110,5 +141,70 @@ function hasHdf5Signature(path: string): boolean {
     return false;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** What {@link writePdeBench} writes: a solution tensor `[samples, nt, nx(, ny)]` and its coordinates. */
+export interface PdeBenchInput {
+  /** Row-major values, `shape` as given. */
+  readonly tensor: Float64Array;
+  /** `[samples, nt, nx]` or `[samples, nt, nx, ny]`. */
+  readonly shape: readonly number[];
+  readonly x: Float64Array;
+  readonly y?: Float64Array;
+  readonly t: Float64Array;
+}
+
+/**
+ * Writes a PDEBench-layout HDF5 file: datasets `tensor` `[samples, nt, nx(, ny)]`, `x-coordinate`,
+ * (`y-coordinate`,) `t-coordinate`, all float64, plus root attributes (strings and numbers, e.g. the
+ * generator's name and seed). PDEBench's loaders (`h5py.File(path)['tensor']`) read it as they read the
+ * PDEBench sets; {@link readPdeBench} reads it back. Written atomically: a temporary file in the same folder,
+ * renamed over `path` once complete.
+ * @throws DatasetsError `invalid-argument` when the shape and the arrays disagree; `file-io` when the file
+ *   cannot be written.
+ * @example await writePdeBench('burgers.h5', batch, { pde: 'burgers', seed: 0 });
+ * @see M. Takamoto et al., "PDEBench: An Extensive Benchmark for Scientific Machine Learning", NeurIPS 2022.
+ */
+export async function writePdeBench(
+  path: string,
+  data: PdeBenchInput,
+  attributes: Readonly<Record<string, string | number>> = {},
+): Promise<void> {
+  const fn = 'writePdeBench';
+  const s = data.shape;
+  const n = s.reduce((a, b) => a * b, 1);
+  const bad = (what: string) => new DatasetsError('invalid-argument', `${fn}(): ${what}`);
+  if (s.length !== 3 && s.length !== 4)
+    throw bad(`argument 'shape' must be [samples, nt, nx(, ny)], got [${s.join(', ')}]`);
+  if (data.tensor.length !== n)
+    throw bad(
+      `argument 'tensor' must hold ${n} values for shape [${s.join(', ')}], got ${data.tensor.length}`,
+    );
+  if (data.t.length !== s[1]) throw bad(`argument 't' must hold ${s[1]} values (nt), got ${data.t.length}`);
+  if (data.x.length !== s[2]) throw bad(`argument 'x' must hold ${s[2]} values (nx), got ${data.x.length}`);
+  if (s.length === 4 && data.y?.length !== s[3])
+    throw bad(`argument 'y' must hold ${s[3]} values (ny), got ${data.y?.length ?? 'none'}`);
+  const h5wasm = await import('h5wasm/node');
+  await h5wasm.ready;
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    const file = new h5wasm.File(tmp, 'w');
+    try {
+      file.create_dataset({ name: 'tensor', data: data.tensor, shape: [...s], dtype: '<d' });
+      file.create_dataset({ name: 'x-coordinate', data: data.x, dtype: '<d' });
+      if (data.y) file.create_dataset({ name: 'y-coordinate', data: data.y, dtype: '<d' });
+      file.create_dataset({ name: 't-coordinate', data: data.t, dtype: '<d' });
+      for (const [k, v] of Object.entries(attributes)) file.create_attribute(k, v);
+    } finally {
+      file.close();
+    }
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    if (error instanceof DatasetsError) throw error;
+    throw new DatasetsError('file-io', `${fn}(): cannot write '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -6,6 +6,7 @@ import {
   loadNpy,
   loadNpz,
   readPdeBench,
+  writePdeBench,
   savePdeBatch,
   savePdeSolution,
   saveTrajectories,
@@ -58,14 +59,28 @@ export const dataListCommand: Command = {
   },
 };
 
+/** Root attributes of a generated HDF5 file: strings and numbers; nested options as JSON text. */
+function h5Attributes(extra: Record<string, unknown>): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(extra).map(([k, v]) => [
+      k,
+      typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
+  );
+}
+
 export const dataGenerateCommand: Command = {
   name: 'data generate',
   summary: 'Generate a dataset reproducibly from a seed into .npz files (numpy.load opens them).',
   usage: [
     'noether data generate <name> [--count N] [--steps N] [--dt X] [--seed N] [--noise X]',
-    '                             [--split train|test|testWider|testMoved|all] [--n N] [--points N] --out DIR',
+    '                             [--split train|test|testWider|testMoved|all] [--n N] [--points N]',
+    '                             [--format npz|h5] --out DIR',
     '',
     'Writes DIR/<name>[-<split>].npz (atomically) with float64 arrays and JSON metadata (member metadata.json).',
+    '--format h5 (PDE sets only) writes DIR/<name>.h5 in the PDEBench layout (tensor [samples, nt, nx(, ny)],',
+    "x-coordinate, t-coordinate; float64) that PDEBench's Python loaders read.",
+    'Several files (--split all) are written all or none.',
     'The same seed gives byte-identical files. See `noether data list` for names and defaults.',
   ].join('\n'),
   async run(args) {
@@ -79,6 +94,7 @@ export const dataGenerateCommand: Command = {
       split: { type: 'string' },
       n: { type: 'string' },
       points: { type: 'string' },
+      format: { type: 'string', default: 'npz' },
       out: { type: 'string' },
     });
     const name = positionals[0];
@@ -90,6 +106,13 @@ export const dataGenerateCommand: Command = {
       throw new UsageError(
         `noether ${cmd}: unknown dataset '${name}' (known: ${datasetCatalog.map((e) => e.name).join(', ')})`,
       );
+    if (values.format !== 'npz' && values.format !== 'h5')
+      throw new UsageError(`option '--format' must be npz or h5, got ${JSON.stringify(values.format)}`);
+    if (values.format === 'h5' && entry.kind === 'trajectories')
+      throw new UsageError(
+        `--format h5 writes the PDEBench layout, for PDE sets only; '${name}' is ${entry.kind} (use npz)`,
+      );
+    const ext = values.format;
     const opts: CatalogOptions = {};
     const num = (key: 'count' | 'steps' | 'dt' | 'seed' | 'noise' | 'n' | 'points', integer: boolean) => {
       const v = values[key];
@@ -121,8 +144,9 @@ export const dataGenerateCommand: Command = {
     const staging = mkdtempSync(join(out, '.staging-'));
     const written: { file: string; info: string }[] = [];
     try {
-      const staged = built.map(({ split, data }) => {
-        const base = `${name}${split ? `-${split}` : ''}.npz`;
+      const staged: { tmp: string; file: string; info: string }[] = [];
+      for (const { split, data } of built) {
+        const base = `${name}${split ? `-${split}` : ''}.${ext}`;
         const tmp = join(staging, base);
         const extra = {
           dataset: name,
@@ -137,15 +161,22 @@ export const dataGenerateCommand: Command = {
           info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
         } else if (entry.kind === 'pde') {
           const d = data as PdeSolution;
-          savePdeSolution(tmp, d, extra);
+          if (ext === 'h5')
+            await writePdeBench(
+              tmp,
+              { tensor: d.u, shape: [1, ...d.shape], x: d.x, t: d.t, ...(d.y ? { y: d.y } : {}) },
+              h5Attributes(extra),
+            );
+          else savePdeSolution(tmp, d, extra);
           info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
         } else {
           const d = data as PdeBatch;
-          savePdeBatch(tmp, d, extra);
+          if (ext === 'h5') await writePdeBench(tmp, d, h5Attributes(extra));
+          else savePdeBatch(tmp, d, extra);
           info = `tensor [${d.shape.join(', ')}]`;
         }
-        return { tmp, file: join(out, base), info };
-      });
+        staged.push({ tmp, file: join(out, base), info });
+      }
       for (const { tmp, file, info } of staged) {
         renameSync(tmp, file);
         written.push({ file, info });
@@ -175,6 +206,11 @@ export const dataInfoCommand: Command = {
       console.log(`  x-coordinate  [${d.x.length}]  ${d.x[0]} .. ${d.x[d.x.length - 1]}`);
       if (d.y) console.log(`  y-coordinate  [${d.y.length}]`);
       console.log(`  t-coordinate  [${d.t.length}]  ${d.t[0]} .. ${d.t[d.t.length - 1]}`);
+      const width = Math.max(...d.datasets.map((e) => e.name.length));
+      console.log('  datasets:');
+      for (const e of d.datasets)
+        console.log(`    ${e.name.padEnd(width)}  ${e.dtype.padEnd(8)} [${e.shape.join(', ')}]`);
+      if (Object.keys(d.attributes).length) console.log(`  attributes: ${JSON.stringify(d.attributes)}`);
     } else if (file.endsWith('.npy')) {
       const a = loadNpy(file);
       console.log(`${file}: ${dtypeOf(a)} [${a.shape.join(', ')}]${stats(a)}`);
