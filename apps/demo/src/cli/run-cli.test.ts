@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -81,6 +81,19 @@ describe('the noether CLI error path', () => {
     expect(debug.err).toMatch(/\n\s*at /);
     const env = await cli(['data', 'info', file], { NOETHER_DEBUG: '1' });
     expect(env.err).toMatch(/\n\s*at /);
+  });
+
+  it('pinn-report --report-only on a folder without matching runs is an error listing what it found', async () => {
+    const out = join(dir, 'report-only');
+    const empty = await cli(['pinn-report', '--quick', '--report-only', '--out', out]);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(/--report-only: .*report-only\/runs holds no runs and none of the 15 runs/);
+    expect(existsSync(out)).toBe(false);
+    mkdirSync(join(out, 'runs'), { recursive: true });
+    writeFileSync(join(out, 'runs', 'kdv-joint-proj-n999-L5-it3-s0.json'), '{}');
+    const other = await cli(['pinn-report', '--quick', '--report-only', '--out', out]);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/holds 1 other runs \(kdv-joint-proj-n999-L5-it3-s0\.json\)/);
   });
 
   it('a failed command leaves no empty output folder behind', async () => {

@@ -23,15 +23,18 @@ const USAGE_CODES = new Set(['INVALID_ARGUMENT', 'SHAPE_MISMATCH']);
 /** What to do about a library error with this code, when the message does not say it already. */
 const FIXES: Record<string, string> = {
   IO: 'check the path and its permissions',
+  FILE_IO: 'check the path and its permissions',
   FORMAT: 'check that the file is complete and of the expected kind (`noether data info FILE`)',
+  FILE_CORRUPT: 'check that the file is complete and of the expected kind (`noether data info FILE`)',
   CHECKPOINT_MISMATCH: 'delete the checkpoint or use a different --out folder',
   NOT_CONVERGED: 'try more iterations or a smaller step',
   NON_FINITE: 'try a smaller step or learning rate',
 };
 
+/** The error's `code`, normalised to UPPER_SNAKE (some packages still spell theirs `invalid-argument`). */
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return typeof code === 'string' ? code.replace(/-/g, '_').toUpperCase() : undefined;
 }
 
 function firstLine(text: string): string {
