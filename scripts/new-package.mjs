@@ -1,6 +1,6 @@
 // Scaffolds packages/<name> with the shared build, exports map and README. Usage:
 //   node scripts/new-package.mjs <name> "<description>" [dep ...]
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [name, description, ...deps] = process.argv.slice(2);
@@ -22,7 +22,7 @@ const pkg = {
   license: 'MIT',
   type: 'module',
   sideEffects: false,
-  files: ['dist', 'src', '!src/**/*.test.ts'],
+  files: ['dist', 'CHANGELOG.md', 'src', '!src/**/*.test.ts'],
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.ts',
@@ -50,4 +50,9 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'src', 'index.ts'), `export {};\n`);
 writeFileSync(join(dir, 'README.md'), `# @noether/${name}\n\n${description}\n`);
+copyFileSync('LICENSE', join(dir, 'LICENSE'));
+writeFileSync(
+  join(dir, 'CHANGELOG.md'),
+  `# @noether/${name}\n\n## 0.1.0\n\nFirst version (not published to npm). Later versions are written here by \`pnpm changeset version\`.\n`,
+);
 console.log(`created ${dir}`);
