@@ -24,7 +24,7 @@ function table(list: Command[]): string[] {
 }
 
 /** `noether --help`. */
-export function help(): string {
+function help(): string {
   return [
     'noether: conservation-aware scientific ML on TensorFlow.js',
     '',
