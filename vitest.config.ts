@@ -1,7 +1,7 @@
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
-import './config/node20-polyfills';
-import SummaryReporter from './config/summary-reporter';
+import './config/node20-polyfills.ts';
+import SummaryReporter from './config/summary-reporter.ts';
 
 // Tests resolve sibling packages to their sources through the one `@noether/source` export condition (the
 // same condition tsconfig's customConditions and tsx --conditions use), so no build is needed first.
@@ -18,6 +18,7 @@ export default defineConfig({
       'scripts/**/*.test.ts',
     ],
     pool: 'forks',
+    setupFiles: ['./config/quiet-tfjs-banner.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default', new SummaryReporter()],

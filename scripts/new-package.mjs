@@ -2,7 +2,7 @@
 // README with the shared sections). Usage:
 //   node scripts/new-package.mjs <name> "<description>" [dep ...]      (deps: @noether package names)
 // Options: --root DIR (default: the current directory) so tests can scaffold into a temporary copy.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The package.json of a new package; field order and values as in packages/optim. */
@@ -15,7 +15,7 @@ export function manifest(name, description, deps) {
     engines: { node: '>=20' },
     type: 'module',
     sideEffects: false,
-    files: ['dist', 'src', '!src/**/*.test.ts'],
+    files: ['dist', 'CHANGELOG.md', 'src', '!src/**/*.test.ts'],
     main: './dist/index.cjs',
     module: './dist/index.js',
     types: './dist/index.d.ts',
@@ -125,6 +125,8 @@ export function createPackage(root, name, description, deps = []) {
     writeFileSync(join(dir, path), content);
   }
   mkdirSync(join(dir, 'bench'), { recursive: true });
+  if (existsSync(join(root, 'LICENSE'))) copyFileSync(join(root, 'LICENSE'), join(dir, 'LICENSE'));
+  writeFileSync(join(dir, 'CHANGELOG.md'), `# @noether/${name}\n`);
   return dir;
 }
 

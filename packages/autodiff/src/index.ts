@@ -5,7 +5,13 @@ export { NoetherError, type NoetherErrorCode, type NoetherErrorOptions } from '.
 export type { RunStatus, FailureStatus, CheckStatus, ProgressInfo, OnProgress } from './status';
 export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
 export { createRng, type Rng, type RngState } from './rng';
-export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
+export {
+  initBackend,
+  quietTfjsBanner,
+  type BackendName,
+  type BackendChoice,
+  type InitBackendOptions,
+} from './init-backend';
 export { replacedGradients } from './register-gradients';
 export { grad, valueAndGrad, type TensorFunction } from './grad';
 export { vjp } from './vjp';

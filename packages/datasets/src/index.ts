@@ -51,9 +51,10 @@ export {
   type GenerateTrajectoriesOptions,
   type Trajectories,
 } from './generate-trajectories';
+export { crc32 } from './io/crc32';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
 export { saveNpy, loadNpy, saveNpz, loadNpz, type NpzContents, type ReadOptions } from './io/files';
-export { readPdeBench, type PdeBenchData } from './io/hdf5';
+export { readPdeBench, writePdeBench, type PdeBenchData, type PdeBenchInput } from './io/hdf5';
 export {
   savePdeSolution,
   loadPdeSolution,

@@ -11,7 +11,7 @@ export interface StepRecord {
   terms: Record<string, number>;
   /** Wall time of the step in ms. */
   ms: number;
-  /** Loss evaluations the step used (absent in checkpoints written before it was recorded). */
+  /** Loss evaluations the step used (L-BFGS: line-search trials included). Absent in older checkpoints. */
   evaluations?: number;
 }
 

@@ -79,6 +79,9 @@ describe('training loop', () => {
       const result = await train(c, { steps: 6, checkpoint: { store, every: 2 } });
       expect(result.resumedFrom).toBe(3);
       expect(c.history.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+      // Every step's loss evaluations survive the resume (a resumed run counts all of them).
+      expect(c.history.map((r) => r.evaluations)).toEqual(a.history.map((r) => r.evaluations));
+      expect(c.history.every((r) => (r.evaluations ?? 0) >= 1)).toBe(true);
       const resumed = p2.vars.map((v) => Array.from(v.dataSync()));
       resumed.forEach((values, i) =>
         values.forEach((v, j) => expect(Math.abs(v - straight[i][j])).toBeLessThan(1e-6)),

@@ -1,4 +1,5 @@
 import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error';
 
 /**
  * `node:util` parseArgs with the CLI's conventions: unknown options are errors naming the command, and
@@ -12,7 +13,7 @@ export function parseArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return nodeParseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new Error(`noether ${command}: ${(error as Error).message} (see noether ${command} --help)`, {
+    throw new UsageError(`noether ${command}: ${(error as Error).message} (see noether ${command} --help)`, {
       cause: error,
     });
   }
@@ -56,7 +57,7 @@ export function numberOption(value: string | undefined, spec: NumberOptionSpec):
     (spec.min === undefined || (spec.minExclusive ? n > spec.min : n >= spec.min)) &&
     (spec.max === undefined || n <= spec.max);
   if (!ok)
-    throw new Error(
+    throw new UsageError(
       `noether ${spec.command}: option '--${spec.name}' must be ${expected}, got ${JSON.stringify(value)}`,
     );
   return n;
@@ -77,7 +78,7 @@ export function choiceOption<T extends string>(
 ): T {
   if (value === undefined) return spec.fallback;
   if (!new Set<string>(spec.choices).has(value))
-    throw new Error(
+    throw new UsageError(
       `noether ${spec.command}: option '--${spec.name}' must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`,
     );
   return value as T;

@@ -182,13 +182,59 @@ export const reportWork = (plan: IntegratorsReportPlan): number =>
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : 'failed');
 
 /** The markdown report. */
-export function renderMarkdown(result: ReportResult, plan: IntegratorsReportPlan): string {
+/**
+ * Pads a markdown table (header, separator, rows) into aligned columns, the way Prettier formats it, so a
+ * generated table in a README passes `prettier --check` unchanged.
+ */
+export function alignTable(lines: readonly string[]): string[] {
+  const rows = lines.map((l) =>
+    l
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim()),
+  );
+  const widths = rows[0]!.map((_, j) =>
+    Math.max(3, ...rows.filter((_, i) => i !== 1).map((r) => (r[j] ?? '').length)),
+  );
+  return rows.map((r, i) =>
+    i === 1
+      ? `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`
+      : `| ${r.map((c, j) => c.padEnd(widths[j]!)).join(' | ')} |`,
+  );
+}
+
+/** The method x dt table of the report (markdown lines), as in the integrators README. */
+export function renderTable(result: ReportResult, plan: IntegratorsReportPlan): string[] {
   const head = `| method | order | symplectic | force evals/step | ${plan.dts.map((d) => `dt = ${d}`).join(' | ')} | measured order |`;
   const sep = `|---|---|---|---|${plan.dts.map(() => '---').join('|')}|---|`;
   const lines = result.rows.map(
     (r) =>
       `| ${r.method} | ${r.nominalOrder} | ${r.symplectic ? 'yes' : 'no'} | ${r.forceEvaluationsPerStep} | ${r.maxEnergyError.map(fmt).join(' | ')} | ${r.measuredOrder.toFixed(2)} |`,
   );
+  return [head, sep, ...lines];
+}
+
+/** Markers around the generated table in a README. */
+export const readmeMarkers = [
+  '<!-- integrators-report table: start -->',
+  '<!-- integrators-report table: end -->',
+] as const;
+
+/**
+ * Replaces the text between {@link readmeMarkers} in `readme` with the report's table (aligned).
+ * @throws when the markers are missing.
+ */
+export function replaceReadmeTable(readme: string, table: readonly string[]): string {
+  const [start, end] = readmeMarkers;
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`the README has no '${start}' ... '${end}' markers`);
+  return `${readme.slice(0, i + start.length)}\n\n${alignTable(table).join('\n')}\n\n${readme.slice(j)}`;
+}
+
+export function renderMarkdown(result: ReportResult, plan: IntegratorsReportPlan): string {
+  const [head, sep, ...lines] = renderTable(result, plan);
   const final = result.plot.map((p) => {
     const n = p.error.length;
     const w = Math.max(1, Math.floor(n / 10));

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFileLimited, writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
+import { makeOutputDir } from '../cli/output-dir';
 import { heatmap, linePlot } from '../report/svg-plot';
 import { caseNames, getCase, referenceOf } from './cases';
 import type { CaseName } from './cases';
@@ -25,6 +26,11 @@ export interface ReportPlan {
   levels: number;
   iterations: number;
   seed: number;
+  /**
+   * A smoke run (`--quick`): too few iterations to judge accuracy, so the report says so, leaves out the
+   * targets that need trained networks and points to the full report's numbers. Default false.
+   */
+  quick?: boolean;
 }
 
 /** `--quick`: the `pnpm demo` step (a few minutes at most). */
@@ -35,6 +41,7 @@ export const quickPlan: ReportPlan = {
   levels: 20,
   iterations: 8,
   seed: 0,
+  quick: true,
 };
 
 /** The default report: measured 66 min of training summed over its 35 runs on 2 shared cores (wasm), within the 2 h budget. */
@@ -71,7 +78,7 @@ export function runsOf(plan: ReportPlan): RunSettings[] {
 }
 
 /** Conservation error of the integral(s) a constraint enforces, read from a run's two sums. */
-function errorFor(r: RunResult, kind: ConstraintKind): number {
+export function errorFor(r: RunResult, kind: ConstraintKind): number {
   return kind === 'linear'
     ? r.linearSum
     : kind === 'quadratic'
@@ -94,7 +101,7 @@ export async function runReport(
 ): Promise<{ results: RunResult[]; markdown: string }> {
   const runsDir = join(options.outDir, 'runs');
   const ckptDir = join(options.outDir, 'checkpoints');
-  mkdirSync(runsDir, { recursive: true });
+  makeOutputDir(runsDir);
   const runs = runsOf(plan);
   const results: RunResult[] = [];
   for (const [i, s] of runs.entries()) {
@@ -128,15 +135,21 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v))
 
 /** Writes `report.md` and SVG plots into `outDir`; returns the markdown. */
 function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): string {
-  mkdirSync(join(outDir, 'plots'), { recursive: true });
+  makeOutputDir(join(outDir, 'plots'));
   const find = (c: CaseName, k: ConstraintKind, v: Variant) =>
     results.find(
       (r) =>
         r.settings.case === c && r.settings.variant === v && (v === 'pinn' || r.settings.constraint === k),
     );
   const lines: string[] = [];
-  lines.push('# PINN-Proj reproduction');
+  lines.push(plan.quick ? '# PINN-Proj reproduction: quick smoke run' : '# PINN-Proj reproduction');
   lines.push('');
+  if (plan.quick) {
+    lines.push(
+      `This is a smoke run of ${plan.iterations} L-BFGS iterations per network (the full report trains ${fullPlan.iterations}): it shows that every case trains end to end and that the projection holds its constraint from the first iteration. The networks are far from trained, so their L2 errors and the comparisons between variants say nothing yet; the targets that need trained networks are left out. The full report's measured numbers are in apps/demo/README-pinn-results.md (\`noether pinn-report\` reproduces them).`,
+    );
+    lines.push('');
+  }
   lines.push(settingsTable(plan, results));
   lines.push('');
   lines.push('## Results');
@@ -145,10 +158,27 @@ function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): st
     'Relative L2 error of u over the 100 x n reference grid; conservation error = sum over the 100 levels of |I(t) - c(t)| of the constrained integral(s) (joint: linear + quadratic), same grid and weights as the projection.',
   );
   lines.push('');
+  const withCross = results.some((r) => r.crossCheck !== undefined);
+  const judge = !plan.quick;
+  const header = [
+    'case',
+    'constraint',
+    'rel L2 PINN',
+    'rel L2 penalty',
+    'rel L2 PINN-Proj',
+    'cons. PINN',
+    'cons. penalty',
+    'cons. PINN-Proj',
+    ...(withCross ? ['cons. PINN-Proj, cpu eval'] : []),
+    ...(judge ? ['penalty / Proj', 'Proj L2 / PINN L2'] : []),
+  ];
+  lines.push(`| ${header.join(' | ')} |`);
   lines.push(
-    '| case | constraint | rel L2 PINN | rel L2 penalty | rel L2 PINN-Proj | cons. PINN | cons. penalty | cons. PINN-Proj | cons. PINN-Proj, cpu eval | penalty / Proj | Proj L2 / PINN L2 |',
+    `|---|---|${header
+      .slice(2)
+      .map(() => '---:|')
+      .join('')}`,
   );
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const checks = {
     floor: [] as boolean[],
     floorCpu: [] as boolean[],
@@ -175,9 +205,19 @@ function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): st
       checks.ratio.push(ratio >= 1000);
       checks.l2Pairs.push(l2ratio <= 1.1);
       checks.l2ByCase.set(c, (checks.l2ByCase.get(c) ?? true) && l2ratio <= 1.1);
-      lines.push(
-        `| ${c} | ${k} | ${fmt(p.relL2)} | ${fmt(pen.relL2)} | ${fmt(proj.relL2)} | ${fmt(errorFor(p, k))} | ${fmt(errorFor(pen, k))} | ${fmt(errorFor(proj, k))} | ${fmt(crossError(proj, k))} | ${ratio.toFixed(0)} | ${l2ratio.toFixed(2)} |`,
-      );
+      const cells = [
+        c,
+        k,
+        fmt(p.relL2),
+        fmt(pen.relL2),
+        fmt(proj.relL2),
+        fmt(errorFor(p, k)),
+        fmt(errorFor(pen, k)),
+        fmt(errorFor(proj, k)),
+        ...(withCross ? [fmt(crossError(proj, k))] : []),
+        ...(judge ? [ratio.toFixed(0), l2ratio.toFixed(2)] : []),
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
     }
   }
   lines.push('');
@@ -188,13 +228,20 @@ function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): st
   lines.push(
     `- PINN-Proj conservation error <= 1e-5 (summed over 100 levels): ${count(checks.floor)} case x constraint pairs.`,
   );
-  lines.push(
-    `- The same, with the trained network and its projection re-evaluated on the cpu backend: ${count(checks.floorCpu)} pairs.`,
-  );
-  lines.push(`- PINN-Proj at least 1000x lower than the penalty baseline: ${count(checks.ratio)} pairs.`);
-  lines.push(
-    `- PINN-Proj relative L2 within 10% of plain PINN (every constraint of the case): ${count(l2cases)} cases (target: >= 4 of 5); ${count(checks.l2Pairs)} case x constraint pairs.`,
-  );
+  if (checks.floorCpu.length > 0)
+    lines.push(
+      `- The same, with the trained network and its projection re-evaluated on the cpu backend: ${count(checks.floorCpu)} pairs.`,
+    );
+  if (judge) {
+    lines.push(`- PINN-Proj at least 1000x lower than the penalty baseline: ${count(checks.ratio)} pairs.`);
+    lines.push(
+      `- PINN-Proj relative L2 within 10% of plain PINN (every constraint of the case): ${count(l2cases)} cases (target: >= 4 of 5); ${count(checks.l2Pairs)} case x constraint pairs.`,
+    );
+  } else {
+    lines.push(
+      `- Not judged in a smoke run: PINN-Proj >= 1000x below the penalty baseline, and PINN-Proj L2 within 10% of PINN (both need trained networks; see the full report).`,
+    );
+  }
   lines.push('');
   lines.push('## Training');
   lines.push('');

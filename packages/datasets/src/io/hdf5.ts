@@ -1,4 +1,5 @@
 import type * as H5Module from 'h5wasm';
+import { writeFileAtomic } from '@noether/files';
 import { DatasetsError } from '../errors';
 import { readBytesLimited, type ReadOptions } from './files';
 import type { NpyArray } from './npy';
@@ -12,6 +13,25 @@ export interface PdeBenchData {
   readonly y?: Float64Array;
   /** `t-coordinate`. */
   readonly t: Float64Array;
+  /** Every dataset at the root as stored: name, element type (`float32`, `float64`, `int64`, ...), shape. */
+  readonly datasets: readonly {
+    readonly name: string;
+    readonly dtype: string;
+    readonly shape: readonly number[];
+  }[];
+  /** Attributes of the root group (scalars, strings and small arrays, as JSON-compatible values). */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** The element type of an h5wasm dataset or attribute as a numpy-style name. */
+function dtypeName(metadata: { type?: number; size?: number; signed?: boolean } | undefined): string {
+  if (!metadata) return 'unknown';
+  const bits = 8 * (metadata.size ?? 0);
+  // HDF5 type classes: 0 integer, 1 float, 3 string.
+  if (metadata.type === 1) return `float${bits}`;
+  if (metadata.type === 0) return `${metadata.signed === false ? 'uint' : 'int'}${bits}`;
+  if (metadata.type === 3) return 'string';
+  return `class ${metadata.type ?? '?'}`;
 }
 
 type H5 = typeof H5Module;
@@ -148,11 +168,22 @@ export async function readPdeBench(path: string, options: ReadOptions = {}): Pro
       format(`: 't-coordinate' has ${t.data.length} values but 'tensor' has ${s[1]} time levels`);
     if (x.data.length !== s[2])
       format(`: 'x-coordinate' has ${x.data.length} values but 'tensor' has ${s[2]} x points`);
+    const datasets = opened.keys().flatMap((name) => {
+      const d = opened.get(name) as {
+        shape?: number[] | null;
+        metadata?: Parameters<typeof dtypeName>[0];
+      } | null;
+      return d && Array.isArray(d.shape) ? [{ name, dtype: dtypeName(d.metadata), shape: d.shape }] : [];
+    });
+    const attributes: Record<string, unknown> = {};
+    for (const [name, attr] of Object.entries(opened.attrs)) attributes[name] = attr.json_value;
     return {
       tensor: { data: tensor.data, shape: s },
       x: x.data,
       ...(y ? { y: y.data } : {}),
       t: t.data,
+      datasets,
+      attributes,
     };
   } finally {
     try {
@@ -161,5 +192,85 @@ export async function readPdeBench(path: string, options: ReadOptions = {}): Pro
       // closing a half-open file can fail; the memory file is removed below either way
     }
     fs.unlink(memPath);
+  }
+}
+
+/** What {@link writePdeBench} writes: a solution tensor `[samples, nt, nx(, ny)]` and its coordinates. */
+export interface PdeBenchInput {
+  /** Row-major values, `shape` as given. */
+  readonly tensor: Float64Array;
+  /** `[samples, nt, nx]` or `[samples, nt, nx, ny]`. */
+  readonly shape: readonly number[];
+  readonly x: Float64Array;
+  readonly y?: Float64Array;
+  readonly t: Float64Array;
+}
+
+/**
+ * Writes a PDEBench-layout HDF5 file: datasets `tensor` `[samples, nt, nx(, ny)]`, `x-coordinate`,
+ * (`y-coordinate`,) `t-coordinate`, all float64, plus root attributes (strings and numbers, e.g. the
+ * generator's name and seed). PDEBench's loaders (`h5py.File(path)['tensor']`) read it as they read the
+ * PDEBench sets; {@link readPdeBench} reads it back. Encoded in h5wasm's in-memory file system, then written
+ * with `@noether/files`' atomic writer.
+ * @throws DatasetsError `INVALID_ARGUMENT` when the shape and the arrays disagree; `IO` when the file
+ *   cannot be written.
+ * @example await writePdeBench('burgers.h5', batch, { pde: 'burgers', seed: 0 });
+ * @see M. Takamoto et al., "PDEBench: An Extensive Benchmark for Scientific Machine Learning", NeurIPS 2022.
+ */
+export async function writePdeBench(
+  path: string,
+  data: PdeBenchInput,
+  attributes: Readonly<Record<string, string | number>> = {},
+): Promise<void> {
+  const fn = 'writePdeBench';
+  const s = data.shape;
+  const n = s.reduce((a, b) => a * b, 1);
+  const bad = (what: string) => new DatasetsError('INVALID_ARGUMENT', `${fn}(): ${what}`);
+  if (s.length !== 3 && s.length !== 4)
+    throw bad(`argument 'shape' must be [samples, nt, nx(, ny)], got [${s.join(', ')}]`);
+  if (data.tensor.length !== n)
+    throw bad(
+      `argument 'tensor' must hold ${n} values for shape [${s.join(', ')}], got ${data.tensor.length}`,
+    );
+  if (data.t.length !== s[1]) throw bad(`argument 't' must hold ${s[1]} values (nt), got ${data.t.length}`);
+  if (data.x.length !== s[2]) throw bad(`argument 'x' must hold ${s[2]} values (nx), got ${data.x.length}`);
+  if (s.length === 4 && data.y?.length !== s[3])
+    throw bad(`argument 'y' must hold ${s[3]} values (ny), got ${data.y?.length ?? 'none'}`);
+  const h5wasm = await loadH5();
+  const fs = h5wasm.FS as unknown as {
+    readFile(p: string): Uint8Array;
+    unlink(p: string): void;
+  };
+  const memPath = `/noether-out-${process.pid}-${++memfsCounter}.h5`;
+  let bytes: Uint8Array;
+  try {
+    const file = new h5wasm.File(memPath, 'w');
+    try {
+      file.create_dataset({ name: 'tensor', data: data.tensor, shape: [...s], dtype: '<d' });
+      file.create_dataset({ name: 'x-coordinate', data: data.x, dtype: '<d' });
+      if (data.y) file.create_dataset({ name: 'y-coordinate', data: data.y, dtype: '<d' });
+      file.create_dataset({ name: 't-coordinate', data: data.t, dtype: '<d' });
+      for (const [k, v] of Object.entries(attributes)) file.create_attribute(k, v);
+    } finally {
+      file.close();
+    }
+    bytes = fs.readFile(memPath);
+  } catch (error) {
+    throw new DatasetsError('FORMAT', `${fn}(): cannot encode '${path}': ${hdf5Reason(error)}`, {
+      cause: error,
+    });
+  } finally {
+    try {
+      fs.unlink(memPath);
+    } catch {
+      // the memory file may not exist when File() failed
+    }
+  }
+  try {
+    writeFileAtomic(path, bytes);
+  } catch (error) {
+    throw new DatasetsError('IO', `${fn}(): cannot write '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -10,7 +10,7 @@ import { planarThreeBody } from '../systems/n-body';
 import { crc32 } from './crc32';
 import { loadPdeSolution, loadTrajectories, savePdeSolution, saveTrajectories } from './dataset-files';
 import { loadNpy, loadNpz, saveNpy, saveNpz } from './files';
-import { readPdeBench } from './hdf5';
+import { readPdeBench, writePdeBench } from './hdf5';
 import { decodeNpy, encodeNpy } from './npy';
 import { readZip, writeZip } from './zip';
 
@@ -202,5 +202,38 @@ describe('PDEBench HDF5', () => {
     await expect(readPdeBench(join(dir, 'junk.h5'))).rejects.toThrow(/not a readable HDF5 file/);
     await expect(readPdeBench(join(dir, 'none.h5'))).rejects.toThrow(/cannot read '.*none.h5': ENOENT/);
     expect(existsSync(p)).toBe(true);
+  });
+
+  it('writePdeBench writes the PDEBench layout that readPdeBench reads back exactly, with dtypes and attributes', async () => {
+    const p = join(dir, 'written.h5');
+    const tensor = Float64Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.sin(i) / 3);
+    const x = Float64Array.of(0.125, 0.375, 0.625, 0.875);
+    const t = Float64Array.of(0, 0.1, 0.2);
+    await writePdeBench(p, { tensor, shape: [2, 3, 4], x, t }, { pde: 'test', seed: 7 });
+    const d = await readPdeBench(p);
+    expect(d.tensor.shape).toEqual([2, 3, 4]);
+    expect(Array.from(d.tensor.data as Float64Array)).toEqual(Array.from(tensor)); // float64: bit-exact
+    expect(Array.from(d.x)).toEqual(Array.from(x));
+    expect(Array.from(d.t)).toEqual(Array.from(t));
+    expect(d.datasets).toEqual([
+      { name: 't-coordinate', dtype: 'float64', shape: [3] },
+      { name: 'tensor', dtype: 'float64', shape: [2, 3, 4] },
+      { name: 'x-coordinate', dtype: 'float64', shape: [4] },
+    ]);
+    expect(d.attributes).toEqual({ pde: 'test', seed: 7 });
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // 2D: y-coordinate; and the shape is checked against the arrays.
+    const p2 = join(dir, 'written2d.h5');
+    await writePdeBench(p2, {
+      tensor: new Float64Array(1 * 2 * 3 * 2),
+      shape: [1, 2, 3, 2],
+      x: Float64Array.of(0, 1, 2),
+      y: Float64Array.of(0, 1),
+      t: Float64Array.of(0, 1),
+    });
+    expect(Array.from((await readPdeBench(p2)).y!)).toEqual([0, 1]);
+    await expect(writePdeBench(p2, { tensor, shape: [2, 3, 4], x, t: Float64Array.of(0) })).rejects.toThrow(
+      /argument 't' must hold 3 values \(nt\), got 1/,
+    );
   });
 });

@@ -12,8 +12,11 @@ import type { Rng } from '@noether/autodiff';
 /**
  * Planar Kepler problem H = |p|^2 / 2 - mu / |q| (x = (q_x, q_y, p_x, p_y)). Conserved: energy, angular
  * momentum L = q_x p_y - q_y p_x (quadratic) and the Laplace–Runge–Lenz vector
- * A = (p_y L - mu q_x / r, -p_x L - mu q_y / r). The sampler draws bound orbits: r ~ U(0.5, 1.5), a random
- * angle, a tangential speed between 0.8 and 1.2 times circular (scaled by `pScale` / 0.5).
+ * A = (p_y L - mu q_x / r, -p_x L - mu q_y / r). The sampler draws bound orbits: r ~ qScale U(0.5, 1.5), a
+ * random angle, q shifted by `qShift` in both coordinates (positions the shift brings within 0.25 qScale of the
+ * centre are redrawn), then a tangential speed for the actual position between 1 -/+ 0.2 pScale / 0.5 times
+ * circular. So `testWider` (qScale 3) has 3x wider orbits and `testMoved` (qShift 1) moved ones, each still
+ * bound and integrable (the Noether's Razor splits).
  * @throws DatasetsError `INVALID_ARGUMENT` for non-positive mu.
  * @example kepler().conserved.map((c) => c.name); // ['energy', 'angularMomentum', 'lrlX', 'lrlY']
  */
@@ -74,16 +77,21 @@ export function kepler(options: { mu?: number } = {}): PhysicalSystem {
       V,
     }),
     sample(rng: Rng, o: SamplerOptions = {}) {
-      const r = rng.uniformIn(0.5, 1.5);
-      const th = rng.uniformIn(0, 2 * Math.PI);
-      const v = Math.sqrt(mu / r) * (1 + ((o.pScale ?? 0.5) / 0.5) * rng.uniformIn(-0.2, 0.2));
+      const qScale = checkNumber({ fn: 'kepler.sample', name: 'qScale' }, o.qScale ?? 1, { positive: true });
       const shift = o.qShift ?? 0;
-      return Float64Array.of(
-        r * Math.cos(th) + shift,
-        r * Math.sin(th) + shift,
-        -v * Math.sin(th),
-        v * Math.cos(th),
-      );
+      // Redraw positions that the shift brings within 0.25 qScale of the centre (nearly singular orbits).
+      let qx: number;
+      let qy: number;
+      do {
+        const r0 = qScale * rng.uniformIn(0.5, 1.5);
+        const th = rng.uniformIn(0, 2 * Math.PI);
+        qx = r0 * Math.cos(th) + shift;
+        qy = r0 * Math.sin(th) + shift;
+      } while (Math.hypot(qx, qy) < 0.25 * qScale);
+      // Tangential velocity for the actual (scaled, shifted) position: a bound orbit around the centre.
+      const r = Math.hypot(qx, qy);
+      const v = Math.sqrt(mu / r) * (1 + ((o.pScale ?? 0.5) / 0.5) * rng.uniformIn(-0.2, 0.2));
+      return Float64Array.of(qx, qy, (-v * qy) / r, (v * qx) / r);
     },
   });
 }
