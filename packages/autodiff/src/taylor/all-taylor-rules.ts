@@ -1,7 +1,6 @@
 import { addNTaylor } from './rules/add-n-taylor';
 import { addTaylor } from './rules/add-taylor';
 import { batchMatMulTaylor } from './rules/batch-mat-mul-taylor';
-import { broadcastToTaylor } from './rules/broadcast-to-taylor';
 import { castTaylor } from './rules/cast-taylor';
 import { concatTaylor } from './rules/concat-taylor';
 import { cosTaylor } from './rules/cos-taylor';
@@ -41,7 +40,6 @@ export const TAYLOR_RULES: readonly Readonly<TaylorRule>[] = Object.freeze([
   addNTaylor,
   addTaylor,
   batchMatMulTaylor,
-  broadcastToTaylor,
   castTaylor,
   concatTaylor,
   cosTaylor,
