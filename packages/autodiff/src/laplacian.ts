@@ -1,12 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { blockTrace } from './batch-tiling';
 import type { TensorFunction } from './grad';
+import { AutodiffError } from './errors';
 import { batchedHessianRows, hessianRows } from './hessian';
+import { forwardLaplacianOf } from './taylor/forward-laplacian';
 import type { BatchOptions } from './jacobian';
 import { assertFunction, assertTensor, checkScalarOutput } from './validate';
 
 /**
  * The Laplacian `Δf(x) = Σ_i ∂²f/∂x_i²` of a scalar function (the trace of its Hessian).
+ *
+ * Computed by the forward Laplacian ({@link forwardLaplacian}: value, gradient and Laplacian carried through
+ * f in one forward pass, 2-3x faster than nested reverse on wasm). When f runs a kernel without a Taylor
+ * rule, by nested reverse instead:
  *
  * - unbatched: a scalar; one reverse-over-reverse pass per entry of x.
  * - `batched: true`: `x` is `[batch, d]`, `f(x)` is `[batch]` (or `[batch, 1]`), row-independent; result
@@ -28,6 +34,11 @@ export function laplacian(f: TensorFunction, options: BatchOptions = {}): (x: tf
   return (x: tf.Tensor) => {
     assertTensor({ fn: 'laplacian', name: 'x' }, x, batched ? 2 : undefined);
     return tf.tidy(() => {
+      try {
+        return forwardLaplacianOf('laplacian', f, { x, batched }).laplacian;
+      } catch (error) {
+        if (!(error instanceof AutodiffError) || error.code !== 'UNSUPPORTED') throw error;
+      }
       if (batched) {
         const [batch, d] = x.shape as [number, number];
         return blockTrace(batchedHessianRows('laplacian', f, x as tf.Tensor2D), batch, d);

@@ -6,14 +6,14 @@ import { assertFunction, assertTensor } from '../validate';
 import { coefficientOrZeros, runJets } from './run-jets';
 
 /** The value, gradient and Laplacian of {@link forwardLaplacian}. */
-export interface ForwardLaplacianResult {
+export type ForwardLaplacianResult = {
   /** f(x): a scalar (unbatched) or `[batch]` (batched). */
   value: tf.Tensor;
   /** ∇f(x): shape of x (unbatched) or `[batch, d]` (batched). */
   gradient: tf.Tensor;
   /** Δf(x) = Σ_i ∂²f/∂x_i²: a scalar (unbatched) or `[batch]` (batched). */
   laplacian: tf.Tensor;
-}
+};
 
 /** The unit directions e_j: `[n, ...x.shape]` (unbatched) or `[d, batch, d]` with row j = e_j in every row. */
 export function unitDirections(x: tf.Tensor, batched: boolean): tf.Tensor {
@@ -53,30 +53,41 @@ export function forwardLaplacian(
   assertFunction(fn, 'f', f);
   const batched = options.batched ?? false;
   assertTensor({ fn, name: 'x' }, x, batched ? 2 : undefined);
-  return tf.tidy(() => {
-    const n = batched ? (x.shape[1] as number) : x.size;
-    const layout = { order: 2, widths: [n, 1], collapsed: true };
-    const { value, jet } = runJets(fn, f, { x, directions: unitDirections(x, batched), layout });
-    const batch = batched ? (x.shape[0] as number) : 1;
-    const okShape = batched
-      ? (value.rank === 1 && value.shape[0] === batch) ||
-        (value.rank === 2 && value.shape[0] === batch && value.shape[1] === 1)
-      : value.rank === 0;
-    if (!okShape) {
-      throw new AutodiffError(
-        'NOT_SCALAR',
-        `${fn}(): argument 'f' must return ${batched ? `one scalar per row, shape [${batch}] or [${batch}, 1]` : 'a scalar tensor'}, got ${describeValue(value)}`,
-      );
-    }
-    const c1 = coefficientOrZeros(jet, 1, n);
-    const c2 = coefficientOrZeros(jet, 2, 1);
-    if (!batched) {
-      return { value, gradient: tf.reshape(c1, x.shape), laplacian: tf.mul(tf.reshape(c2, []), 2) };
-    }
-    return {
-      value: tf.reshape(value, [batch]),
-      gradient: tf.transpose(tf.reshape(c1, [n, batch])),
-      laplacian: tf.mul(tf.reshape(c2, [batch]), 2),
-    };
-  });
+  return tf.tidy(() => forwardLaplacianOf(fn, f, { x, batched }));
+}
+
+/**
+ * The forward Laplacian without argument checks, inside the caller's tidy; `fn` names the public function in
+ * errors (so `laplacian` reports as itself).
+ */
+export function forwardLaplacianOf(
+  fn: string,
+  f: TensorFunction,
+  at: { x: tf.Tensor; batched: boolean },
+): ForwardLaplacianResult {
+  const { x, batched } = at;
+  const n = batched ? (x.shape[1] as number) : x.size;
+  const layout = { order: 2, widths: [n, 1], collapsed: true };
+  const { value, jet } = runJets(fn, f, { x, directions: unitDirections(x, batched), layout });
+  const batch = batched ? (x.shape[0] as number) : 1;
+  const okShape = batched
+    ? (value.rank === 1 && value.shape[0] === batch) ||
+      (value.rank === 2 && value.shape[0] === batch && value.shape[1] === 1)
+    : value.rank === 0;
+  if (!okShape) {
+    throw new AutodiffError(
+      'NOT_SCALAR',
+      `${fn}(): argument 'f' must return ${batched ? `one scalar per row, shape [${batch}] or [${batch}, 1]` : 'a scalar tensor'}, got ${describeValue(value)}`,
+    );
+  }
+  const c1 = coefficientOrZeros(jet, 1, n);
+  const c2 = coefficientOrZeros(jet, 2, 1);
+  if (!batched) {
+    return { value, gradient: tf.reshape(c1, x.shape), laplacian: tf.mul(tf.reshape(c2, []), 2) };
+  }
+  return {
+    value: tf.reshape(value, [batch]),
+    gradient: tf.transpose(tf.reshape(c1, [n, batch])),
+    laplacian: tf.mul(tf.reshape(c2, [batch]), 2),
+  };
 }
