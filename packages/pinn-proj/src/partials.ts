@@ -14,7 +14,9 @@ export interface PartialsOptions {
    * that is asked for, to the highest order asked along it (`@noether/autodiff` `directionalDerivatives`);
    * only pure derivatives (`'x'`, `'xxx'`, `'t'`), not mixed ones (`'xt'`). `'reverse'`: nested reverse
    * passes, one per order. `'auto'` (default): Taylor mode when every name is a pure derivative and the
-   * network's kernels all have Taylor rules, otherwise reverse.
+   * network's kernels all have Taylor rules, otherwise reverse; always reverse on the `tensorflow` backend
+   * (tfjs-node), where nested reverse is fast and jets through its fused matMul gave NaN weight gradients in
+   * testing.
    */
   mode?: 'auto' | 'taylor' | 'reverse';
 }
@@ -107,7 +109,8 @@ export function partials(
       invalid([fn, 'names'], `derivative names made of the axis letters '${axes}'`, name);
     }
   }
-  const orders = mode === 'reverse' ? null : pureOrders(names, axes);
+  const useTaylor = mode === 'taylor' || (mode === 'auto' && tf.getBackend() !== 'tensorflow');
+  const orders = useTaylor ? pureOrders(names, axes) : null;
   if (mode === 'taylor' && orders === null) {
     invalid([fn, 'names'], "pure derivatives ('x', 'xxx', 't') in mode 'taylor'", names);
   }

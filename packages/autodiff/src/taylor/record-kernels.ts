@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /** One top-level kernel call seen while recording: what ran, on what, and what it produced. */
 export interface RecordedKernel {
-  /** The tfjs kernel name. */
+  /** The tfjs kernel name, or `customGrad(<scope>)` for a custom-gradient op seen as one opaque kernel. */
   readonly kernelName: string;
   /**
    * The inputs by kernel input name: `id` links the graph; `value` is a kept clone of a tensor that no
@@ -41,39 +41,60 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
   const produced = new Set<number>();
   let busy = false;
   let recordDepth = 0;
-  engine.runKernelFunc = function recordingRunKernelFunc(this: EngineInternals, params: KernelParams) {
-    const depth = this.state.kernelDepth;
-    if (busy || depth !== recordDepth) return original.call(this, params);
-    if (params.kernelName === undefined) {
-      // A tf.customGrad op (tf.fused.matMul outside a tape, logSoftmax, ...): record the kernels its forward
-      // function runs instead, so the rules see the actual computation.
-      recordDepth = depth + 1;
-      try {
-        return original.call(this, params);
-      } finally {
-        recordDepth = depth;
-      }
-    }
-    const out = original.call(this, params);
+  const push = (call: {
+    kernelName: string;
+    given: Record<string, tf.Tensor>;
+    list: tf.Tensor[];
+    attrs?: Record<string, unknown>;
+  }) => {
+    const { kernelName, given, list, attrs = {} } = call;
     busy = true;
     try {
-      const list = Array.isArray(out) ? out : [out];
       const inputs: Record<string, { id: number; value: tf.Tensor | null }> = {};
-      for (const [name, t] of Object.entries(params.inputs)) {
+      for (const [name, t] of Object.entries(given)) {
         if (t === null || t === undefined) continue;
         inputs[name] = { id: t.id, value: produced.has(t.id) ? null : tf.keep(tf.clone(t)) };
       }
       list.forEach((t) => produced.add(t.id));
       kernels.push({
-        kernelName: params.kernelName,
+        kernelName,
         inputs,
-        attrs: { ...(params.attrs ?? {}) },
+        attrs: { ...attrs },
         outputIds: list.map((t) => t.id),
         outputs: list.map((t) => tf.keep(tf.clone(t))),
       });
     } finally {
       busy = false;
     }
+  };
+  engine.runKernelFunc = function recordingRunKernelFunc(this: EngineInternals, params: KernelParams) {
+    const depth = this.state.kernelDepth;
+    if (busy || depth !== recordDepth) return original.call(this, params);
+    if (params.kernelName === undefined) {
+      // A tf.customGrad op (tf.fused.matMul outside a tape, logSoftmax, ...): record the kernels its forward
+      // function runs instead, so the rules see the actual computation. When an output does not come from a
+      // recorded kernel (the forward made it from data), the op is recorded as one opaque kernel, which has
+      // no rule: an error if it depends on x, never a silently dropped derivative.
+      const scope = this.state.activeScope?.name ?? '';
+      recordDepth = depth + 1;
+      let out: tf.Tensor | tf.Tensor[];
+      try {
+        out = original.call(this, params);
+      } finally {
+        recordDepth = depth;
+      }
+      const list = Array.isArray(out) ? out : [out];
+      if (list.some((t) => !produced.has(t.id)))
+        push({ kernelName: `customGrad(${scope})`, given: params.inputs, list });
+      return out;
+    }
+    const out = original.call(this, params);
+    push({
+      kernelName: params.kernelName,
+      given: params.inputs,
+      list: Array.isArray(out) ? out : [out],
+      attrs: params.attrs,
+    });
     return out;
   };
   try {

@@ -209,6 +209,23 @@ describe('taylor', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('refuses a custom-gradient op whose forward makes its output from data (no silent zero derivative)', () => {
+    const fromData = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const t = args[0] as tf.Tensor;
+      return { value: tf.tensor(t.dataSync(), t.shape), gradFunc: (dy: tf.Tensor) => dy };
+    });
+    const x = tf.tensor1d([0.5, 1]);
+    const v = tf.onesLike(x);
+    expect(() => taylor((z) => tf.sin(fromData(z) as tf.Tensor), x, { direction: v, order: 2 })).toThrow(
+      /kernel 'customGrad\(.*\)' has no Taylor rule/,
+    );
+    const ok = taylor((z) => tf.mul(tf.sin(z), fromData(tf.ones([2])) as tf.Tensor), x, {
+      direction: v,
+      order: 1,
+    });
+    expect(ok.derivatives[0].dataSync()[1]).toBeCloseTo(Math.cos(1), 6);
+  });
+
   it('accepts kernels without rules off the path from x (constants)', () => {
     const x = tf.tensor1d([0.5, 1]);
     const { derivatives } = taylor((z) => tf.mul(tf.sin(z), tf.atan(tf.tensor1d([1, 2]))), x, {
