@@ -84,7 +84,7 @@ function stagePackage() {
   if (!fs.existsSync(path.join(pkgDir, 'package.json')) || flag('force')) {
     log(`installing @tensorflow/tfjs-node@${TFJS_NODE_VERSION} (scripts off) into .cache/tfjs-node`);
     const npm = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save',
-      `@tensorflow/tfjs-node@${TFJS_NODE_VERSION}`], { cwd: stage });
+      `@tensorflow/tfjs-node@${TFJS_NODE_VERSION}`], { cwd: stage, timeoutS: 600 });
     if (!npm.ok) throw new Skip(`npm install @tensorflow/tfjs-node failed (${npm.why})`);
   }
   const tfjs = realDir('@tensorflow/tfjs', root);
