@@ -53,8 +53,16 @@ export function coef(at: TermSite, jet: Jet, i: number): tf.Tensor | null {
   const c = jet.coeffs[i - 1];
   if (c === null || layout.collapsed) return c;
   const w = layout.widths[k - 1];
-  return c.shape[0] === w ? c : tf.slice(c, 0, w);
+  if (c.shape[0] === w) return c;
+  let byWidth = SLICES.get(c);
+  if (byWidth === undefined) SLICES.set(c, (byWidth = new Map()));
+  let sliced = byWidth.get(w);
+  if (sliced === undefined || sliced.isDisposed) byWidth.set(w, (sliced = tf.slice(c, 0, w)));
+  return sliced;
 }
+
+/** The leading rows of a coefficient, sliced once per width (a rule asks for them in several terms). */
+const SLICES = new WeakMap<tf.Tensor, Map<number, tf.Tensor>>();
 
 /** `[S, ...s] -> [S, 1, ..., 1, ...s]` of rank `rank + 1`, so it broadcasts against tensors of rank `rank`. */
 export function lift(c: tf.Tensor, rank: number): tf.Tensor {
@@ -152,14 +160,16 @@ function termsOf(k: number): readonly FaaDiBrunoTerm[] {
 
 /**
  * The jet of `y = φ(x)` for an elementwise φ, given `y`'s primal and the derivatives
- * `derivatives[n - 1] = φ^(n)(x_0)` for n = 1..K (`null` for an identically zero derivative).
+ * `derivatives[n - 1] = φ^(n)(x_0)` for n = 1..K (`null` for an identically zero derivative), or with
+ * `normalized: true` the Taylor coefficients `φ^(n)(x_0) / n!` (which makes most weights 1, saving a kernel).
  */
 export function composeUnary(
   layout: JetLayout,
   x: Jet,
-  y: { primal: tf.Tensor; derivatives: readonly (tf.Tensor | null)[] },
+  y: { primal: tf.Tensor; derivatives: readonly (tf.Tensor | null)[]; normalized?: boolean },
 ): Jet {
   const { primal, derivatives } = y;
+  const scale = (n: number) => (y.normalized === true ? factorial(n) : 1);
   const rank = primal.rank;
   const coeffs: (tf.Tensor | null)[] = [];
   for (let k = 1; k <= layout.order; k++) {
@@ -172,7 +182,8 @@ export function composeUnary(
         if (xi === null) return null;
         product = product === null ? xi : tf.mul(product, xi);
       }
-      const scaled = weight === 1 ? (product as tf.Tensor) : tf.mul(product as tf.Tensor, weight);
+      const w = weight * scale(n);
+      const scaled = w === 1 ? (product as tf.Tensor) : tf.mul(product as tf.Tensor, w);
       return times(d, scaled, rank);
     });
     coeffs.push(sumTerms({ layout, k }, terms, primal.shape));

@@ -37,6 +37,8 @@ export interface UnaryTaylorSpec {
   /** The kernel's input name (default `x`). */
   readonly input?: string;
   readonly derivatives: (x0: tf.Tensor, y0: tf.Tensor, count: number) => (tf.Tensor | null)[];
+  /** `derivatives` returns `φ^(n)(x0) / n!` instead of `φ^(n)(x0)`. Default false. */
+  readonly normalized?: boolean;
 }
 
 /** A Taylor rule from the derivatives of an elementwise kernel. */
@@ -47,9 +49,8 @@ export function defineUnaryTaylorRule(spec: UnaryTaylorSpec): Readonly<TaylorRul
     propagate: ({ inputs, outputs, layout }) => {
       const x = inputs[input];
       const y0 = outputs[0];
-      return [
-        composeUnary(layout, x, { primal: y0, derivatives: spec.derivatives(x.primal, y0, layout.order) }),
-      ];
+      const derivatives = spec.derivatives(x.primal, y0, layout.order);
+      return [composeUnary(layout, x, { primal: y0, derivatives, normalized: spec.normalized })];
     },
   });
 }
@@ -57,13 +58,22 @@ export function defineUnaryTaylorRule(spec: UnaryTaylorSpec): Readonly<TaylorRul
 /**
  * Derivatives of φ when φ' is a polynomial in φ itself (`φ' = P(φ)`: tanh' = 1 - tanh², σ' = σ - σ²):
  * φ^(n+1) = P_n'(φ) P(φ), all as polynomials in y0 with number coefficients (lowest degree first), evaluated
- * by Horner's rule.
+ * by Horner's rule; with `normalized`, divided by n! (Taylor coefficients).
  */
-export function polynomialDerivatives(y0: tf.Tensor, base: readonly number[], count: number): tf.Tensor[] {
+export function polynomialDerivatives(
+  y0: tf.Tensor,
+  base: readonly number[],
+  options: { count: number; normalized?: boolean },
+): tf.Tensor[] {
+  const { count } = options;
   const out: tf.Tensor[] = [];
   let poly = [...base];
+  let nFactorial = 1;
+  const y2 = tf.square(y0);
   for (let n = 1; n <= count; n++) {
-    out.push(horner(y0, poly));
+    nFactorial *= n;
+    const coefficients = options.normalized === true ? poly.map((c) => c / nFactorial) : poly;
+    out.push(horner(y0, coefficients, y2));
     const derivative = poly.slice(1).map((c, i) => c * (i + 1));
     poly = multiplyPolynomials(derivative, base);
   }
@@ -77,13 +87,13 @@ function multiplyPolynomials(p: readonly number[], q: readonly number[]): number
   return out;
 }
 
-/** Σ_i c_i y^i, using only the powers of y of the polynomial's parity when it is even or odd. */
-function horner(y: tf.Tensor, c: readonly number[]): tf.Tensor {
+/** Σ_i c_i y^i (`y2` = y², shared), using only the powers of the polynomial's parity when even or odd. */
+function horner(y: tf.Tensor, c: readonly number[], y2?: tf.Tensor): tf.Tensor {
   const odd = c.every((v, i) => i % 2 === 1 || v === 0);
   const even = c.every((v, i) => i % 2 === 0 || v === 0);
   if ((odd || even) && c.length > 2) {
     const half = c.filter((_, i) => i % 2 === (odd ? 1 : 0));
-    const inner = horner(tf.square(y), half);
+    const inner = horner(y2 ?? tf.square(y), half);
     return odd ? tf.mul(inner, y) : inner;
   }
   let acc: tf.Tensor = tf.scalar(c[c.length - 1]);

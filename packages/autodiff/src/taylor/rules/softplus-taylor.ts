@@ -6,6 +6,6 @@ export const softplusTaylor = defineUnaryTaylorRule({
   kernelName: 'Softplus',
   derivatives: (x0, _y0, count) => {
     const s = tf.sigmoid(x0);
-    return [s, ...polynomialDerivatives(s, [0, 1, -1], count - 1)];
+    return [s, ...polynomialDerivatives(s, [0, 1, -1], { count: count - 1 })];
   },
 });
