@@ -14,5 +14,6 @@ engine.setBackend = async () => setBackend('tensorflow');
 beforeAll(async () => {
   await setBackend('tensorflow');
   await tf.ready();
-  if (tf.getBackend() !== 'tensorflow') throw new Error(`expected the tensorflow backend, got ${tf.getBackend()}`);
+  if (tf.getBackend() !== 'tensorflow')
+    throw new Error(`expected the tensorflow backend, got ${tf.getBackend()}`);
 });

@@ -21,6 +21,8 @@
 //             (the "plain PINN" variant of packages/pinn-proj/bench/kdv-step.ts).
 //   matmul    1024x1024 float32 matMul.
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -28,7 +30,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 };
-const repo = path.resolve(arg('repo', path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..')));
+const repo = path.resolve(arg('repo', path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')));
 const variant = arg('variant', 'taylor');
 const task = arg('task', 'hnn');
 const backend = arg('backend', 'wasm');
@@ -71,7 +73,7 @@ function mlpApply(vars, x) {
 
 let step; // () => void, synchronous, forces completion with a data read
 let check = () => null; // a number to compare against the peers (sanity), computed once
-let cleanup = () => {};
+let cleanup;
 let dumpables = {}; // tensors (or arrays of them) written by --dump for the Python peers
 
 // The Laplacian: forward Laplacian (the package default) or the nested-reverse trace of the batched Hessian.
