@@ -181,6 +181,14 @@ try {
     }
   }
   stagePackage();
+  if (!flag('force') && fs.existsSync(path.join(pkgDir, 'lib', `napi-v${NAPI_BUILD_VERSION}`, 'tfjs_binding.node'))) {
+    // Built before (e.g. `pnpm install` pruned the link since): relinking is enough.
+    const relinked = verify();
+    if (relinked.ok) {
+      log(`ok (relinked the build in .cache/tfjs-node: ${relinked.stdout.trim()})`);
+      process.exit(0);
+    }
+  }
   const nodedir = nodeHeaders();
   let result = flag('from-wheel') ? { ok: false, why: '--from-wheel' } : normalInstall(nodedir);
   if (!result.ok) {
