@@ -2,7 +2,7 @@ import { NoetherError, type NoetherErrorOptions } from './noether-error';
 
 /** Machine-readable reason codes for {@link AutodiffError}. */
 export type AutodiffErrorCode =
-  'INVALID_ARGUMENT' | 'NOT_SCALAR' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'BACKEND_UNAVAILABLE';
+  'INVALID_ARGUMENT' | 'NOT_SCALAR' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'BACKEND_UNAVAILABLE' | 'UNSUPPORTED';
 
 /**
  * The one error class of `@noether/autodiff`. Messages follow

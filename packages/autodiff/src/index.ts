@@ -29,3 +29,14 @@ export {
   type OrderSafetyRow,
 } from './verify-order-safety';
 export type { OpCase } from './op-catalogue';
+export {
+  taylor,
+  directionalDerivatives,
+  type TaylorOptions,
+  type TaylorResult,
+  type DirectionRequest,
+} from './taylor/taylor';
+export { forwardLaplacian, type ForwardLaplacianResult } from './taylor/forward-laplacian';
+export { TAYLOR_RULES } from './taylor/all-taylor-rules';
+export type { TaylorRule, TaylorRuleArgs } from './taylor/taylor-rule';
+export type { Jet, JetLayout } from './taylor/jet';

@@ -89,6 +89,51 @@ describe('partials', () => {
     xt.dispose();
   });
 
+  it('gives the same KdV derivatives and weight gradients in Taylor and reverse mode (float32 round-off)', () => {
+    const sizes = [2, 20, 20, 20, 1];
+    const vars: tf.Variable[] = [];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      vars.push(
+        tf.variable(tf.randomNormal([sizes[l], sizes[l + 1]], 0, 1 / Math.sqrt(sizes[l]), 'float32', 30 + l)),
+      );
+      vars.push(tf.variable(tf.randomNormal([sizes[l + 1]], 0, 0.1, 'float32', 40 + l)));
+    }
+    const u = (z: tf.Tensor2D) =>
+      tf.tidy(() => {
+        let h: tf.Tensor = z;
+        for (let i = 0; i < vars.length; i += 2) {
+          h = tf.add(tf.matMul(h, vars[i]), vars[i + 1]);
+          if (i + 2 < vars.length) h = tf.tanh(h);
+        }
+        return h;
+      });
+    const xt = tf.randomUniform([64, 2], 0, 2, 'float32', 5) as tf.Tensor2D;
+    const loss = (mode: 'taylor' | 'reverse') => () => {
+      const d = partials(u, xt, { names: ['t', 'x', 'xxx'], mode });
+      return tf.mean(tf.square(tf.add(tf.add(d.t, tf.mul(d.u, d.x)), tf.mul(0.0025, d.xxx)))) as tf.Scalar;
+    };
+    const byTaylor = partials(u, xt, { names: ['t', 'x', 'xx', 'xxx'], mode: 'taylor' });
+    const byReverse = partials(u, xt, { names: ['t', 'x', 'xx', 'xxx'], mode: 'reverse' });
+    for (const name of ['u', 't', 'x', 'xx', 'xxx']) {
+      const scale = tf.tidy(() => tf.max(tf.abs(byReverse[name])).dataSync()[0]);
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(byTaylor[name], byReverse[name]))).dataSync()[0]);
+      expect(diff).toBeLessThan(2e-5 * Math.max(1, scale));
+    }
+    const gT = tf.variableGrads(loss('taylor'), vars);
+    const gR = tf.variableGrads(loss('reverse'), vars);
+    expect(Math.abs(gT.value.dataSync()[0] - gR.value.dataSync()[0])).toBeLessThan(
+      1e-5 * gR.value.dataSync()[0],
+    );
+    for (const v of vars) {
+      const scale = tf.tidy(() => tf.max(tf.abs(gR.grads[v.name])).dataSync()[0]);
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(gT.grads[v.name], gR.grads[v.name]))).dataSync()[0]);
+      expect(diff).toBeLessThan(1e-4 * Math.max(scale, 1e-3));
+    }
+    expect(() => partials(u, xt, { names: ['xt'], mode: 'taylor' })).toThrow(/pure derivatives/);
+    tf.dispose([...vars, xt, ...Object.values(byTaylor), ...Object.values(byReverse), gT.value, gR.value]);
+    tf.dispose([...Object.values(gT.grads), ...Object.values(gR.grads)]);
+  });
+
   it('handles 2D inputs (x, y, t) and rejects unknown axes', () => {
     const xyt = tf.tensor2d(pts, [4, 3]);
     const u = (z: tf.Tensor2D) => tf.tanh(tf.matMul(z, tf.tensor2d([a, c, b], [3, 1])));

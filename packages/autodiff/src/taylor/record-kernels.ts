@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** One top-level kernel call seen while recording: what ran, on what, and what it produced. */
+export interface RecordedKernel {
+  /** The tfjs kernel name, or `customGrad(<scope>)` for a custom-gradient op seen as one opaque kernel. */
+  readonly kernelName: string;
+  /**
+   * The inputs by kernel input name: `id` links the graph; `value` is a kept clone of a tensor that no
+   * recorded kernel produced (weights, constants, x), since tfjs disposes an op's converted constants when the
+   * op returns; `null` for the output of an earlier recorded kernel.
+   */
+  readonly inputs: Readonly<Record<string, { id: number; value: tf.Tensor | null }>>;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** The original output tensors (their ids link the graph). */
+  readonly outputIds: readonly number[];
+  /** Kept clones of the outputs (the primals of the replay); dispose with {@link disposeRecording}. */
+  readonly outputs: readonly tf.Tensor[];
+}
+
+interface KernelParams {
+  kernelName?: string;
+  inputs: Record<string, tf.Tensor>;
+  attrs?: Record<string, unknown>;
+}
+interface EngineInternals {
+  state: { kernelDepth: number; activeScope: { name: string } | null };
+  runKernelFunc: (params: KernelParams) => tf.Tensor | tf.Tensor[];
+}
+
+/**
+ * Runs `run()` once and records every top-level tfjs kernel it executes (kernels a kernel runs internally
+ * are not separate entries; a `tf.customGrad` op is recorded as the kernels its forward function runs), with kept clones of their outputs, so the
+ * computation can be replayed with Taylor rules. Anything else `run` does (other tapes, tidy scopes) is
+ * unaffected; an enclosing gradient tape still records the original kernels.
+ */
+export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKernel[] } {
+  const engine = tf.engine() as unknown as EngineInternals;
+  const kernels: RecordedKernel[] = [];
+  const ownDescriptor = Object.getOwnPropertyDescriptor(engine, 'runKernelFunc');
+  const original = engine.runKernelFunc;
+  const produced = new Set<number>();
+  let busy = false;
+  let recordDepth = 0;
+  const push = (call: {
+    kernelName: string;
+    given: Record<string, tf.Tensor>;
+    list: tf.Tensor[];
+    attrs?: Record<string, unknown>;
+  }) => {
+    const { kernelName, given, list, attrs = {} } = call;
+    busy = true;
+    try {
+      const inputs: Record<string, { id: number; value: tf.Tensor | null }> = {};
+      for (const [name, t] of Object.entries(given)) {
+        if (t === null || t === undefined) continue;
+        inputs[name] = { id: t.id, value: produced.has(t.id) ? null : tf.keep(tf.clone(t)) };
+      }
+      list.forEach((t) => produced.add(t.id));
+      kernels.push({
+        kernelName,
+        inputs,
+        attrs: { ...attrs },
+        outputIds: list.map((t) => t.id),
+        outputs: list.map((t) => tf.keep(tf.clone(t))),
+      });
+    } finally {
+      busy = false;
+    }
+  };
+  engine.runKernelFunc = function recordingRunKernelFunc(this: EngineInternals, params: KernelParams) {
+    const depth = this.state.kernelDepth;
+    if (busy || depth !== recordDepth) return original.call(this, params);
+    if (params.kernelName === undefined) {
+      // A tf.customGrad op (tf.fused.matMul outside a tape, logSoftmax, ...): record the kernels its forward
+      // function runs instead, so the rules see the actual computation. When an output does not come from a
+      // recorded kernel (the forward made it from data), the op is recorded as one opaque kernel, which has
+      // no rule: an error if it depends on x, never a silently dropped derivative.
+      const scope = this.state.activeScope?.name ?? '';
+      recordDepth = depth + 1;
+      let out: tf.Tensor | tf.Tensor[];
+      try {
+        out = original.call(this, params);
+      } finally {
+        recordDepth = depth;
+      }
+      const list = Array.isArray(out) ? out : [out];
+      if (list.some((t) => !produced.has(t.id)))
+        push({ kernelName: `customGrad(${scope})`, given: params.inputs, list });
+      return out;
+    }
+    const out = original.call(this, params);
+    push({
+      kernelName: params.kernelName,
+      given: params.inputs,
+      list: Array.isArray(out) ? out : [out],
+      attrs: params.attrs,
+    });
+    return out;
+  };
+  try {
+    return { result: run(), kernels };
+  } catch (error) {
+    disposeRecording(kernels);
+    throw error;
+  } finally {
+    if (ownDescriptor === undefined) delete (engine as Partial<EngineInternals>).runKernelFunc;
+    else Object.defineProperty(engine, 'runKernelFunc', ownDescriptor);
+  }
+}
+
+/** Disposes the kept output clones of a recording. */
+export function disposeRecording(kernels: readonly RecordedKernel[]): void {
+  for (const k of kernels) {
+    for (const t of k.outputs) t.dispose();
+    for (const input of Object.values(k.inputs)) input.value?.dispose();
+  }
+}

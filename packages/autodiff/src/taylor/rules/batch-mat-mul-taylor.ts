@@ -1,0 +1,16 @@
+import { composeBilinear } from '../jet';
+import { defineTaylorRule } from '../taylor-rule';
+import { matMulTerm } from './mat-mul-term';
+
+/** y = a @ b (with transposeA/B): bilinear, y_k = Σ_i a_i @ b_{k-i}. */
+export const batchMatMulTaylor = defineTaylorRule({
+  kernelName: 'BatchMatMul',
+  propagate: ({ inputs, attrs, outputs, layout }) => {
+    const transpose = { a: attrs.transposeA === true, b: attrs.transposeB === true };
+    return [
+      composeBilinear(layout, { a: inputs.a, b: inputs.b, primal: outputs[0] }, (p, q, lead) =>
+        matMulTerm([p, q], lead, transpose),
+      ),
+    ];
+  },
+});

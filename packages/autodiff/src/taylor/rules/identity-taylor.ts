@@ -1,0 +1,9 @@
+import { composeLinear } from '../jet';
+import { defineTaylorRule } from '../taylor-rule';
+
+/** y = x (tf.clone): every coefficient passes through. */
+export const identityTaylor = defineTaylorRule({
+  kernelName: 'Identity',
+  propagate: ({ inputs, outputs, layout }) =>
+    composeLinear(layout, { inputs: [inputs.x], primals: outputs }, ([c]) => c as NonNullable<typeof c>),
+});

@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
+import { composeLinear } from '../jet';
+import { defineTaylorRule } from '../taylor-rule';
+
+/** y = -x: y_k = -x_k. */
+export const negTaylor = defineTaylorRule({
+  kernelName: 'Neg',
+  propagate: ({ inputs, outputs, layout }) =>
+    composeLinear(layout, { inputs: [inputs.x], primals: outputs }, ([c]) => tf.neg(c as tf.Tensor)),
+});

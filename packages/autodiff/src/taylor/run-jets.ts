@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TensorFunction } from '../grad';
+import { checkOutput } from '../validate';
+import type { Jet, JetLayout } from './jet';
+import { propagateJets } from './propagate-jets';
+import { disposeRecording, recordKernels } from './record-kernels';
+
+/**
+ * Records `f(x)` once and replays it with the Taylor rules, seeding x's first coefficient with `directions`
+ * (`[S, ...x.shape]`, row s the s-th direction; higher coefficients of x are zero). Returns `f(x)` and the
+ * output jet, whose tensors live in the caller's tidy scope. Must run inside `tf.tidy`.
+ */
+export function runJets(
+  fn: string,
+  f: TensorFunction,
+  seed: { x: tf.Tensor; directions: tf.Tensor; layout: JetLayout },
+): { value: tf.Tensor; jet: Jet } {
+  const { x, directions, layout } = seed;
+  const { result, kernels } = recordKernels(() => checkOutput(fn, f(x)));
+  try {
+    const coeffs = [directions, ...new Array<null>(layout.order - 1).fill(null)];
+    const seeds = new Map<number, Jet>([[x.id, { primal: x, coeffs }]]);
+    const jet = propagateJets(fn, { kernels, seeds, output: result }, layout);
+    const keepAlive = (t: tf.Tensor | null) =>
+      t === null ? null : kernels.some((k) => k.outputs.includes(t)) ? tf.clone(t) : t;
+    return { value: tf.clone(result), jet: { primal: result, coeffs: jet.coeffs.map(keepAlive) } };
+  } finally {
+    disposeRecording(kernels);
+  }
+}
+
+/** Coefficient k of `jet` as a `[width, ...shape]` tensor (zeros when the rule knew it vanishes). */
+export function coefficientOrZeros(jet: Jet, k: number, width: number): tf.Tensor {
+  return jet.coeffs[k - 1] ?? tf.zeros([width, ...jet.primal.shape]);
+}
+
+/** k! */
+export function factorial(k: number): number {
+  let f = 1;
+  for (let i = 2; i <= k; i++) f *= i;
+  return f;
+}

@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { composeUnary, type Jet, type JetLayout } from './jet';
+
+/** What a Taylor rule receives: the jets of the kernel's inputs (by the kernel's input names), its attrs and primal outputs. */
+export interface TaylorRuleArgs {
+  /** Input jets by kernel input name (`x`, `a`, `b`, ... or `0`, `1`, ... for list inputs). */
+  readonly inputs: Readonly<Record<string, Jet>>;
+  /** The kernel's attributes as recorded. */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** The kernel's primal outputs as recorded. */
+  readonly outputs: readonly tf.Tensor[];
+  readonly layout: JetLayout;
+}
+
+/**
+ * One Taylor-mode rule, as data: the tfjs kernel it covers and how it maps input jets to output jets (one per
+ * kernel output). Rules use only differentiable tfjs ops, so everything they compute can be differentiated
+ * again by reverse mode (weight gradients of a PINN loss built from the jets).
+ */
+export interface TaylorRule {
+  readonly kernelName: string;
+  readonly propagate: (args: TaylorRuleArgs) => Jet[];
+}
+
+/** Freezes a Taylor rule. */
+export function defineTaylorRule(rule: TaylorRule): Readonly<TaylorRule> {
+  return Object.freeze({ ...rule });
+}
+
+/**
+ * An elementwise kernel `y = φ(x)` is fully described by its derivatives: `derivatives(x0, y0, count)`
+ * returns `[φ'(x0), ..., φ^(count)(x0)]` (`null` for one that is identically zero); Faà di Bruno's formula
+ * ({@link composeUnary}) does the rest.
+ */
+export interface UnaryTaylorSpec {
+  readonly kernelName: string;
+  /** The kernel's input name (default `x`). */
+  readonly input?: string;
+  readonly derivatives: (x0: tf.Tensor, y0: tf.Tensor, count: number) => (tf.Tensor | null)[];
+  /** `derivatives` returns `φ^(n)(x0) / n!` instead of `φ^(n)(x0)`. Default false. */
+  readonly normalized?: boolean;
+}
+
+/** A Taylor rule from the derivatives of an elementwise kernel. */
+export function defineUnaryTaylorRule(spec: UnaryTaylorSpec): Readonly<TaylorRule> {
+  const input = spec.input ?? 'x';
+  return defineTaylorRule({
+    kernelName: spec.kernelName,
+    propagate: ({ inputs, outputs, layout }) => {
+      const x = inputs[input];
+      const y0 = outputs[0];
+      const derivatives = spec.derivatives(x.primal, y0, layout.order);
+      return [composeUnary(layout, x, { primal: y0, derivatives, normalized: spec.normalized })];
+    },
+  });
+}
+
+/**
+ * Derivatives of φ when φ' is a polynomial in φ itself (`φ' = P(φ)`: tanh' = 1 - tanh², σ' = σ - σ²):
+ * φ^(n+1) = P_n'(φ) P(φ), all as polynomials in y0 with number coefficients (lowest degree first), evaluated
+ * by Horner's rule; with `normalized`, divided by n! (Taylor coefficients).
+ */
+export function polynomialDerivatives(
+  y0: tf.Tensor,
+  base: readonly number[],
+  options: { count: number; normalized?: boolean },
+): tf.Tensor[] {
+  const { count } = options;
+  const out: tf.Tensor[] = [];
+  let poly = [...base];
+  let nFactorial = 1;
+  const y2 = tf.square(y0);
+  for (let n = 1; n <= count; n++) {
+    nFactorial *= n;
+    const coefficients = options.normalized === true ? poly.map((c) => c / nFactorial) : poly;
+    out.push(horner(y0, coefficients, y2));
+    const derivative = poly.slice(1).map((c, i) => c * (i + 1));
+    poly = multiplyPolynomials(derivative, base);
+  }
+  return out;
+}
+
+function multiplyPolynomials(p: readonly number[], q: readonly number[]): number[] {
+  const out = new Array<number>(Math.max(p.length + q.length - 1, 1)).fill(0);
+  p.forEach((a, i) => q.forEach((b, j) => (out[i + j] += a * b)));
+  while (out.length > 1 && out[out.length - 1] === 0) out.pop();
+  return out;
+}
+
+/** Σ_i c_i y^i (`y2` = y², shared), using only the powers of the polynomial's parity when even or odd. */
+function horner(y: tf.Tensor, c: readonly number[], y2?: tf.Tensor): tf.Tensor {
+  const odd = c.every((v, i) => i % 2 === 1 || v === 0);
+  const even = c.every((v, i) => i % 2 === 0 || v === 0);
+  if ((odd || even) && c.length > 2) {
+    const half = c.filter((_, i) => i % 2 === (odd ? 1 : 0));
+    const inner = horner(y2 ?? tf.square(y), half);
+    return odd ? tf.mul(inner, y) : inner;
+  }
+  let acc: tf.Tensor = tf.scalar(c[c.length - 1]);
+  for (let i = c.length - 2; i >= 0; i--) {
+    acc = tf.mul(acc, y);
+    if (c[i] !== 0) acc = tf.add(acc, c[i]);
+  }
+  return acc;
+}
