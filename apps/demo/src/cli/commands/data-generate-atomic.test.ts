@@ -25,15 +25,15 @@ describe('noether data generate --split all', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const out = join(dir, 'existing');
-      expect(await dataGenerateCommand.run(['ho', '--count', '2', '--steps', '3', '--out', out])).toBe(0);
+      expect(await dataGenerateCommand.run(['ho', '--count', '2', '--samples', '4', '--out', out])).toBe(0);
       const before = readdirSync(out);
       await expect(
-        dataGenerateCommand.run(['ho', '--split', 'all', '--count', '2', '--steps', '3', '--out', out]),
+        dataGenerateCommand.run(['ho', '--split', 'all', '--count', '2', '--samples', '4', '--out', out]),
       ).rejects.toThrow(/simulated failure/);
       expect(readdirSync(out)).toEqual(before);
       const fresh = join(dir, 'fresh');
       await expect(
-        dataGenerateCommand.run(['ho', '--split', 'all', '--count', '2', '--steps', '3', '--out', fresh]),
+        dataGenerateCommand.run(['ho', '--split', 'all', '--count', '2', '--samples', '4', '--out', fresh]),
       ).rejects.toThrow(/simulated failure/);
       expect(existsSync(fresh)).toBe(false);
     } finally {
