@@ -36,6 +36,10 @@ export {
 export { fileCheckpointStore } from './file-checkpoint-store';
 export {
   adamOptimizer,
+  cosineSchedule,
+  type AdamOptimizerOptions,
+  type LearningRateSchedule,
+  type VariableGroup,
   lbfgsOptimizer,
   type TrainingOptimizer,
   type OptimizerStep,
