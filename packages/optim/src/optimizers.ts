@@ -164,7 +164,7 @@ export function adamOptimizer(options: AdamOptimizerOptions = {}): TrainingOptim
     step(terms, variables) {
       setRates();
       const sink = { values: {} as Record<string, number> };
-      let loss = NaN;
+      let loss: number;
       if (legacy) {
         const cost = adams[0].minimize(recordingLoss(terms, sink), true, variables as tf.Variable[]);
         loss = cost ? cost.dataSync()[0] : NaN;
