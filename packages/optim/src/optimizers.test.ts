@@ -60,6 +60,25 @@ describe('adamOptimizer groups and schedules', () => {
     p.dispose();
   });
 
+  it('gives a group its own schedule (a warm-up that freezes it)', () => {
+    const p = linear(4);
+    const opt = adamOptimizer({
+      learningRate: 1e-3,
+      groups: [
+        { match: (v) => v.name.startsWith('eta'), learningRate: 1e-2, schedule: (k) => (k < 2 ? 0 : 1) },
+      ],
+    });
+    const trainer = createTrainer({ variables: p.vars, loss: p.loss, optimizer: opt });
+    const e0 = Array.from(p.vars[1].dataSync());
+    trainer.runStep();
+    trainer.runStep();
+    expect(Array.from(p.vars[1].dataSync())).toEqual(e0);
+    trainer.runStep();
+    Array.from(p.vars[1].dataSync()).forEach((v, i) => expect(Math.abs(v - e0[i])).toBeGreaterThan(5e-3));
+    trainer.dispose();
+    p.dispose();
+  });
+
   it('resumes groups, moments and the schedule step from a checkpoint exactly', async () => {
     const a = linear(2);
     const ta = createTrainer({ variables: a.vars, loss: a.loss, optimizer: grouped(6) });

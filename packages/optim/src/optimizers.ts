@@ -77,6 +77,8 @@ export interface VariableGroup {
   match: (variable: tf.Variable) => boolean;
   /** The group's base learning rate (multiplied by the schedule). */
   learningRate: number;
+  /** The group's own learning-rate factor per step (e.g. zero during a warm-up); default the global schedule. */
+  schedule?: LearningRateSchedule;
 }
 
 /** Options for {@link adamOptimizer}. */
@@ -119,6 +121,8 @@ export function adamOptimizer(options: AdamOptimizerOptions = {}): TrainingOptim
       invalid([fn, `options.groups[${i}].match`], 'a function of a tf.Variable', g?.match);
     if (!Number.isFinite(g.learningRate) || g.learningRate <= 0)
       invalid([fn, `options.groups[${i}].learningRate`], 'a finite positive number', g.learningRate);
+    if (g.schedule !== undefined && typeof g.schedule !== 'function')
+      invalid([fn, `options.groups[${i}].schedule`], 'a function (step) => factor', g.schedule);
   });
   const schedule = options.schedule;
   if (schedule !== undefined && typeof schedule !== 'function')
@@ -131,15 +135,20 @@ export function adamOptimizer(options: AdamOptimizerOptions = {}): TrainingOptim
   const legacy = groups.length === 0;
   let completed = 0;
   const groupOf = (v: tf.Variable) => groups.findIndex((g) => g.match(v)) + 1;
+  const schedules = [schedule, ...groups.map((g) => g.schedule ?? schedule)];
   const setRates = () => {
-    const factor = schedule ? schedule(completed) : 1;
-    if (!Number.isFinite(factor) || factor < 0)
-      throw new OptimError(
-        'INVALID_ARGUMENT',
-        `${fn}(): the schedule returned ${factor} at step ${completed}`,
-        { fn },
-      );
-    adams.forEach((a, i) => ((a as unknown as { learningRate: number }).learningRate = rates[i] * factor));
+    adams.forEach((a, i) => {
+      const factor = schedules[i] ? schedules[i](completed) : 1;
+      if (!Number.isFinite(factor) || factor < 0)
+        throw new OptimError(
+          'INVALID_ARGUMENT',
+          `${fn}(): a schedule returned ${factor} at step ${completed}`,
+          {
+            fn,
+          },
+        );
+      (a as unknown as { learningRate: number }).learningRate = rates[i] * factor;
+    });
   };
   const saveAdam = async (adam: TfAdam) =>
     (await adam.getWeights()).map((w) => ({
@@ -175,7 +184,8 @@ export function adamOptimizer(options: AdamOptimizerOptions = {}): TrainingOptim
         const parts: tf.NamedTensorMap[] = adams.map(() => ({}));
         for (const v of variables) parts[groupOf(v)][v.name] = grads[v.name];
         parts.forEach((p, i) => {
-          if (Object.keys(p).length > 0) adams[i].applyGradients(p);
+          if (Object.keys(p).length > 0)
+            adams[i].applyGradients(p as unknown as Parameters<TfAdam['applyGradients']>[0]);
         });
         tf.dispose([value, ...Object.values(grads)]);
       }
