@@ -5,6 +5,7 @@ import { dataCommands } from './data';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
+import { razorCommand } from './razor';
 
 /** Every sub-command of the `noether` CLI, in `--help` order. */
 export const commands: Command[] = [
@@ -13,5 +14,6 @@ export const commands: Command[] = [
   pinnCommand,
   pinnReportCommand,
   integratorsReportCommand,
+  razorCommand,
   ...dataCommands,
 ];
