@@ -40,6 +40,8 @@ export interface RazorModelOptions {
   flowSamples?: number;
   /** Distribution of the flow coefficients (default `ball`). */
   flowSampling?: 'ball' | 'cube';
+  /** Draw flows in pairs (ε, −ε) (default false, the paper's sampling); see `sampleFlowCoefficients`. */
+  antithetic?: boolean;
   /** Factor of the exponent (default π). */
   flowScale?: number;
   /** Euler substeps per transition (default 5). */
@@ -137,6 +139,7 @@ export function createRazorModel(options: RazorModelOptions): RazorModel {
     slots: checkInteger([fn, 'options.slots'], options.slots ?? 30, 1),
     flowSamples: checkInteger([fn, 'options.flowSamples'], options.flowSamples ?? 16, 1),
     flowSampling: options.flowSampling ?? 'ball',
+    antithetic: options.antithetic ?? false,
     flowScale: checkPositive([fn, 'options.flowScale'], options.flowScale ?? Math.PI),
     substeps: checkInteger([fn, 'options.substeps'], options.substeps ?? 5, 1),
     sigma2: checkPositive([fn, 'options.sigma2'], options.sigma2 ?? 1e-3),
@@ -220,7 +223,10 @@ export function createRazorModel(options: RazorModelOptions): RazorModel {
     return tidyObject(() => {
       const g = generators()!;
       const k = g.shape[0];
-      const eps = sampleFlowCoefficients(stepRng(seed, step), [samples, k], resolved.flowSampling);
+      const eps = sampleFlowCoefficients(stepRng(seed, step), [samples, k], {
+        kind: resolved.flowSampling,
+        antithetic: resolved.antithetic,
+      });
       return sampleFlows(g, tf.tensor2d(eps, [samples, k]), resolved.flowScale);
     });
   };

@@ -32,30 +32,37 @@ export function quadraticGenerators(w: tf.Tensor3D, b: tf.Tensor2D): tf.Tensor3D
 
 /**
  * Draws the coefficients ε `[S, K]` of S flows: uniform in the unit ball of R^K (`'ball'`, the paper's choice
- * for several generators) or in the cube [-1, 1]^K (`'cube'`, one oscillator).
- * @example const eps = sampleFlowCoefficients(stepRng(0, step), [16, 30], 'ball');
+ * for several generators) or in the cube [-1, 1]^K (`'cube'`, one oscillator). With `antithetic`, samples come
+ * in pairs (ε, −ε) (S even): terms of Ĥ linear in ε then cancel exactly within every step, which removes the
+ * leading Monte-Carlo noise of the generators' gradient (both distributions are symmetric, so Ĥ's expectation
+ * is unchanged).
+ * @example const eps = sampleFlowCoefficients(stepRng(0, step), [16, 30], { kind: 'ball', antithetic: true });
  */
 export function sampleFlowCoefficients(
   rng: StepRng,
   shape: readonly [samples: number, slots: number],
-  kind: 'ball' | 'cube',
+  options: { kind: 'ball' | 'cube'; antithetic?: boolean },
 ): Float32Array {
   const [samples, slots] = shape;
+  const { kind, antithetic = false } = options;
   const out = new Float32Array(samples * slots);
-  for (let s = 0; s < samples; s++) {
+  const drawn = antithetic ? Math.ceil(samples / 2) : samples;
+  for (let s = 0; s < drawn; s++) {
     if (kind === 'cube') {
       for (let k = 0; k < slots; k++) out[s * slots + k] = 2 * rng.next() - 1;
-      continue;
+    } else {
+      let norm = 0;
+      const v = Array.from({ length: slots }, () => {
+        const z = rng.normal();
+        norm += z * z;
+        return z;
+      });
+      const radius = rng.next() ** (1 / slots) / Math.sqrt(norm);
+      for (let k = 0; k < slots; k++) out[s * slots + k] = v[k] * radius;
     }
-    let norm = 0;
-    const v = Array.from({ length: slots }, () => {
-      const z = rng.normal();
-      norm += z * z;
-      return z;
-    });
-    const radius = rng.next() ** (1 / slots) / Math.sqrt(norm);
-    for (let k = 0; k < slots; k++) out[s * slots + k] = v[k] * radius;
   }
+  for (let s = drawn; s < samples; s++)
+    for (let k = 0; k < slots; k++) out[s * slots + k] = -out[(s - drawn) * slots + k];
   return out;
 }
 

@@ -8,6 +8,8 @@ export const demoSteps: string[][] = [
   ['integrators-report', '--quick', '--out', 'out/integrators'],
   ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data'],
   ['pinn-report', '--quick'],
+  ['razor', 'ho', '--steps', '60', '--trace', '20', '--out', 'out/razor-demo'],
+  ['razor-report', '--dir', 'out/razor-demo'],
 ];
 
 /** The registered command a demo step names (its longest matching prefix of words). */

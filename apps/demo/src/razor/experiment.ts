@@ -52,6 +52,8 @@ export interface RazorSettings {
   hidden: number[];
   alpha: number;
   flowSampling: 'ball' | 'cube';
+  /** Flows in pairs (ε, −ε). */
+  antithetic: boolean;
   /** Learning rates of the network and of η; cosine decay over `steps` to `lrFloor` times them. */
   lr: number;
   etaLr: number;
@@ -79,6 +81,7 @@ export function defaultSettings(system: RazorSystemName, n = 2): RazorSettings {
     hidden: [64, 64],
     alpha: 1,
     flowSampling: 'ball' as const,
+    antithetic: false,
     lr: 1e-3,
     etaLr: 1e-2,
     lrFloor: 0,
@@ -105,7 +108,7 @@ export function defaultSettings(system: RazorSystemName, n = 2): RazorSettings {
 
 export function runId(s: RazorSettings): string {
   const sys = s.system === 'nho' ? `nho${s.n}` : s.system;
-  return `${sys}-${s.variant}-st${s.steps}-S${s.flowSamples}-K${s.slots}-e${s.etaInitStd}-w${s.warmup}-kl${s.klWeight}-f${s.lrFloor}-s${s.seed}`;
+  return `${sys}-${s.variant}-st${s.steps}-S${s.flowSamples}-K${s.slots}-e${s.etaInitStd}-w${s.warmup}-kl${s.klWeight}-f${s.lrFloor}${s.antithetic ? '-anti' : ''}-s${s.seed}`;
 }
 
 /** The system, its true generators (the reference span) and their dimension. */
@@ -251,6 +254,7 @@ export async function runRazor(s: RazorSettings, options: RunOptions = {}): Prom
     oracleGenerators: s.variant === 'oracle' ? truth : undefined,
     flowSamples: s.flowSamples,
     flowSampling: s.flowSampling,
+    antithetic: s.antithetic,
     substeps: s.substeps,
     etaInitStd: s.etaInitStd,
     seed: s.seed,

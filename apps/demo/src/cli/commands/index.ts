@@ -6,6 +6,7 @@ import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
 import { razorCommand } from './razor';
+import { razorReportCommand } from './razor-report';
 
 /** Every sub-command of the `noether` CLI, in `--help` order. */
 export const commands: Command[] = [
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   pinnReportCommand,
   integratorsReportCommand,
   razorCommand,
+  razorReportCommand,
   ...dataCommands,
 ];

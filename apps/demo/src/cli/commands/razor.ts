@@ -36,6 +36,7 @@ laws as formulas and test errors.
   --lr-floor X     cosine schedule floor, a fraction of the learning rates (default 0)
   --warmup N       plain-HNN steps before η trains (default 0; three-body 1500)
   --kl-weight X    weight of the KL term (default 1: the ELBO)
+  --antithetic     draw the flows in pairs (ε, −ε): cancels the leading Monte-Carlo noise of η's gradient
   --trace N        diagnostics every N steps (default 100)
   --json           print one JSON object (the run record) instead of the summary
   --out DIR        output directory (default out/razor): runs/<id>.json, checkpoints/<id>.ckpt.json
@@ -69,6 +70,7 @@ export const razorCommand: Command = {
         warmup: { type: 'string' },
         'kl-weight': { type: 'string' },
         trace: { type: 'string' },
+        antithetic: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         out: { type: 'string', default: 'out/razor' },
       });
@@ -112,6 +114,7 @@ export const razorCommand: Command = {
         lrFloor: num('lr-floor', d.lrFloor),
         warmup: num('warmup', d.warmup, true),
         klWeight: num('kl-weight', d.klWeight),
+        antithetic: values.antithetic,
       };
       const positive: [string, number][] = [
         ['steps', settings.steps],
