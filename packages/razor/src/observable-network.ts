@@ -16,23 +16,36 @@ export function eluAlpha(z: tf.Tensor, alpha: number): tf.Tensor {
 
 /**
  * Derivative of {@link eluAlpha} from its input `z` and output `a`: 1 for z > 0, `a + alpha` (= alpha exp z)
- * otherwise; written as `1 + min(a, 0)` (+ `(alpha - 1) [z <= 0]`) so that it costs two element-wise ops and
- * is differentiable (the derivative of a training loss that contains it is exact).
+ * otherwise; written as `1 + (a + alpha − 1) [z <= 0]` with the mask from `tf.step` (zero derivative), so that
+ * it costs four element-wise ops whose own gradients are plain products (the derivative of a training loss that
+ * contains it is exact, and cheaper than through `tf.minimum`).
  */
 function eluAlphaDerivative(z: tf.Tensor, a: tf.Tensor, alpha: number): tf.Tensor {
-  const base = tf.add(tf.minimum(a, 0), 1);
-  if (alpha === 1) return base;
-  return tf.add(base, tf.mul(alpha - 1, tf.sub(1, tf.step(z))));
+  const negative = tf.sub(1, tf.step(z));
+  return tf.add(tf.mul(alpha === 1 ? a : tf.add(a, alpha - 1), negative), 1);
 }
 
 interface Pass {
+  layers: { w: tf.Tensor2D; b?: tf.Tensor }[];
   pre: tf.Tensor[];
   act: tf.Tensor[];
   out: tf.Tensor;
 }
 
+/** The layers with the first-layer scale folded into its (small) weight matrix and bias. */
+function scaledLayers(weights: NetworkWeights) {
+  const [first, ...rest] = weights.layers;
+  return [
+    {
+      w: tf.mul(first.w, weights.scale) as tf.Tensor2D,
+      b: first.b ? tf.mul(first.b, weights.scale) : undefined,
+    },
+    ...rest,
+  ];
+}
+
 function forward(weights: NetworkWeights, y: tf.Tensor2D, alpha: number): Pass {
-  const { layers, scale } = weights;
+  const layers = scaledLayers(weights);
   const pre: tf.Tensor[] = [];
   const act: tf.Tensor[] = [];
   let h: tf.Tensor = y;
@@ -40,13 +53,12 @@ function forward(weights: NetworkWeights, y: tf.Tensor2D, alpha: number): Pass {
     const { w, b } = layers[l];
     let z: tf.Tensor = tf.matMul(h as tf.Tensor2D, w);
     if (b) z = tf.add(z, b);
-    if (l === 0) z = tf.mul(z, scale);
     pre.push(z);
     h = eluAlpha(z, alpha);
     act.push(h);
   }
   const out = tf.matMul(h as tf.Tensor2D, layers[layers.length - 1].w);
-  return { pre, act, out };
+  return { layers, pre, act, out };
 }
 
 /**
@@ -78,14 +90,12 @@ export function networkValue(weights: NetworkWeights, y: tf.Tensor2D, alpha: num
  */
 export function networkInputGradient(weights: NetworkWeights, y: tf.Tensor2D, alpha: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const { layers, scale } = weights;
-    const { pre, act } = forward(weights, y, alpha);
+    const { layers, pre, act } = forward(weights, y, alpha);
     const last = layers.length - 1;
     // d F / d a_{last hidden} = w_L^T, the same row for every point.
     let g: tf.Tensor = tf.reshape(layers[last].w, [1, -1]);
     for (let l = last - 1; l >= 0; l--) {
       g = tf.mul(g, eluAlphaDerivative(pre[l], act[l], alpha));
-      if (l === 0) g = tf.mul(g, scale);
       g = tf.matMul(g as tf.Tensor2D, tf.transpose(layers[l].w));
     }
     return g as tf.Tensor2D;
