@@ -79,6 +79,25 @@ describe('adamOptimizer groups and schedules', () => {
     p.dispose();
   });
 
+  it('applies decoupled weight decay to a group after its Adam update', () => {
+    const p = linear(5);
+    const opt = adamOptimizer({
+      learningRate: 1e-3,
+      groups: [{ match: (v) => v.name.startsWith('eta'), learningRate: 1e-2, weightDecay: 0.5 }],
+    });
+    const trainer = createTrainer({ variables: p.vars, loss: p.loss, optimizer: opt });
+    const e0 = Array.from(p.vars[1].dataSync());
+    trainer.runStep();
+    // constant gradient (-1, 3): Adam moves by -0.01 sign(g), then v <- v (1 - 0.01 * 0.5)
+    const expected = e0.map((v, i) => (v - 0.01 * Math.sign([-1, 3][i])) * (1 - 0.005));
+    Array.from(p.vars[1].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    expect(() =>
+      adamOptimizer({ groups: [{ match: () => true, learningRate: 1, weightDecay: -1 }] }),
+    ).toThrow(/weightDecay' must be a finite number >= 0, got -1/);
+    trainer.dispose();
+    p.dispose();
+  });
+
   it('resumes groups, moments and the schedule step from a checkpoint exactly', async () => {
     const a = linear(2);
     const ta = createTrainer({ variables: a.vars, loss: a.loss, optimizer: grouped(6) });

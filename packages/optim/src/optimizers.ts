@@ -79,6 +79,11 @@ export interface VariableGroup {
   learningRate: number;
   /** The group's own learning-rate factor per step (e.g. zero during a warm-up); default the global schedule. */
   schedule?: LearningRateSchedule;
+  /**
+   * Decoupled weight decay (AdamW): after each update `v ← v − rate · weightDecay · v`, with the group's current
+   * (scheduled) rate. Default 0.
+   */
+  weightDecay?: number;
 }
 
 /** Options for {@link adamOptimizer}. */
@@ -121,6 +126,8 @@ export function adamOptimizer(options: AdamOptimizerOptions = {}): TrainingOptim
       invalid([fn, `options.groups[${i}].match`], 'a function of a tf.Variable', g?.match);
     if (!Number.isFinite(g.learningRate) || g.learningRate <= 0)
       invalid([fn, `options.groups[${i}].learningRate`], 'a finite positive number', g.learningRate);
+    if (g.weightDecay !== undefined && !(Number.isFinite(g.weightDecay) && g.weightDecay >= 0))
+      invalid([fn, `options.groups[${i}].weightDecay`], 'a finite number >= 0', g.weightDecay);
     if (g.schedule !== undefined && typeof g.schedule !== 'function')
       invalid([fn, `options.groups[${i}].schedule`], 'a function (step) => factor', g.schedule);
   });
@@ -186,6 +193,13 @@ export function adamOptimizer(options: AdamOptimizerOptions = {}): TrainingOptim
         parts.forEach((p, i) => {
           if (Object.keys(p).length > 0)
             adams[i].applyGradients(p as unknown as Parameters<TfAdam['applyGradients']>[0]);
+        });
+        groups.forEach((g, i) => {
+          const decay = g.weightDecay ?? 0;
+          if (decay === 0) return;
+          const rate = (adams[i + 1] as unknown as { learningRate: number }).learningRate;
+          for (const v of variables)
+            if (groupOf(v) === i + 1) tf.tidy(() => v.assign(tf.mul(v, 1 - rate * decay)));
         });
         tf.dispose([value, ...Object.values(grads)]);
       }

@@ -64,6 +64,8 @@ export interface RazorSettings {
   warmup: number;
   /** Multiplies the KL term (1 = the ELBO). */
   klWeight: number;
+  /** Decoupled weight decay of η (AdamW; 0 = none, the paper's maximum-likelihood η). */
+  etaDecay: number;
 }
 
 /** The issue's reduced settings per system. */
@@ -88,6 +90,7 @@ export function defaultSettings(system: RazorSystemName, n = 2): RazorSettings {
     etaInitStd: 0,
     warmup: 0,
     klWeight: 1,
+    etaDecay: 0,
   };
   if (system === 'ho')
     return {
@@ -108,7 +111,7 @@ export function defaultSettings(system: RazorSystemName, n = 2): RazorSettings {
 
 export function runId(s: RazorSettings): string {
   const sys = s.system === 'nho' ? `nho${s.n}` : s.system;
-  return `${sys}-${s.variant}-st${s.steps}-S${s.flowSamples}-K${s.slots}-e${s.etaInitStd}-w${s.warmup}-kl${s.klWeight}-f${s.lrFloor}${s.antithetic ? '-anti' : ''}-s${s.seed}`;
+  return `${sys}-${s.variant}-st${s.steps}-S${s.flowSamples}-K${s.slots}-e${s.etaInitStd}-w${s.warmup}-kl${s.klWeight}-f${s.lrFloor}${s.antithetic ? '-anti' : ''}${s.etaDecay ? `-wd${s.etaDecay}` : ''}-s${s.seed}`;
 }
 
 /** The system, its true generators (the reference span) and their dimension. */
@@ -285,7 +288,14 @@ export async function runRazor(s: RazorSettings, options: RunOptions = {}): Prom
     loss,
     optimizer: adamOptimizer({
       learningRate: s.lr,
-      groups: [{ match: (v) => symmetry.has(v), learningRate: s.etaLr, schedule: etaSchedule }],
+      groups: [
+        {
+          match: (v) => symmetry.has(v),
+          learningRate: s.etaLr,
+          schedule: etaSchedule,
+          weightDecay: s.etaDecay,
+        },
+      ],
       schedule: cosine,
     }),
   });

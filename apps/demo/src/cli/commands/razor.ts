@@ -36,6 +36,7 @@ laws as formulas and test errors.
   --lr-floor X     cosine schedule floor, a fraction of the learning rates (default 0)
   --warmup N       plain-HNN steps before η trains (default 0; three-body 1500)
   --kl-weight X    weight of the KL term (default 1: the ELBO)
+  --eta-decay X    decoupled weight decay of η (AdamW; default 0)
   --antithetic     draw the flows in pairs (ε, −ε): cancels the leading Monte-Carlo noise of η's gradient
   --trace N        diagnostics every N steps (default 100)
   --json           print one JSON object (the run record) instead of the summary
@@ -71,6 +72,7 @@ export const razorCommand: Command = {
         'kl-weight': { type: 'string' },
         trace: { type: 'string' },
         antithetic: { type: 'boolean', default: false },
+        'eta-decay': { type: 'string' },
         json: { type: 'boolean', default: false },
         out: { type: 'string', default: 'out/razor' },
       });
@@ -115,6 +117,7 @@ export const razorCommand: Command = {
         warmup: num('warmup', d.warmup, true),
         klWeight: num('kl-weight', d.klWeight),
         antithetic: values.antithetic,
+        etaDecay: num('eta-decay', d.etaDecay),
       };
       const positive: [string, number][] = [
         ['steps', settings.steps],
@@ -132,6 +135,8 @@ export const razorCommand: Command = {
       if (!(settings.lrFloor >= 0 && settings.lrFloor <= 1))
         return fail(`option '--lr-floor' must be in [0, 1], got ${settings.lrFloor}`);
       if (!(settings.warmup >= 0)) return fail(`option '--warmup' must be >= 0, got ${settings.warmup}`);
+      if (!(settings.etaDecay >= 0))
+        return fail(`option '--eta-decay' must be >= 0, got ${settings.etaDecay}`);
       if (!(settings.klWeight >= 0))
         return fail(`option '--kl-weight' must be >= 0, got ${settings.klWeight}`);
     } catch (error) {
