@@ -104,7 +104,6 @@ export function defaultSettings(system: RazorSystemName, n = 2): RazorSettings {
       hidden: [16, 16],
       slots: 2,
       flowSamples: 8,
-      antithetic: true,
       alpha: 2,
       flowSampling: 'cube',
       lr: 3e-3,
