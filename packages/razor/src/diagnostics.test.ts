@@ -99,6 +99,10 @@ describe('readableLaws', () => {
     const Q = generatorOf(A, [0, 0, 0, 0], dim);
     const laws = readableLaws([P, Q], dim);
     expect(laws.map((l) => l.formula)).toEqual(['q1² + 1/3 p1²', 'p1 + p2']);
+    // learned-span noise of 0.25 rounds to integers; an exact third stays a third
+    const noisy = readableLaws([generatorOf([2, -0.25, -0.25, 2], [1 / 6, 0.2], 2)], 2)[0];
+    expect(noisy.formula).toBe('q1² + p1²');
+    expect(noisy.residual).toBeCloseTo(0.25, 10);
     expect(monomialNames(2)).toEqual(['q1²', 'q1 p1', 'p1²', 'q1', 'p1']);
   });
 

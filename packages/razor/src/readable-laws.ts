@@ -40,27 +40,49 @@ export function generatorToMonomials(generator: ArrayLike<number>, dim: number):
   return Float64Array.from(out);
 }
 
-/** Nearest p/q with q <= maxDenominator. */
-function nearestFraction(x: number, maxDenominator: number): { p: number; q: number; value: number } {
-  let best = { p: Math.round(x), q: 1, value: Math.round(x) };
-  for (let q = 2; q <= maxDenominator; q++) {
-    const p = Math.round(x * q);
-    if (Math.abs(p / q - x) < Math.abs(best.value - x) - 1e-12) best = { p, q, value: p / q };
-  }
-  return best;
+/** Rounds to the nearest multiple of 1/q. */
+function roundTo(x: number, q: number): { p: number; q: number; value: number } {
+  const p = Math.round(x * q);
+  return { p, q, value: p / q };
 }
 
-function formatLaw(coefficients: ArrayLike<number>, names: string[], maxDenominator: number) {
+function reduced(p: number, q: number): [number, number] {
+  let a = Math.abs(p);
+  let b = q;
+  while (b) [a, b] = [b, a % b];
+  return a > 1 ? [p / a, q / a] : [p, q];
+}
+
+/**
+ * Formats one law: the smallest common denominator q (1..maxDenominator) whose rounding residual is at most
+ * tolerance / q is used for all its coefficients (so noise of a learned span rounds to integers, while exact
+ * thirds stay thirds); the largest denominator otherwise.
+ */
+function formatLaw(
+  coefficients: ArrayLike<number>,
+  names: string[],
+  options: { maxDenominator: number; tolerance: number },
+) {
+  const c = Array.from(coefficients);
+  let q = options.maxDenominator;
+  for (let d = 1; d <= options.maxDenominator; d++) {
+    const residual = Math.max(...c.map((x) => Math.abs(roundTo(x, d).value - x)));
+    if (residual <= options.tolerance / d) {
+      q = d;
+      break;
+    }
+  }
   let residual = 0;
   const terms: string[] = [];
-  for (let i = 0; i < coefficients.length; i++) {
-    const f = nearestFraction(coefficients[i], maxDenominator);
-    residual = Math.max(residual, Math.abs(f.value - coefficients[i]));
-    if (f.p === 0) continue;
-    const mag = Math.abs(f.p);
-    const c = f.q === 1 ? (mag === 1 ? '' : `${mag} `) : `${mag}/${f.q} `;
-    const sign = f.p < 0 ? '−' : '+';
-    terms.push(terms.length === 0 ? `${f.p < 0 ? '−' : ''}${c}${names[i]}` : `${sign} ${c}${names[i]}`);
+  for (let i = 0; i < c.length; i++) {
+    const r = roundTo(c[i], q);
+    residual = Math.max(residual, Math.abs(r.value - c[i]));
+    if (r.p === 0) continue;
+    const [num, den] = reduced(r.p, q);
+    const mag = Math.abs(num);
+    const coef = den === 1 ? (mag === 1 ? '' : `${mag} `) : `${mag}/${den} `;
+    const sign = num < 0 ? '−' : '+';
+    terms.push(terms.length === 0 ? `${num < 0 ? '−' : ''}${coef}${names[i]}` : `${sign} ${coef}${names[i]}`);
   }
   return { formula: terms.length ? terms.join(' ') : '0', residual };
 }
@@ -69,6 +91,11 @@ function formatLaw(coefficients: ArrayLike<number>, names: string[], maxDenomina
 export interface ReadableLawsOptions {
   /** Largest denominator of the rounded coefficients (default 6). */
   maxDenominator?: number;
+  /**
+   * Rounding tolerance: a law uses the smallest denominator q whose largest rounding residual is at most
+   * tolerance / q (default 0.3).
+   */
+  tolerance?: number;
   /** A column becomes a pivot when its largest entry exceeds this fraction of the largest remaining (default 0.2). */
   pivotFloor?: number;
 }
@@ -76,7 +103,8 @@ export interface ReadableLawsOptions {
 /**
  * Readable conserved quantities from a span of generators: maps each generator to the coefficients of its
  * quadratic C over the monomials q_i q_j, q_i p_j, p_i p_j, q_i, p_i, reduces the span to row echelon form
- * (pivots scaled to 1, monomial order), rounds the coefficients to small fractions and prints formulas
+ * (pivots scaled to 1, monomial order), rounds the coefficients to small fractions (per law, the smallest
+ * denominator whose residual is below `tolerance / q`) and prints formulas
  * ("q1² + p1²", "q1 p2 − q2 p1") with the rounding residual. The canonical basis is independent of which
  * basis of the span is given.
  *
@@ -100,6 +128,7 @@ export function readableLaws(
     if (!g || g.length !== m * m) invalid([fn, `generators[${i}]`], `an array of length ${m * m}`, g);
   });
   const maxDen = options.maxDenominator ?? 6;
+  const tolerance = options.tolerance ?? 0.3;
   const floor = options.pivotFloor ?? 0.2;
   const names = monomialNames(dim);
   const rows = generators.map((g) => generatorToMonomials(g, dim));
@@ -123,7 +152,7 @@ export function readableLaws(
     out.push(pivot);
   }
   return out.map((c) => {
-    const { formula, residual } = formatLaw(c, names, maxDen);
+    const { formula, residual } = formatLaw(c, names, { maxDenominator: maxDen, tolerance });
     return { formula, coefficients: Array.from(c), residual };
   });
 }
