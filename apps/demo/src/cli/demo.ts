@@ -8,7 +8,7 @@ export const demoSteps: string[][] = [
   ['integrators-report', '--quick', '--out', 'out/integrators'],
   ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data'],
   ['pinn-report', '--quick'],
-  ['razor', 'ho', '--steps', '100', '--trace', '20', '--out', 'out/razor-demo'],
+  ['razor', 'ho', '--trace', '50', '--out', 'out/razor-demo'],
   ['razor-report', '--dir', 'out/razor-demo'],
 ];
 
