@@ -22,6 +22,7 @@ export { hessian } from './hessian';
 export { laplacian } from './laplacian';
 export { divergence } from './divergence';
 export { checkGrads, type CheckGradsOptions, type CheckGradsResult, type GradCheck } from './check-grads';
+export { expm, type ExpmOptions } from './expm';
 export {
   verifyOrderSafety,
   formatOrderSafetyTable,

@@ -36,6 +36,10 @@ export { fileCheckpointStore, type FileCheckpointStoreOptions } from './file-che
 export { canonicalJson, settingsHash } from './settings-hash';
 export {
   adamOptimizer,
+  cosineSchedule,
+  type AdamOptimizerOptions,
+  type LearningRateSchedule,
+  type VariableGroup,
   lbfgsOptimizer,
   type TrainingOptimizer,
   type OptimizerStep,

@@ -9,6 +9,8 @@ export const demoSteps: string[][] = [
   ['data', 'generate', 'three-body', '--count', '8', '--samples', '21', '--out', 'out/data'],
   ['pinn-report', '--quick'],
   ['charges-report', '--quick'],
+  ['razor', 'ho', '--trace', '50', '--out', 'out/razor-demo'],
+  ['razor-report', '--dir', 'out/razor-demo'],
 ];
 
 /** The registered command a demo step names (its longest matching prefix of words). */

@@ -6,6 +6,8 @@ import { dataCommands } from './data';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
+import { razorCommand } from './razor';
+import { razorReportCommand } from './razor-report';
 
 /** Every sub-command of the `noether` CLI, in `--help` order. */
 export const commands: Command[] = [
@@ -15,5 +17,7 @@ export const commands: Command[] = [
   pinnReportCommand,
   integratorsReportCommand,
   chargesReportCommand,
+  razorCommand,
+  razorReportCommand,
   ...dataCommands,
 ];
