@@ -39,7 +39,7 @@ describe('one-oscillator smoke run', () => {
       }),
     });
     const result = await train(trainer, { steps });
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('ok');
     const G = model.generators()!;
     const flat = (G.arraySync() as number[][][]).map((g) => g.flat());
     G.dispose();
