@@ -96,7 +96,9 @@ function buildFno(config: FnoConfig, dims: 1 | 2): NeuralOperator {
         dims === 1
           ? spectralTables1d(space[0] as number, config.modes as number)
           : spectralTables2d(space as [number, number], config.modes as [number, number]);
-      r = { tables, grid: gridChannels(space) };
+      // cached across calls: keep them out of any enclosing tf.tidy (a first call inside a tidy or a tape)
+      Object.values(tables).forEach((t) => t instanceof tf.Tensor && tf.keep(t));
+      r = { tables, grid: tf.keep(gridChannels(space)) };
       cache.set(key, r);
     }
     return r;

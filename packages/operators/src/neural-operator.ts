@@ -78,7 +78,9 @@ export function createInit(seed: number, prefix: string) {
     const size = shape.reduce((a, c) => a * c, 1);
     const v = new Float32Array(size);
     for (let i = 0; i < size; i++) v[i] = centred ? scale * (2 * next() - 1) : scale * next();
-    const variable = tf.variable(tf.tensor(v, shape), true, `${prefix}/${name}_${uniqueId()}`);
+    const initial = tf.tensor(v, shape);
+    const variable = tf.variable(initial, true, `${prefix}/${name}_${uniqueId()}`);
+    initial.dispose();
     variables.push(variable);
     return variable;
   };

@@ -19,7 +19,12 @@ function values(count: number, seed: number): Float64Array {
 }
 
 /** Independent float64 reference: full complex DFT by definition, mode mixing, truncated irfft. */
-function reference1d(x: Float64Array, dims: { b: number; n: number; cin: number; cout: number; m: number }, wr: Float64Array, wi: Float64Array): Float64Array {
+function reference1d(
+  x: Float64Array,
+  dims: { b: number; n: number; cin: number; cout: number; m: number },
+  wr: Float64Array,
+  wi: Float64Array,
+): Float64Array {
   const { b, n, cin, cout, m } = dims;
   const y = new Float64Array(b * n * cout);
   for (let s = 0; s < b; s++) {
@@ -94,7 +99,8 @@ function reference2d(
           for (let q = 0; q < ny; q++) {
             const a = 2 * Math.PI * ((freqs[kx] * p) / nx + (ky * q) / ny);
             for (let o = 0; o < cout; o++)
-              y[((s * nx + p) * ny + q) * cout + o] += (c * (Zr[o] * Math.cos(a) - Zi[o] * Math.sin(a))) / (nx * ny);
+              y[((s * nx + p) * ny + q) * cout + o] +=
+                (c * (Zr[o] * Math.cos(a) - Zi[o] * Math.sin(a))) / (nx * ny);
           }
       }
   }
@@ -124,10 +130,14 @@ describe('spectralConv1d', () => {
       const ref = reference1d(x, dims, wr, wi);
       const tables = spectralTables1d(n, m);
       const out = tf.tidy(() =>
-        spectralConv1d(tf.tensor3d(Float32Array.from(x), [dims.b, n, dims.cin]), {
-          wr: tf.tensor3d(Float32Array.from(wr), [m, dims.cin, dims.cout]),
-          wi: tf.tensor3d(Float32Array.from(wi), [m, dims.cin, dims.cout]),
-        }, tables),
+        spectralConv1d(
+          tf.tensor3d(Float32Array.from(x), [dims.b, n, dims.cin]),
+          {
+            wr: tf.tensor3d(Float32Array.from(wr), [m, dims.cin, dims.cout]),
+            wi: tf.tensor3d(Float32Array.from(wi), [m, dims.cin, dims.cout]),
+          },
+          tables,
+        ),
       );
       expect(maxRel(out.dataSync(), ref)).toBeLessThan(2e-6);
       out.dispose();
@@ -142,7 +152,10 @@ describe('spectralConv1d', () => {
     const wi = tf.tensor3d(Float32Array.from(values(5 * 2 * 3, 6)), [5, 2, 3]);
     const byX = checkGrads((v) => spectralConv1d(v, { wr, wi }, tables), x, { order: 2, tol: 2e-3 });
     const byWr = checkGrads((v) => spectralConv1d(x, { wr: v, wi }, tables), wr, { tol: 2e-3 });
-    const byWi = checkGrads((v) => tf.square(spectralConv1d(x, { wr, wi: v }, tables)), wi, { order: 2, tol: 2e-3 });
+    const byWi = checkGrads((v) => tf.square(spectralConv1d(x, { wr, wi: v }, tables)), wi, {
+      order: 2,
+      tol: 2e-3,
+    });
     expect(byX.ok && byWr.ok && byWi.ok).toBe(true);
     tf.dispose([x, wr, wi, tables.forward, tables.inverse]);
   });
@@ -197,10 +210,14 @@ describe('spectralConv2d', () => {
     const ref = reference2d(x, dims, wr, wi);
     const tables = spectralTables2d([dims.nx, dims.ny], [dims.m1, dims.m2]);
     const out = tf.tidy(() =>
-      spectralConv2d(tf.tensor4d(Float32Array.from(x), [dims.b, dims.nx, dims.ny, dims.cin]), {
-        wr: tf.tensor3d(Float32Array.from(wr), [modes, dims.cin, dims.cout]),
-        wi: tf.tensor3d(Float32Array.from(wi), [modes, dims.cin, dims.cout]),
-      }, tables),
+      spectralConv2d(
+        tf.tensor4d(Float32Array.from(x), [dims.b, dims.nx, dims.ny, dims.cin]),
+        {
+          wr: tf.tensor3d(Float32Array.from(wr), [modes, dims.cin, dims.cout]),
+          wi: tf.tensor3d(Float32Array.from(wi), [modes, dims.cin, dims.cout]),
+        },
+        tables,
+      ),
     );
     expect(maxRel(out.dataSync(), ref)).toBeLessThan(3e-6);
     out.dispose();
