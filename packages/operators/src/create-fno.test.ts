@@ -221,16 +221,15 @@ describe('rollouts and losses', () => {
   });
 
   it('pushforwardLoss with unroll 1 is teacher forcing, and with unroll 2 sends gradient through the last step only', () => {
-    const a = tf.variable(tf.scalar(0.9));
+    const a = tf.variable(tf.scalar(0.9)) as tf.Variable<tf.Rank.R0>;
     const step = (u: tf.Tensor) => tf.mul(u, a);
     const x = tf.tensor3d([[[1], [2]]]);
     const y = tf.tensor3d([[[0.5], [1.5]]]);
-    const l1 = pushforwardLoss(step, x, y, { unroll: 1 });
+    const l1 = pushforwardLoss(step, x, { targets: y, unroll: 1 });
     const l0 = teacherForcingLoss(step, x, y);
     expect(l1.dataSync()[0]).toBeCloseTo(l0.dataSync()[0], 7);
     const g = tf.grad((v: tf.Tensor) => {
-      a.assign(v);
-      return pushforwardLoss((u) => tf.mul(u, v), x, y, { unroll: 2 });
+      return pushforwardLoss((u) => tf.mul(u, v), x, { targets: y, unroll: 2 });
     })(a);
     // reference: d/da relL2(a * stop(a x), y) with the inner a frozen at 0.9
     const inner = tf.mul(x, 0.9);

@@ -76,17 +76,17 @@ function gridChannels(space: number[]): tf.Tensor {
 function buildFno(config: FnoConfig, dims: 1 | 2): NeuralOperator {
   const init = createInit(config.seed, dims === 1 ? 'fno1d' : 'fno2d');
   const cin = config.inChannels + (config.appendGrid ? dims : 0);
-  const lift = init.dense('lift', cin, config.width);
+  const lift = init.dense('lift', [cin, config.width]);
   const modeCount =
     dims === 1
       ? (config.modes as number)
       : 2 * (config.modes as [number, number])[0] * (config.modes as [number, number])[1];
   const blocks = Array.from({ length: config.layers }, (_, l) => ({
-    spectral: init.spectral(`layer${l}/spectral`, modeCount, config.width, config.width),
-    skip: init.dense(`layer${l}/skip`, config.width, config.width),
+    spectral: init.spectral(`layer${l}/spectral`, [modeCount, config.width, config.width]),
+    skip: init.dense(`layer${l}/skip`, [config.width, config.width]),
   }));
-  const proj1 = init.dense('project1', config.width, config.projectionWidth);
-  const proj2 = init.dense('project2', config.projectionWidth, config.outChannels);
+  const proj1 = init.dense('project1', [config.width, config.projectionWidth]);
+  const proj2 = init.dense('project2', [config.projectionWidth, config.outChannels]);
   const cache = new Map<string, { tables: SpectralTables1d | SpectralTables2d; grid: tf.Tensor }>();
   const resources = (space: number[]) => {
     const key = space.join('x');

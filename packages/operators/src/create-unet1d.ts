@@ -79,15 +79,15 @@ export function unetFromConfig(config: UnetConfig): NeuralOperator {
   const down = Array.from({ length: L + 1 }, (_, l) => {
     const cin = l === 0 ? config.inChannels : w * 2 ** (l - 1);
     const c = w * 2 ** l;
-    return { a: init.conv(`down${l}/a`, k, cin, c), b: init.conv(`down${l}/b`, k, c, c) };
+    return { a: init.conv(`down${l}/a`, [k, cin, c]), b: init.conv(`down${l}/b`, [k, c, c]) };
   });
   const up = Array.from({ length: L }, (_, i) => {
     const l = L - 1 - i; // target level
     const cin = w * 2 ** (l + 1) + w * 2 ** l;
     const c = w * 2 ** l;
-    return { a: init.conv(`up${l}/a`, k, cin, c), b: init.conv(`up${l}/b`, k, c, c) };
+    return { a: init.conv(`up${l}/a`, [k, cin, c]), b: init.conv(`up${l}/b`, [k, c, c]) };
   });
-  const head = init.conv('head', 1, w, config.outChannels);
+  const head = init.conv('head', [1, w, config.outChannels]);
   const pad = config.padding;
   return {
     config: { kind: 'unet1d', ...config },

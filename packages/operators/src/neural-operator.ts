@@ -74,7 +74,8 @@ export function pointwise(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
 export function createInit(seed: number, prefix: string) {
   const next = uniformRng(seed);
   const variables: tf.Variable[] = [];
-  const make = (name: string, shape: number[], scale: number, centred = true) => {
+  const make = (name: string, shape: number[], init: { scale: number; centred: boolean }) => {
+    const { scale, centred } = init;
     const size = shape.reduce((a, c) => a * c, 1);
     const v = new Float32Array(size);
     for (let i = 0; i < size; i++) v[i] = centred ? scale * (2 * next() - 1) : scale * next();
@@ -87,23 +88,24 @@ export function createInit(seed: number, prefix: string) {
   return {
     variables,
     /** Glorot-uniform dense weights `[cin, cout]` and zero bias. */
-    dense(name: string, cin: number, cout: number) {
-      const w = make(`${name}/kernel`, [cin, cout], Math.sqrt(6 / (cin + cout)));
-      const b = make(`${name}/bias`, [cout], 0);
+    dense(name: string, [cin, cout]: [number, number]) {
+      const w = make(`${name}/kernel`, [cin, cout], { scale: Math.sqrt(6 / (cin + cout)), centred: true });
+      const b = make(`${name}/bias`, [cout], { scale: 0, centred: true });
       return { w, b };
     },
     /** FNO's initialisation of complex spectral weights: `U[0, 1) / (cin cout)`. */
-    spectral(name: string, modes: number, cin: number, cout: number) {
+    spectral(name: string, [modes, cin, cout]: [number, number, number]) {
       const s = 1 / (cin * cout);
+      const init = { scale: s, centred: false };
       return {
-        wr: make(`${name}/wr`, [modes, cin, cout], s, false),
-        wi: make(`${name}/wi`, [modes, cin, cout], s, false),
+        wr: make(`${name}/wr`, [modes, cin, cout], init),
+        wi: make(`${name}/wi`, [modes, cin, cout], init),
       };
     },
     /** He-uniform conv kernel `[k, cin, cout]` and zero bias. */
-    conv(name: string, k: number, cin: number, cout: number) {
-      const w = make(`${name}/kernel`, [k, cin, cout], Math.sqrt(6 / (k * cin)));
-      const b = make(`${name}/bias`, [cout], 0);
+    conv(name: string, [k, cin, cout]: [number, number, number]) {
+      const w = make(`${name}/kernel`, [k, cin, cout], { scale: Math.sqrt(6 / (k * cin)), centred: true });
+      const b = make(`${name}/bias`, [cout], { scale: 0, centred: true });
       return { w, b };
     },
   };

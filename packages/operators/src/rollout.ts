@@ -65,17 +65,15 @@ export function detach(x: tf.Tensor): tf.Tensor {
  * Trains the operator on its own error distribution at the cost of one extra forward per unrolled step.
  *
  * @param inputs - true states `u_k`, `[batch, ...]`, borrowed.
- * @param targets - true states `u_{k+unroll}`, borrowed.
- * @param options - `unroll` ≥ 1 (1 is teacher forcing).
+ * @param options - `targets`: true states `u_{k+unroll}` (borrowed); `unroll` ≥ 1 (1 is teacher forcing).
  * @example
- * const loss = () => ({ data: pushforwardLoss((u) => fno.apply(u), uK, uK2, { unroll: 2 }) });
+ * const loss = () => ({ data: pushforwardLoss((u) => fno.apply(u), uK, { targets: uK2, unroll: 2 }) });
  * @see J. Brandstetter, D. Worrall, M. Welling, "Message Passing Neural PDE Solvers", ICLR 2022.
  */
 export function pushforwardLoss(
   step: StepFunction,
   inputs: tf.Tensor,
-  targets: tf.Tensor,
-  options: { unroll: number },
+  options: { targets: tf.Tensor; unroll: number },
 ): tf.Scalar {
   const fn = 'pushforwardLoss';
   if (typeof step !== 'function') invalid([fn, 'step'], 'a function of a tensor', step);
@@ -83,6 +81,6 @@ export function pushforwardLoss(
   return tf.tidy(() => {
     let u = inputs;
     for (let k = 0; k < unroll - 1; k++) u = detach(step(u));
-    return relativeL2(step(u), targets);
+    return relativeL2(step(u), options.targets);
   });
 }
