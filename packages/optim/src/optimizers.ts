@@ -49,23 +49,54 @@ function recordingLoss(terms: LossTerms, sink: { values: Record<string, number> 
   };
 }
 
+/** Name of the extra state entry holding Adam's update count (for learning-rate schedules). */
+const STEP_ENTRY = 'noether/adam-step';
+
 /**
  * Adam (tfjs `tf.train.adam`) as a {@link TrainingOptimizer}; its moments are checkpointed.
+ *
+ * `learningRate` is a number or a schedule `(step) => rate` evaluated before every update (`step` = updates
+ * already taken, 0-based; counted in the checkpointed state, so a resumed run continues the schedule).
+ *
+ * @throws {OptimError} `INVALID_ARGUMENT` for a learning rate that is not a finite positive number or a
+ *   function; a schedule value that is not finite and positive is thrown from `step`.
  * @example
  * const opt = adamOptimizer({ learningRate: 1e-3 });
+ * const cosine = adamOptimizer({ learningRate: (s) => 5e-4 * (1 + Math.cos((Math.PI * s) / 5000)) });
  */
 export function adamOptimizer(
-  options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {},
+  options: {
+    learningRate?: number | ((step: number) => number);
+    beta1?: number;
+    beta2?: number;
+    epsilon?: number;
+  } = {},
 ): TrainingOptimizer {
-  const lr = options.learningRate ?? 1e-3;
-  if (!Number.isFinite(lr) || lr <= 0)
-    invalid(['adamOptimizer', 'options.learningRate'], 'a finite positive number', lr);
-  const adam = tf.train.adam(lr, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8);
+  const spec = options.learningRate ?? 1e-3;
+  const schedule = typeof spec === 'function' ? spec : null;
+  const checkRate = (lr: unknown, arg: string): number => {
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
+      invalid(['adamOptimizer', arg], 'a finite positive number', lr);
+    return lr;
+  };
+  const lr0 = schedule
+    ? checkRate(schedule(0), 'options.learningRate(0)')
+    : checkRate(spec, 'options.learningRate');
+  const adam = tf.train.adam(lr0, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8);
+  let updates = 0;
   return {
     name: 'adam',
     step(terms, variables) {
+      if (schedule) {
+        // tfjs reads `learningRate` on every update
+        (adam as unknown as { learningRate: number }).learningRate = checkRate(
+          schedule(updates),
+          `options.learningRate(${updates})`,
+        );
+      }
       const sink = { values: {} as Record<string, number> };
       const cost = adam.minimize(recordingLoss(terms, sink), true, variables as tf.Variable[]);
+      updates += 1;
       const loss = cost ? cost.dataSync()[0] : NaN;
       cost?.dispose();
       return {
@@ -77,15 +108,22 @@ export function adamOptimizer(
     },
     async saveState() {
       const weights = await adam.getWeights();
-      return weights.map((w) => ({ name: w.name, ...encodeFloat32(w.tensor.dataSync(), w.tensor.shape) }));
+      const saved = weights.map((w) => ({
+        name: w.name,
+        ...encodeFloat32(w.tensor.dataSync(), w.tensor.shape),
+      }));
+      if (schedule) saved.push({ name: STEP_ENTRY, ...encodeFloat32([updates], []) });
+      return saved;
     },
     async loadState(state) {
       if (!Array.isArray(state))
         throw new OptimError('FORMAT', 'adamOptimizer.loadState(): state must be an array of named tensors');
-      const named = (state as Array<EncodedArray & { name: string }>).map((s) => ({
-        name: s.name,
-        tensor: tf.tensor(decodeFloat32(s), s.shape),
-      }));
+      const entries = state as Array<EncodedArray & { name: string }>;
+      const step = entries.find((s) => s.name === STEP_ENTRY);
+      if (step) updates = decodeFloat32(step)[0] ?? 0;
+      const named = entries
+        .filter((s) => s.name !== STEP_ENTRY)
+        .map((s) => ({ name: s.name, tensor: tf.tensor(decodeFloat32(s), s.shape) }));
       await adam.setWeights(named);
       tf.dispose(named.map((n) => n.tensor));
     },
