@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFno1d, createFno2d } from './create-fno';
-import { createUnet1d } from './create-unet1d';
+import { conv1dSame, createUnet1d } from './create-unet1d';
 import { OperatorsError } from './errors';
 import { relativeL2, relativeL264 } from './relative-l2';
 import { detach, pushforwardLoss, rollout, teacherForcingLoss } from './rollout';
@@ -129,6 +129,16 @@ describe('createFno1d / createFno2d', () => {
 });
 
 describe('createUnet1d', () => {
+  it('its matMul convolution equals tf.conv1d with same padding', () => {
+    const x = field([2, 16, 3], 21);
+    const w = field([5, 3, 4], 22);
+    const b = field([4], 23);
+    const ours = conv1dSame(x, { w, b }, 'zero');
+    const ref = tf.add(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same'), b);
+    expect(maxAbsDiff(ours, ref)).toBeLessThan(1e-6);
+    tf.dispose([x, w, b, ours, ref]);
+  });
+
   it('maps shapes, and with periodic padding commutes with shifts by multiples of 2^levels', () => {
     const unet = createUnet1d({
       inChannels: 2,

@@ -21,18 +21,44 @@ export interface Unet1dOptions {
   seed?: number;
 }
 
-function conv(x: tf.Tensor, p: { w: tf.Tensor; b: tf.Tensor }, padding: 'zero' | 'periodic'): tf.Tensor {
-  const k = p.w.shape[0] as number;
-  const h = (k - 1) / 2;
-  if (padding === 'zero' || h === 0)
-    return tf.add(tf.conv1d(x as tf.Tensor3D, p.w as tf.Tensor3D, 1, 'same'), p.b);
-  const n = x.shape[1] as number;
-  const padded = tf.concat(
-    [tf.slice(x, [0, n - h, 0], [-1, h, -1]), x, tf.slice(x, [0, 0, 0], [-1, h, -1])],
-    1,
-  );
-  return tf.add(tf.conv1d(padded as tf.Tensor3D, p.w as tf.Tensor3D, 1, 'valid'), p.b);
+/**
+ * 1D convolution (cross-correlation, stride 1, output size n) as one matMul over shifted copies (im2col):
+ * `y[j] = Σ_i x[j + i − h] W[i] + b`, with zero ('same') or periodic padding. Written with slices and matMul
+ * so it trains on every backend (wasm has no Conv2DBackpropFilter kernel).
+ */
+export function conv1dSame(
+  x: tf.Tensor,
+  p: { w: tf.Tensor; b: tf.Tensor },
+  padding: 'zero' | 'periodic',
+): tf.Tensor {
+  return tf.tidy(() => {
+    const [k, cin, cout] = p.w.shape as [number, number, number];
+    const [b, n] = x.shape as [number, number, number];
+    const h = (k - 1) / 2;
+    let padded = x;
+    if (h > 0) {
+      padded =
+        padding === 'zero'
+          ? tf.pad(x, [
+              [0, 0],
+              [h, h],
+              [0, 0],
+            ])
+          : tf.concat([tf.slice(x, [0, n - h, 0], [-1, h, -1]), x, tf.slice(x, [0, 0, 0], [-1, h, -1])], 1);
+    }
+    const patches =
+      k === 1
+        ? x
+        : tf.concat(
+            Array.from({ length: k }, (_, i) => tf.slice(padded, [0, i, 0], [-1, n, -1])),
+            2,
+          );
+    const y = tf.matMul(tf.reshape(patches, [b * n, k * cin]), tf.reshape(p.w, [k * cin, cout]));
+    return tf.reshape(tf.add(y, p.b), [b, n, cout]);
+  });
 }
+
+const conv = conv1dSame;
 
 /**
  * A small 1D U-Net baseline (Ronneberger et al. 2015, as used for PDE surrogates by Gupta & Brandstetter

@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { autodiffCheckCommand } from './autodiff-check';
 import { backendCommand } from './backend';
 import { dataCommands } from './data';
+import { ecfCommand } from './ecf';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
@@ -13,5 +14,6 @@ export const commands: Command[] = [
   pinnCommand,
   pinnReportCommand,
   integratorsReportCommand,
+  ecfCommand,
   ...dataCommands,
 ];
