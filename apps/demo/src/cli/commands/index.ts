@@ -3,6 +3,7 @@ import { autodiffCheckCommand } from './autodiff-check';
 import { backendCommand } from './backend';
 import { dataCommands } from './data';
 import { ecfCommand } from './ecf';
+import { fnoBurgersCommand } from './fno-burgers';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   pinnReportCommand,
   integratorsReportCommand,
   ecfCommand,
+  fnoBurgersCommand,
   ...dataCommands,
 ];
