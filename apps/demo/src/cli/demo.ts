@@ -8,6 +8,7 @@ export const demoSteps: string[][] = [
   ['integrators-report', '--quick', '--out', 'out/integrators'],
   ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data'],
   ['pinn-report', '--quick'],
+  ['ecf-report', '--quick'],
 ];
 
 /** The registered command a demo step names (its longest matching prefix of words). */

@@ -82,7 +82,7 @@ export interface BurgersFnoResult {
   lossCurve: Array<[number, number]>;
 }
 
-function split(data: Float32Array, from: number, count: number, n: number) {
+function split(data: Float32Array, [from, count, n]: [number, number, number]) {
   const x = new Float32Array(count * n);
   const y = new Float32Array(count * n);
   for (let i = 0; i < count; i++) {
@@ -92,7 +92,8 @@ function split(data: Float32Array, from: number, count: number, n: number) {
   return { x, y };
 }
 
-function meanRelL2(map: (x: tf.Tensor) => tf.Tensor, x: Float32Array, y: Float32Array, n: number): number {
+function meanRelL2(map: (x: tf.Tensor) => tf.Tensor, xy: [Float32Array, Float32Array], n: number): number {
+  const [x, y] = xy;
   const count = x.length / n;
   const pred = new Float32Array(x.length);
   for (let s = 0; s < count; s += 100) {
@@ -121,8 +122,8 @@ export async function runBurgersFno(
     (i) => i % 100 === 0 && options.log(`data: ${i}/${s.train + s.test} solved`),
   );
   options.log(`data: ${pairs.cached ? 'cached' : 'written'} ${pairs.file}`);
-  const train = split(pairs.data, 0, s.train, n);
-  const test = split(pairs.data, s.train, s.test, n);
+  const train = split(pairs.data, [0, s.train, n]);
+  const test = split(pairs.data, [s.train, s.test, n]);
   const inputs = tf.tensor3d(train.x, [s.train, n, 1]);
   const targets = tf.tensor3d(train.y, [s.train, n, 1]);
   const metaFile = join(dir, 'meta.json');
@@ -182,13 +183,12 @@ export async function runBurgersFno(
   await saveOperator(fno, operatorFiles(join(dir, 'model')));
   const reloaded = await loadOperator(operatorFiles(join(dir, 'model')));
   const weights = new Float64Array(n).fill(1 / n);
-  const testRelL2 = meanRelL2((x) => reloaded.apply(x), test.x, test.y, n);
+  const testRelL2 = meanRelL2((x) => reloaded.apply(x), [test.x, test.y], n);
   const ecf = withConservation(reloaded, { weights, invariants: ['linear'] });
-  const testRelL2Ecf = meanRelL2(ecf, test.x, test.y, n);
+  const testRelL2Ecf = meanRelL2(ecf, [test.x, test.y], n);
   const trainRelL2 = meanRelL2(
     (x) => reloaded.apply(x),
-    train.x.subarray(0, 200 * n),
-    train.y.subarray(0, 200 * n),
+    [train.x.subarray(0, 200 * n), train.y.subarray(0, 200 * n)],
     n,
   );
   tf.dispose([inputs, targets]);

@@ -146,8 +146,7 @@ function integrals64(u: ArrayLike<number>, d: CaseData, at: { offset: number; ch
 
 /** Evaluates a trained map: one-step errors on test pairs, rollout errors and conservation. */
 function evaluate(
-  d: CaseData,
-  c: EcfCase,
+  [d, c]: [CaseData, EcfCase],
   map: { step: (x: tf.Tensor) => tf.Tensor; wrapped: ConservedOperator | null; quadratic: boolean },
   split: { testFrom: number; testCount: number; rollSteps: number },
 ) {
@@ -288,7 +287,7 @@ export async function runEcfCase(
       };
       const plain = await fit('plain', (m) => (x) => m.apply(x));
       const base = (x: tf.Tensor) => plain.model.apply(x);
-      const ev = evaluate(d, c, { step: base, wrapped: null, quadratic: c.quadratic }, split);
+      const ev = evaluate([d, c], { step: base, wrapped: null, quadratic: c.quadratic }, split);
       const { trajectory: plainTraj, ...plainRow } = ev;
       rows.push({
         backbone: kind,
@@ -301,8 +300,7 @@ export async function runEcfCase(
       for (const { suffix, spec } of specs) {
         const wrapped = withConservation(plain.model, spec);
         const { trajectory, ...row } = evaluate(
-          d,
-          c,
+          [d, c],
           { step: wrapped, wrapped, quadratic: c.quadratic },
           split,
         );
@@ -338,8 +336,7 @@ export async function runEcfCase(
         });
         const w = wrapped as unknown as ConservedOperator;
         const { trajectory: _t, ...row } = evaluate(
-          d,
-          c,
+          [d, c],
           { step: w, wrapped: w, quadratic: c.quadratic },
           split,
         );

@@ -36,7 +36,7 @@ export const fnoBurgersCommand: Command = {
         json: { type: 'boolean', default: false },
       });
       const v = parsed.values;
-      const int = (value: string | undefined, name: string, fallback: number, min: number) => {
+      const int = (value: string | undefined, name: string, [fallback, min]: [number, number]) => {
         const x = numberOption(value, { command: 'fno-burgers', name, fallback, integer: true });
         if (x < min)
           throw new Error(`noether fno-burgers: option '--${name}' must be an integer >= ${min}, got ${x}`);
@@ -52,12 +52,12 @@ export const fnoBurgersCommand: Command = {
       settings = {
         ...defaultBurgersFno,
         minutes,
-        points: int(v.points, 'points', defaultBurgersFno.points, 8),
-        train: int(v.train, 'train', defaultBurgersFno.train, 20),
-        test: int(v.test, 'test', defaultBurgersFno.test, 1),
-        steps: int(v.steps, 'steps', 0, 0),
-        width: int(v.width, 'width', defaultBurgersFno.width, 1),
-        modes: int(v.modes, 'modes', defaultBurgersFno.modes, 1),
+        points: int(v.points, 'points', [defaultBurgersFno.points, 8]),
+        train: int(v.train, 'train', [defaultBurgersFno.train, 20]),
+        test: int(v.test, 'test', [defaultBurgersFno.test, 1]),
+        steps: int(v.steps, 'steps', [0, 0]),
+        width: int(v.width, 'width', [defaultBurgersFno.width, 1]),
+        modes: int(v.modes, 'modes', [defaultBurgersFno.modes, 1]),
       };
       if (settings.modes > settings.points / 2 + 1)
         throw new Error(

@@ -3,6 +3,7 @@ import { autodiffCheckCommand } from './autodiff-check';
 import { backendCommand } from './backend';
 import { dataCommands } from './data';
 import { ecfCommand } from './ecf';
+import { ecfReportCommand } from './ecf-report';
 import { fnoBurgersCommand } from './fno-burgers';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   pinnReportCommand,
   integratorsReportCommand,
   ecfCommand,
+  ecfReportCommand,
   fnoBurgersCommand,
   ...dataCommands,
 ];
