@@ -28,6 +28,8 @@ export {
   type ProjectOptions,
 } from './project64';
 export { project, projectLinear, projectQuadratic, projectJoint } from './project';
+// The building blocks of `project`, for packages that wrap the projection around other models (@noether/ecf).
+export { resolveGridWeights, tensorAffine, applyAffine, type ResolvedWeights } from './project';
 export {
   withProjection,
   projectPerPoint,

@@ -11,6 +11,7 @@ export const demoSteps: string[][] = [
   ['charges-report', '--quick'],
   ['razor', 'ho', '--trace', '50', '--out', 'out/razor-demo'],
   ['razor-report', '--dir', 'out/razor-demo'],
+  ['ecf-report', '--quick'],
 ];
 
 /** The registered command a demo step names (its longest matching prefix of words). */

@@ -3,6 +3,9 @@ import { autodiffCheckCommand } from './autodiff-check';
 import { backendCommand } from './backend';
 import { chargesReportCommand } from './charges-report';
 import { dataCommands } from './data';
+import { ecfCommand } from './ecf';
+import { ecfReportCommand } from './ecf-report';
+import { fnoBurgersCommand } from './fno-burgers';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
@@ -19,5 +22,8 @@ export const commands: Command[] = [
   chargesReportCommand,
   razorCommand,
   razorReportCommand,
+  ecfCommand,
+  ecfReportCommand,
+  fnoBurgersCommand,
   ...dataCommands,
 ];
