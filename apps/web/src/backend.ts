@@ -36,8 +36,18 @@ async function loadWasm(): Promise<void> {
   });
 }
 
-/** Tries one backend; returns null on success, else why it is unavailable. */
-async function tryBackend(name: WebBackend): Promise<string | null> {
+/** The GPU's name, e.g. `ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))`. */
+function rendererOf(gl: WebGL2RenderingContext): string {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+}
+
+/**
+ * Tries one backend; returns null on success, else why it is unavailable. In auto mode (`forced` false) a
+ * software WebGL (SwiftShader, llvmpipe: what headless Chromium without a GPU runs) counts as unavailable,
+ * since wasm with SIMD is several times faster on the same CPU.
+ */
+async function tryBackend(name: WebBackend, forced = false): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       const gpu = (navigator as unknown as GpuNavigator).gpu;
@@ -45,8 +55,13 @@ async function tryBackend(name: WebBackend): Promise<string | null> {
       if (!(await gpu.requestAdapter())) return 'no WebGPU adapter';
       await import('@tensorflow/tfjs-backend-webgpu');
     } else if (name === 'webgl') {
-      const canvas = document.createElement('canvas');
-      if (!canvas.getContext('webgl2') && !canvas.getContext('webgl')) return 'no WebGL context';
+      const gl = document.createElement('canvas').getContext('webgl2');
+      if (!gl) return 'no WebGL 2 context';
+      const renderer = rendererOf(gl);
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      if (!forced && /swiftshader|llvmpipe|software/i.test(renderer)) {
+        return `software renderer '${renderer}', slower than wasm`;
+      }
     } else if (name === 'wasm') {
       await loadWasm();
     }
@@ -104,7 +119,7 @@ export async function pickBackend(forced?: string | null): Promise<BackendInfo> 
     if (!WEB_BACKENDS.includes(forced as WebBackend)) {
       throw new Error(`?backend= must be one of ${WEB_BACKENDS.join(', ')}, got '${forced}'`);
     }
-    const failure = await tryBackend(forced as WebBackend);
+    const failure = await tryBackend(forced as WebBackend, true);
     if (failure !== null) throw new Error(`backend '${forced}' cannot be loaded: ${failure}`);
     const name = forced as WebBackend;
     return {
@@ -130,7 +145,7 @@ export async function pickBackend(forced?: string | null): Promise<BackendInfo> 
 export async function onBackend<T>(name: WebBackend, body: () => Promise<T>): Promise<T> {
   const previous = tf.getBackend();
   if (name !== previous) {
-    const failure = await tryBackend(name);
+    const failure = await tryBackend(name, true);
     if (failure !== null) throw new Error(`backend '${name}' cannot be loaded: ${failure}`);
   }
   try {

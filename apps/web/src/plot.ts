@@ -25,7 +25,12 @@ export function createChart(host: HTMLElement, spec: TopLevelSpec): Chart {
       pending = pending.then(async () => {
         if (!view) {
           view = import('vega-embed').then(async ({ default: embed }) => {
-            const full = { ...spec, data: { name: DATA, values: rows } } as TopLevelSpec;
+            // resize: labels that arrive with later data (long op names) get room instead of being clipped.
+            const full = {
+              autosize: { type: 'pad', resize: true },
+              ...spec,
+              data: { name: DATA, values: rows },
+            } as TopLevelSpec;
             return (await embed(host, full, { actions: false, renderer: 'canvas' })).view;
           });
           await view;

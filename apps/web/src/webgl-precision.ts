@@ -42,7 +42,11 @@ interface WebglBackendLike {
   ): tf.TensorInfo;
 }
 
+const accurateKernels = new Map<string, tf.KernelConfig>();
+
 function accurateKernel(kernelName: 'Sin' | 'Cos'): tf.KernelConfig {
+  const cached = accurateKernels.get(kernelName);
+  if (cached) return cached;
   const shift = kernelName === 'Sin' ? '0.0' : '1.0';
   const userCode = `
     float unaryOperation(float x) {${SNIPPET.replace('QUADRANT_SHIFT', shift)}}
@@ -50,7 +54,7 @@ function accurateKernel(kernelName: 'Sin' | 'Cos'): tf.KernelConfig {
       float x = getAAtOutCoords();
       setOutput(unaryOperation(x));
     }`;
-  return {
+  const config: tf.KernelConfig = {
     kernelName,
     backendName: 'webgl',
     kernelFunc: ({ inputs, backend }) => {
@@ -59,6 +63,8 @@ function accurateKernel(kernelName: 'Sin' | 'Cos'): tf.KernelConfig {
       return (backend as unknown as WebglBackendLike).runWebGLProgram(program, [x], x.dtype);
     },
   };
+  accurateKernels.set(kernelName, config);
+  return config;
 }
 
 function maxErrors(): { sin: number; cos: number } {
@@ -84,9 +90,25 @@ function maxErrors(): { sin: number; cos: number } {
 export function fixWebglPrecision(): WebglPrecisionReport {
   const before = maxErrors();
   if (Math.max(before.sin, before.cos) <= THRESHOLD) return { before, after: before, fixed: false };
-  for (const name of ['Sin', 'Cos'] as const) {
-    tf.unregisterKernel(name, 'webgl');
-    tf.registerKernel(accurateKernel(name));
-  }
+  useAccurateWebglTrig(true);
   return { before, after: maxErrors(), fixed: true };
+}
+
+const builtIn = new Map<string, tf.KernelConfig>();
+
+/**
+ * Switches the webgl `Sin`/`Cos` kernels between the page's accurate ones (`true`) and tfjs's built-in ones
+ * (`false`, to show what the browser's WebGL gives). Returns whether the accurate kernels are now active.
+ */
+export function useAccurateWebglTrig(accurate: boolean): boolean {
+  for (const name of ['Sin', 'Cos'] as const) {
+    const current = tf.getKernel(name, 'webgl');
+    if (current && !builtIn.has(name)) builtIn.set(name, current);
+    const original = builtIn.get(name);
+    if (!original) continue;
+    const wanted = accurate ? accurateKernel(name) : original;
+    if (current) tf.unregisterKernel(name, 'webgl');
+    tf.registerKernel(wanted);
+  }
+  return accurate && builtIn.size === 2;
 }

@@ -8,7 +8,8 @@ import {
   type OrderSafetyRow,
 } from '@noether/autodiff';
 import * as tf from '@tensorflow/tfjs';
-import { WEB_BACKENDS, onBackend, type WebBackend } from '../backend';
+import { WEB_BACKENDS, onBackend, webglPrecision, type WebBackend } from '../backend';
+import { useAccurateWebglTrig } from '../webgl-precision';
 import type { PanelContext } from '../panel';
 import { createChart } from '../plot';
 import { el, field, fmt, nextFrame, select } from '../ui';
@@ -52,7 +53,13 @@ export function mount(root: HTMLElement, context: PanelContext): void {
     ['order-safe (@noether/autodiff)', 'raw tfjs 4.22'],
     'order-safe (@noether/autodiff)',
   );
+  const trig = select(
+    'autodiff-webgl-trig',
+    ['accurate (page kernels)', 'built-in (browser GLSL)'],
+    'accurate (page kernels)',
+  );
   const run = el('button', { 'data-testid': 'autodiff-run', class: 'run', text: 'Run op table' });
+  const precision = el('p', { 'data-testid': 'autodiff-webgl-precision', class: 'note' });
   const progress = el('p', { 'data-testid': 'autodiff-progress', class: 'progress', text: 'Ready.' });
   const summary = el('p', { 'data-testid': 'autodiff-summary', class: 'summary' });
   const chartHost = el('div', { class: 'chart' });
@@ -76,7 +83,13 @@ export function mount(root: HTMLElement, context: PanelContext): void {
         'derivatives (or float64 Richardson finite differences). Raw tfjs 4.22 throws or is wrong for several ops at ' +
         'order 2; importing @noether/autodiff fixes its gradient registry.',
     }),
-    el('div', { class: 'controls' }, [field('backend', backendSelect), field('gradients', modeSelect), run]),
+    el('div', { class: 'controls' }, [
+      field('backend', backendSelect),
+      field('gradients', modeSelect),
+      field('WebGL sin/cos', trig),
+      run,
+    ]),
+    precision,
     progress,
     summary,
     el('div', { class: 'row' }, [chartHost, el('div', { class: 'scroll' }, [table])]),
@@ -97,6 +110,15 @@ export function mount(root: HTMLElement, context: PanelContext): void {
     try {
       await onBackend(choice, async () => {
         if (raw) useTfjsGradients();
+        const report = webglPrecision();
+        if (choice === 'webgl' && report) {
+          const accurate = useAccurateWebglTrig(trig.value.startsWith('accurate'));
+          precision.textContent =
+            `WebGL precision: the browser's GLSL sin/cos are off by up to ${report.before.sin.toExponential(1)} / ` +
+            `${report.before.cos.toExponential(1)} on [-20, 20] (float32 level is ~1e-7); the page's accurate kernels: ` +
+            `${report.after.sin.toExponential(1)} / ${report.after.cos.toExponential(1)}. This run uses the ` +
+            `${accurate ? 'accurate' : 'built-in'} kernels.`;
+        } else precision.textContent = '';
         try {
           for (const [i, c] of OP_CATALOGUE.entries()) {
             progress.textContent = `${tf.getBackend()}: ${c.op} (${i + 1}/${OP_CATALOGUE.length})`;
@@ -108,13 +130,20 @@ export function mount(root: HTMLElement, context: PanelContext): void {
           }
         } finally {
           if (gradientMode() !== 'order-safe') useOrderSafeGradients();
+          if (choice === 'webgl') useAccurateWebglTrig(webglPrecision()?.fixed === true);
         }
       });
       await chart.drawn();
       const passed = rows.filter((r) => r.pass).length;
       const finite = rows.filter((r) => Number.isFinite(r.maxError)).map((r) => r.maxError);
       const worst = finite.length ? Math.max(...finite) : NaN;
-      summary.textContent = `${choice}${raw ? ' (raw tfjs gradients)' : ''}: ${passed}/${rows.length} pass, max error ${fmt(worst)} (tol ${tol})`;
+      const variant = [
+        raw ? 'raw tfjs gradients' : '',
+        choice === 'webgl' && trig.value.startsWith('built') ? 'built-in sin/cos' : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      summary.textContent = `${choice}${variant ? ` (${variant})` : ''}: ${passed}/${rows.length} pass, max error ${fmt(worst)} (tol ${tol})`;
       summary.dataset.passed = String(passed);
       summary.dataset.total = String(rows.length);
       summary.dataset.maxError = String(worst);

@@ -44,7 +44,7 @@ const energySpec = {
   title: 'relative energy error |H(t) - H(0)| / |H(0)|',
   mark: { type: 'line', strokeWidth: 1.2, clip: true },
   encoding: {
-    x: { field: 't', type: 'quantitative', title: 'time (periods)' },
+    x: { field: 't', type: 'quantitative', title: 'time (periods)', scale: { nice: false } },
     y: { field: 'error', type: 'quantitative', scale: { type: 'log' }, title: 'energy error (log)' },
     color: { field: 'method', type: 'nominal' },
   },
@@ -52,7 +52,7 @@ const energySpec = {
 const orbitSpec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: 300,
-  height: 260,
+  height: 300,
   title: 'orbit q = (x, y)',
   mark: { type: 'line', strokeWidth: 0.8, clip: true },
   encoding: {
@@ -117,8 +117,11 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
 
   const draw = (tracks: Track[]) => {
     energyChart.update(
+      // t = 0 has error 0 by definition (no point on a log axis).
       tracks.flatMap((tr) =>
-        tr.t.map((t, i) => ({ method: tr.method, t, error: Math.max(tr.energyError[i], 1e-17) })),
+        tr.t
+          .slice(1)
+          .map((t, i) => ({ method: tr.method, t, error: Math.max(tr.energyError[i + 1], 1e-17) })),
       ),
     );
     orbitChart.update(
