@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleSizes, formatBundleSizes } from './bundle-size';
 
 const appDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = join(appDir, '..', '..');
@@ -21,9 +22,11 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (p): p is string => typeof p === 'string' && p !== '' && existsSync(p),
-);
+// CHROMIUM_PATH, when set, is the only candidate (set it to a missing path to see the skip).
+const candidates = process.env.CHROMIUM_PATH
+  ? [process.env.CHROMIUM_PATH]
+  : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+const chromiumPath = candidates.find((p) => existsSync(p));
 const inCi = process.env.CI === 'true';
 if (!chromiumPath && !inCi) {
   console.log(
@@ -83,6 +86,9 @@ describe.skipIf(!chromiumPath && !inCi)('the web page in headless Chromium', () 
         stdio: 'pipe',
       },
     );
+    const sizes = bundleSizes(join(appDir, 'dist'));
+    results.bundle = sizes.map(({ part, bytes, gzipBytes }) => ({ part, bytes, gzipBytes }));
+    console.log(`apps/web bundle sizes:\n${formatBundleSizes(sizes)}`);
     const { preview } = await import('vite');
     server = await preview({ root: appDir, logLevel: 'silent', preview: { host: '127.0.0.1', port: 0 } });
     url = server.resolvedUrls?.local[0] ?? '';

@@ -107,7 +107,9 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
       text:
         'u_t + 0.25 u_x = 0 on [0, 2], t ∈ [0, 0.99]. The same seeded 3×20 tanh network, points and Adam settings are ' +
         'trained twice: as a plain PINN and through @noether/pinn-proj’s projection (closed-form, onto ∫u and/or ∫u²). ' +
-        'The projected network conserves the integrals at every time level to float32 round-off, whatever its training state.',
+        'The projected network conserves the integrals at every time level to float32 round-off, whatever its training state. ' +
+        'With Adam at these settings the linear (mass) projection also trains faster than the plain PINN; the joint ' +
+        '(mass and ∫u²) projection trains much more slowly (the paper trains with L-BFGS).',
     }),
     el('div', { class: 'controls' }, [
       field('constraint', constraint),

@@ -23,7 +23,7 @@ export interface PinnSettings {
 }
 
 export const defaultPinnSettings: PinnSettings = {
-  constraint: 'joint',
+  constraint: 'linear',
   hidden: 3,
   width: 20,
   levels: 20,
