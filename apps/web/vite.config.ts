@@ -2,6 +2,7 @@
 // (`import` -> dist/index.js, the `@noether/source` condition is not used here), exactly as an npm user gets
 // them, so `pnpm web` / `pnpm web:build` build the packages first (turbo `^build`).
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /** Cross-origin isolation: wasm threads need SharedArrayBuffer, which needs both headers. */
@@ -81,7 +82,16 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
-  resolve: { dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-core'] },
+  resolve: {
+    dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-core'],
+    // @noether/datasets imports fs/path/zlib at top level for its file I/O; see src/node-builtins.ts.
+    alias: [
+      {
+        find: /^(node:)?(fs|path|zlib)$/,
+        replacement: fileURLToPath(new URL('./src/node-builtins.ts', import.meta.url)),
+      },
+    ],
+  },
   build: { target: 'es2022', manifest: true, chunkSizeWarningLimit: 5000, sourcemap: false },
   plugins: [tfjsWasmThreadsFix(), serviceWorker()],
 });
