@@ -29,6 +29,9 @@ let webglReport: WebglPrecisionReport | undefined;
 /** Loads the wasm backend with its binaries served by this page (no CDN), so it also works offline. */
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // ?threads=N sets the wasm thread pool (tfjs's default is half the cores, at most 4).
+  const threads = Number(new URLSearchParams(location.search).get('threads'));
+  if (Number.isInteger(threads) && threads > 0) wasm.setThreadsCount(threads);
   wasm.setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -89,7 +92,7 @@ async function featuresOf(name: WebBackend): Promise<string[]> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     return [
       `SIMD ${simd ? 'yes' : 'no'}`,
-      threads ? `threads ${wasm.getThreadsCount()}` : 'threads no',
+      threads ? `threaded build, pool of ${wasm.getThreadsCount()}` : 'threads no',
       `crossOriginIsolated ${globalThis.crossOriginIsolated ? 'yes' : 'no'}`,
     ];
   }

@@ -48,8 +48,8 @@ const heatSpec = {
     height: 160,
     mark: { type: 'rect' },
     encoding: {
-      x: { field: 'x', type: 'quantitative', bin: { maxbins: 64 }, title: 'x' },
-      y: { field: 't', type: 'quantitative', bin: { maxbins: 50 }, title: 't' },
+      x: { field: 'x', type: 'quantitative', bin: { maxbins: 64 }, title: 'x', axis: { grid: false } },
+      y: { field: 't', type: 'quantitative', bin: { maxbins: 50 }, title: 't', axis: { grid: false } },
       color: {
         field: 'u',
         type: 'quantitative',
