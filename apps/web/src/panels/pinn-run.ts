@@ -1,7 +1,7 @@
 // One small live PINN on the 1D advection preset of PINN-Proj, with or without the projection layer.
 // Pure training setup (no DOM): the panel drives `step()` and reads `evaluate()`.
 import { createRng, solvePinnProjPreset, type PdeSolution } from '@noether/datasets';
-import { adamOptimizer, createTrainer, type Trainer } from '@noether/optim';
+import { adamOptimizer, createTrainer, lbfgsOptimizer, type Trainer } from '@noether/optim';
 import { timeLevelsOf, withProjection, type Constraint, type ProjectedNet } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
 
@@ -18,16 +18,19 @@ export interface PinnSettings {
   levels: number;
   /** Collocation points per training level. */
   pointsPerLevel: number;
+  /** Adam (learning rate `learningRate`) or L-BFGS with strong-Wolfe line search (history 20). */
+  optimizer: 'adam' | 'lbfgs';
   learningRate: number;
   seed: number;
 }
 
 export const defaultPinnSettings: PinnSettings = {
-  constraint: 'linear',
+  constraint: 'joint',
   hidden: 3,
   width: 20,
   levels: 20,
   pointsPerLevel: 32,
+  optimizer: 'lbfgs',
   learningRate: 5e-3,
   seed: 0,
 };
@@ -53,7 +56,10 @@ export interface PinnEvaluation {
 export interface PinnRun {
   readonly variant: 'pinn' | 'proj';
   readonly trainer: Trainer;
+  /** Runs one optimiser step; returns the loss (the last loss once the optimiser has stopped). */
   step(): number;
+  /** Whether the optimiser stopped on its own (L-BFGS converged or could not make progress). */
+  readonly stopped: boolean;
   evaluate(): PinnEvaluation;
   dispose(): void;
 }
@@ -170,14 +176,23 @@ export function createPinnRun(variant: 'pinn' | 'proj', ref: PdeSolution, settin
   const trainer = createTrainer({
     variables: net.vars,
     loss,
-    optimizer: adamOptimizer({ learningRate: settings.learningRate }),
+    optimizer:
+      settings.optimizer === 'lbfgs'
+        ? lbfgsOptimizer({ historySize: 20, gradientTolerance: 1e-7, changeTolerance: 1e-10 })
+        : adamOptimizer({ learningRate: settings.learningRate }),
   });
   const uRef = ref.u;
 
   return {
     variant,
     trainer,
-    step: () => trainer.runStep().loss,
+    step() {
+      if (trainer.status !== 'running') return trainer.history[trainer.history.length - 1]?.loss ?? NaN;
+      return trainer.runStep().loss;
+    },
+    get stopped() {
+      return trainer.status !== 'running';
+    },
     evaluate() {
       const values = tf.tidy(() => {
         if (projected) return projected.gridValues(ref.t);
