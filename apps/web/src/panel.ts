@@ -16,4 +16,5 @@ export const PANELS: ReadonlyArray<{ id: string; title: string; load: () => Prom
   { id: 'autodiff', title: 'autodiff', load: () => import('./panels/autodiff-panel') },
   { id: 'integrators', title: 'integrators', load: () => import('./panels/integrators-panel') },
   { id: 'pinn-proj', title: 'PINN-Proj', load: () => import('./panels/pinn-proj-panel') },
+  { id: 'datasets', title: 'datasets', load: () => import('./panels/datasets-panel') },
 ];

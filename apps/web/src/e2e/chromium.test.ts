@@ -206,6 +206,37 @@ describe.skipIf(!chromiumPath && !inCi)('the web page in headless Chromium', () 
     await shoot('pinn-proj', '[data-testid=panel-pinn-proj]');
   });
 
+  it('datasets: the reaction-diffusion reference grows its mass as e^{0.5 t}; its .npz reads back bit-identical', async () => {
+    await page.click('[data-testid=tab-datasets]');
+    await page.waitForSelector('[data-testid=pde-run]');
+    await page.selectOption('[data-testid=pde-preset]', 'reactionDiffusion');
+    await page.click('[data-testid=pde-run]');
+    await waitText('[data-testid=pde-progress]', /^(Done|Error)/, 120_000);
+    expect(await page.getAttribute('[data-testid=pde-progress]', 'data-status')).toBe('ok');
+    const deviation = async (integral: string) =>
+      Number(
+        await page.getAttribute(
+          `[data-testid=pde-integrals] tr[data-integral=${integral}]`,
+          'data-deviation',
+        ),
+      );
+    const mass = await deviation('mass');
+    const massScaled = await deviation('massScaled');
+    const exact = await page.getAttribute('[data-testid=pde-download]', 'data-exact');
+    results.datasets = {
+      preset: 'reactionDiffusion',
+      massDeviation: mass,
+      massScaledDeviation: massScaled,
+      npzExact: exact,
+    };
+    // Zero-flux walls: d/dt of the discrete mass is exactly 0.5 x mass, so only round-off and the time
+    // stepper's error remain (analytic reference e^{0.5 t}).
+    expect(mass).toBeLessThan(1e-10);
+    expect(massScaled).toBeLessThan(1e-10);
+    expect(exact).toBe('true');
+    await shoot('datasets', '[data-testid=panel-datasets]');
+  });
+
   it('works offline once loaded (service worker)', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await context.setOffline(true);

@@ -1,6 +1,6 @@
 // PINN-Proj panel: the same small PINN trained live with and without the projection layer of
 // @noether/pinn-proj on 1D advection; heat maps of u and the per-level conservation error.
-import type { PdeSolution } from '@noether/datasets';
+import { heatmapRows, heatmapSpec } from '../heatmap';
 import type { PanelContext } from '../panel';
 import { createChart } from '../plot';
 import { el, field, fmt, nextFrame, select } from '../ui';
@@ -39,47 +39,7 @@ const conservationSpec = {
     color: { field: 'variant', type: 'nominal' },
   },
 };
-const heatSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: 'u(x, t)',
-  facet: { field: 'field', type: 'nominal', sort: ['reference', 'PINN', 'PINN-Proj'], title: null },
-  spec: {
-    width: 220,
-    height: 160,
-    // Stroke in the fill colour: no anti-aliasing seams between neighbouring cells.
-    mark: { type: 'rect', strokeWidth: 0.6 },
-    encoding: {
-      stroke: { field: 'u', type: 'quantitative', scale: { scheme: 'viridis' }, legend: null },
-      x: { field: 'x0', type: 'quantitative', title: 'x', scale: { domain: [0, 2], nice: false } },
-      x2: { field: 'x1' },
-      y: { field: 't0', type: 'quantitative', title: 't', scale: { domain: [0, 1], nice: false } },
-      y2: { field: 't1' },
-      color: { field: 'u', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'u' },
-    },
-  },
-};
-
-/** Heat-map rows of a `[100, n]` field, subsampled to every 2nd node and level. */
-function heatRows(name: string, u: ArrayLike<number>, ref: PdeSolution) {
-  const n = ref.x.length;
-  const dx = 2 * (ref.x[1] - ref.x[0]);
-  const dt = 2 * (ref.t[1] - ref.t[0]);
-  const rows: object[] = [];
-  for (let k = 0; k < ref.t.length; k += 2)
-    for (let j = 0; j < n; j += 2) {
-      const x = ref.x[j] + dx / 4;
-      const t = ref.t[k] + dt / 4;
-      rows.push({
-        field: name,
-        x0: x - dx / 2,
-        x1: x + dx / 2,
-        t0: t - dt / 2,
-        t1: t + dt / 2,
-        u: u[k * n + j],
-      });
-    }
-  return rows;
-}
+const heatSpec = heatmapSpec(['reference', 'PINN', 'PINN-Proj']);
 
 export function mount(root: HTMLElement, _context: PanelContext): void {
   const constraint = select(
@@ -171,8 +131,8 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
           ),
         );
         heatChart.update([
-          ...heatRows('reference', ref.u, ref),
-          ...evals.flatMap(([r, e]) => heatRows(LABEL[r.variant], e.u, ref)),
+          ...heatmapRows('reference', ref.u, ref),
+          ...evals.flatMap(([r, e]) => heatmapRows(LABEL[r.variant], e.u, ref)),
         ]);
         return evals;
       };
