@@ -71,15 +71,13 @@ function mlp(settings: PinnSettings) {
   for (let l = 0; l + 1 < sizes.length; l++) {
     const [a, b] = [sizes[l], sizes[l + 1]];
     const std = Math.sqrt(2 / (a + b));
-    vars.push(
-      tf.variable(
-        tf.tensor2d(
-          Float32Array.from({ length: a * b }, () => std * rng.normal()),
-          [a, b],
-        ),
-      ),
-      tf.variable(tf.zeros([b])),
+    const w0 = tf.tensor2d(
+      Float32Array.from({ length: a * b }, () => std * rng.normal()),
+      [a, b],
     );
+    const b0 = tf.zeros([b]);
+    vars.push(tf.variable(w0), tf.variable(b0));
+    tf.dispose([w0, b0]); // the variables keep their own reference to the data
   }
   const apply = (xt: tf.Tensor2D): tf.Tensor2D =>
     tf.tidy(() => {
