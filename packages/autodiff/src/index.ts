@@ -12,7 +12,14 @@ export {
   type BackendChoice,
   type InitBackendOptions,
 } from './init-backend';
-export { replacedGradients } from './register-gradients';
+// Swapping tfjs's original gradients back in shows what the order-safe registry fixes (the web page's op table).
+export {
+  replacedGradients,
+  useOrderSafeGradients,
+  useTfjsGradients,
+  gradientMode,
+  type GradientMode,
+} from './register-gradients';
 export { grad, valueAndGrad, type TensorFunction } from './grad';
 export { vjp } from './vjp';
 export { jvp } from './jvp';
@@ -29,7 +36,7 @@ export {
   type VerifyOrderSafetyOptions,
   type OrderSafetyRow,
 } from './verify-order-safety';
-export type { OpCase } from './op-catalogue';
+export { OP_CATALOGUE, type OpCase } from './op-catalogue';
 export {
   taylor,
   directionalDerivatives,
