@@ -101,7 +101,8 @@ export interface BackendMetrics {
 }
 
 export function runId(s: RunSettings): string {
-  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}`;
+  const lam = s.variant === 'penalty' && s.lambda !== 10 ? `-lam${s.lambda}` : '';
+  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}${lam}`;
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs, numberOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
-import { caseNames, getCase } from '../../pinn/cases';
+import { allCaseNames as caseNames, getCase } from '../../pinn/cases';
 import type { ConstraintKind } from '../../pinn/metrics';
 import {
   constraintKinds,
