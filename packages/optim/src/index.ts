@@ -49,3 +49,13 @@ export {
   type TrainOptions,
   type TrainResult,
 } from './trainer';
+export {
+  lanczos,
+  spectralDensity,
+  densityOnGrid,
+  type SymmetricMatVec,
+  type LanczosOptions,
+  type LanczosResult,
+  type SpectralDensity,
+  type SpectralDensityOptions,
+} from './lanczos';
