@@ -5,6 +5,7 @@ import { dataCommands } from './data';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
+import { pinnSpectrumCommand } from './pinn-spectrum';
 
 /** Every sub-command of the `noether` CLI, in `--help` order. */
 export const commands: Command[] = [
@@ -12,6 +13,7 @@ export const commands: Command[] = [
   autodiffCheckCommand,
   pinnCommand,
   pinnReportCommand,
+  pinnSpectrumCommand,
   integratorsReportCommand,
   ...dataCommands,
 ];
