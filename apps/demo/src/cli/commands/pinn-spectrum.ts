@@ -77,26 +77,33 @@ export const pinnSpectrumCommand: Command = {
       );
       return 2;
     }
-    const num = (v: string | undefined, key: string, fallback: number, min: number) => {
-      const x = numberOption(v, { command: 'pinn-spectrum', name: key, fallback, integer: true });
-      if (x < min)
-        throw new Error(`noether pinn-spectrum: option '--${key}' must be an integer >= ${min}, got ${x}`);
+    const num = (v: string | undefined, spec: { key: string; fallback: number; min: number }) => {
+      const x = numberOption(v, {
+        command: 'pinn-spectrum',
+        name: spec.key,
+        fallback: spec.fallback,
+        integer: true,
+      });
+      if (x < spec.min)
+        throw new Error(
+          `noether pinn-spectrum: option '--${spec.key}' must be an integer >= ${spec.min}, got ${x}`,
+        );
       return x;
     };
     const base = {
       ...defaultSettings,
       case: name as CaseName,
       constraint,
-      iterations: num(values.iters, 'iters', 150, 0),
-      points: num(values.points, 'points', 2000, 1),
-      levels: num(values.levels, 'levels', 50, 1),
-      seed: num(values.seed, 'seed', 0, 0),
+      iterations: num(values.iters, { key: 'iters', fallback: 150, min: 0 }),
+      points: num(values.points, { key: 'points', fallback: 2000, min: 1 }),
+      levels: num(values.levels, { key: 'levels', fallback: 50, min: 1 }),
+      seed: num(values.seed, { key: 'seed', fallback: 0, min: 0 }),
     };
     const opts = {
-      steps: num(values.steps, 'steps', 30, 2),
-      probes: num(values.probes, 'probes', 2, 1),
-      densitySteps: num(values['density-steps'], 'density-steps', 20, 2),
-      top: num(values.top, 'top', 5, 1),
+      steps: num(values.steps, { key: 'steps', fallback: 30, min: 2 }),
+      probes: num(values.probes, { key: 'probes', fallback: 2, min: 1 }),
+      densitySteps: num(values['density-steps'], { key: 'density-steps', fallback: 20, min: 2 }),
+      top: num(values.top, { key: 'top', fallback: 5, min: 1 }),
       seed: base.seed,
     };
     const backend = await initBackend({ log: () => {} });
