@@ -31,6 +31,8 @@ export interface ReportPlan {
   seeds?: number;
   /** Penalty weights of the soft-constraint baseline (default [10], the paper's; its sweep: 0, 1, 10, 100). */
   lambdas?: readonly number[];
+  /** Time derivative of u~ in PINN-Proj training (default `detached`; the workshop code: `exact`). */
+  timeDerivative?: 'detached' | 'exact';
 }
 
 /** The penalty weight the main table shows: 10 (the paper's) when swept, else the first. */
@@ -72,6 +74,7 @@ export function runsOf(plan: ReportPlan): RunSettings[] {
       levels: plan.levels,
       iterations: plan.iterations,
       seed: plan.seed + s,
+      ...(plan.timeDerivative === 'exact' ? { timeDerivative: 'exact' as const } : {}),
     };
     for (const c of plan.cases) {
       out.push({ ...base, case: c, constraint: 'linear', variant: 'pinn' });
@@ -249,7 +252,7 @@ function settingsTable(plan: ReportPlan, results: RunResult[]): string {
     `| optimiser | L-BFGS (@noether/optim), history 50, strong Wolfe, gradient tol. 1e-6, at most ${plan.iterations} iterations, float32 | L-BFGS (PyTorch), history 50, strong Wolfe, tol. 1e-6, float32 |`,
     `| penalty baseline | lambda = ${(plan.lambdas ?? [10]).join(', ')} (tables: ${primaryLambda(plan)}), mean over the levels of ((I(t) - c(t)) / vol(X))^2 | lambda = 10 (sweep 0, 1, 10, 100) |`,
     `| seeds | ${plan.seeds ?? 1} (${plan.seed} .. ${plan.seed + (plan.seeds ?? 1) - 1}); main tables: seed ${plan.seed} | 10 (run_lambda.sh), mean ± std |`,
-    '| projection | once per time level (shared levels), time derivative detached | per query point (2025 code: detached) |',
+    `| projection | once per time level (shared levels), time derivative ${plan.timeDerivative ?? 'detached'} | per query point (2025 code: detached; 2024 code: exact) |`,
     '| reference | @noether/datasets float64 presets, each the solution of a stated problem (see Reference integrals; 100 levels x 256 cells; 2D 32 x 32) | FV/FD float64, Neumann |',
     '| targets | constant c(0) where the reference conserves the integral, else the reference c(t) | constant (t = 0 or time-mean) |',
     `| total training time | ${(secs / 60).toFixed(1)} min over ${results.length} runs | - |`,

@@ -26,6 +26,10 @@ export interface ParameterLoss {
  * and targets are rebuilt from the run's settings and seed exactly as in training.
  */
 export function parameterLoss(settings: RunSettings): ParameterLoss {
+  if (settings.variant === 'proj' && settings.timeDerivative === 'exact')
+    throw new Error(
+      "parameterLoss(): argument 'settings.timeDerivative' must be 'detached' (the exact mode's loss is not rebuilt here), got 'exact'",
+    );
   const c = getCase(settings.case);
   const ref = referenceOf(c);
   const dim = c.dim;

@@ -45,6 +45,11 @@ export interface RunSettings {
   /** Hidden layers x width. Paper: 8 x 20. */
   hidden: number;
   width: number;
+  /**
+   * PINN-Proj only: `detached` (default; the 2025 code: u~_t ignores the t-dependence of the correction) or
+   * `exact` (the 2024 workshop code: through `withProjection`'s exact mode; constant targets only).
+   */
+  timeDerivative?: 'detached' | 'exact';
 }
 
 /** Defaults: the paper's setup, except the iteration cap (which the paper does not state). */
@@ -102,7 +107,8 @@ export interface BackendMetrics {
 
 export function runId(s: RunSettings): string {
   const lam = s.variant === 'penalty' && s.lambda !== 10 ? `-lam${s.lambda}` : '';
-  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}${lam}`;
+  const exact = s.variant === 'proj' && s.timeDerivative === 'exact' ? '-exact' : '';
+  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}${lam}${exact}`;
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
@@ -115,8 +121,12 @@ export function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
     const f = x - k;
     return values[k] * (1 - f) + values[k + 1] * f;
   };
-  const t1 = c.conserved ? c1[0] : interp(c1);
-  const t2 = c.conserved ? c2[0] : interp(c2);
+  // An integral the reference keeps constant (to 1e-12 relative, e.g. Burgers' mass) gets a constant target
+  // even when the case as a whole is not conserved.
+  const constant = (v: Float64Array) =>
+    c.conserved || v.every((x) => Math.abs(x - v[0]) <= 1e-12 * Math.max(1, Math.abs(v[0])));
+  const t1 = constant(c1) ? c1[0] : interp(c1);
+  const t2 = constant(c2) ? c2[0] : interp(c2);
   return kind === 'linear'
     ? { type: 'linear', c1: t1 }
     : kind === 'quadratic'
@@ -223,6 +233,17 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
         if (kind !== 'quadratic') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I1, c1), area))));
         if (kind !== 'linear') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I2, c2), area))));
         out.penalty = pen as tf.Scalar;
+      } else if (settings.timeDerivative === 'exact') {
+        // u~ through withProjection's exact mode: u~_t includes the t-dependence of the correction (Taylor
+        // jet per time level); the grid is evaluated per distinct time of each call.
+        const projected = withProjection(net.apply, {
+          grid: nodes,
+          weights: w,
+          dim,
+          constraint,
+          timeDerivative: 'exact',
+        });
+        field = () => (z) => projected(z);
       } else {
         const a = tensorAffine(U, gridWeights, { type: settings.constraint, targets: tc, eps: 1e-12 });
         field = (levels) => {

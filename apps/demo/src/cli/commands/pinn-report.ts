@@ -11,7 +11,7 @@ import type { ReportPlan } from '../../pinn/report';
 import { seedGroups } from '../../pinn/seed-stats';
 import { constraintKinds } from '../../pinn/train';
 
-const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--seed S] [--seeds N] [--lambdas a,b] [--cross-check B] [--report-only] [--json]
+const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--seed S] [--seeds N] [--lambdas a,b] [--cross-check B] [--report-only] [--time-derivative exact] [--json]
 
 Runs the PINN-Proj reproduction grid (cases x constraints x {PINN, penalty lambda = 10, PINN-Proj}) and writes
 DIR/report.md (tables, settings beside the paper's) and DIR/plots/*.svg (heat maps, conservation error per level).
@@ -24,6 +24,8 @@ Finished runs are cached in DIR/runs and unfinished ones resume from DIR/checkpo
   --seeds N       N seeds S .. S + N - 1 (default 1); the report adds mean ± sample std over seeds. The paper's
                   protocol is 10 seeds: expect N times the single-seed time (default plan: ~66 min per seed)
   --lambdas a,b   penalty weights of the soft-constraint baseline (default 10; the paper's sweep: 0,1,10,100)
+  --time-derivative exact  PINN-Proj trains with the exact time derivative through the projection (the 2024
+                  workshop code; constant targets only, several times slower); default detached (the 2025 code)
   --json          print one JSON object (plan, per-run metrics, mean ± std groups) instead of text
   --cross-check B also evaluate each trained network on backend B (default cpu; none with --quick)
   --report-only   write the report from the finished runs in DIR/runs, train nothing
@@ -51,7 +53,13 @@ export const pinnReportCommand: Command = {
       seeds: { type: 'string' },
       lambdas: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'time-derivative': { type: 'string', default: 'detached' },
     });
+    const td = values['time-derivative'];
+    if (td !== 'detached' && td !== 'exact')
+      throw new Error(
+        `noether pinn-report: option '--time-derivative' must be 'detached' or 'exact', got ${JSON.stringify(td)}`,
+      );
     const base = values.quick ? quickPlan : fullPlan;
     const list = <T extends string>(v: string | undefined, all: readonly T[], name: string): readonly T[] => {
       if (v === undefined)
@@ -106,6 +114,7 @@ export const pinnReportCommand: Command = {
         return x;
       }),
     };
+    if (td === 'exact') plan.timeDerivative = 'exact';
     if ((plan.seeds ?? 1) < 1)
       throw new Error(`noether pinn-report: option '--seeds' must be an integer >= 1, got ${plan.seeds}`);
     const crossCheck = values['cross-check'] ?? (values.quick ? 'none' : 'cpu');
