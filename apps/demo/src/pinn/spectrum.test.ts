@@ -78,14 +78,12 @@ describe('Hessian spectrum of the reproduction loss', () => {
     expect(tf.memory().numTensors).toBe(before);
     // dense Hessian from central differences of the float32 gradient (independent of the hvp path)
     const pl = parameterLoss(s);
-    const g = (x: Float32Array) =>
-      tf.tidy(() =>
-        Float64Array.from(
-          tf
-            .grad((t: tf.Tensor) => pl.loss(t as tf.Tensor1D))(tf.tensor1d(x))
-            .dataSync(),
-        ),
-      );
+    const g = (x: Float32Array): Float64Array => {
+      const t = tf.tidy(() => tf.grad((z: tf.Tensor) => pl.loss(z as tf.Tensor1D))(tf.tensor1d(x)));
+      const out = Float64Array.from(t.dataSync());
+      t.dispose();
+      return out;
+    };
     const h = 1e-2;
     const H: number[][] = [];
     for (let j = 0; j < n; j++) {
