@@ -10,6 +10,8 @@ export { solveWave1d, type Wave1dOptions } from './pde/wave';
 export { solveHeat1d, solveReactionDiffusion1d, type Heat1dOptions } from './pde/heat';
 export { solveBurgers1d, type Burgers1dOptions } from './pde/burgers';
 export { solveKdv1d, type Kdv1dOptions } from './pde/kdv';
+export { solveKdvReference, kdvSoliton, type KdvReferenceOptions } from './pde/kdv-reference';
+export { solveBurgersSine, type BurgersSineOptions } from './pde/burgers-exact';
 export {
   solveKdvSpectral,
   solveAllenCahn1d,

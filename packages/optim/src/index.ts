@@ -54,3 +54,13 @@ export {
   type TrainResult,
   type TrainProgress,
 } from './trainer';
+export {
+  lanczos,
+  spectralDensity,
+  densityOnGrid,
+  type SymmetricMatVec,
+  type LanczosOptions,
+  type LanczosResult,
+  type SpectralDensity,
+  type SpectralDensityOptions,
+} from './lanczos';

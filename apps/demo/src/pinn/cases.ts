@@ -1,11 +1,24 @@
 import '@noether/autodiff'; // registers order-safe gradients (nested tf.grad through tanh)
-import { solvePinnProjPreset, type PdeSolution, type PinnProjPresetName } from '@noether/datasets';
+import {
+  pinnProjPresets,
+  solvePinnProjPreset,
+  type PdeSolution,
+  type PinnProjPresetName,
+} from '@noether/datasets';
 import * as tf from '@tensorflow/tfjs';
 
-/** The five PINN-Proj cases, by CLI name. */
-export type CaseName = 'advection' | 'wave' | 'kdv' | 'reaction-diffusion' | 'advection2d';
+/** The five PINN-Proj cases of the 2025 paper and the three workshop (2024) cases, by CLI name. */
+export type CaseName =
+  | 'advection'
+  | 'wave'
+  | 'kdv'
+  | 'reaction-diffusion'
+  | 'advection2d'
+  | 'burgers'
+  | 'kdv-periodic'
+  | 'advection-periodic';
 
-/** The case names in report order. */
+/** The paper's five case names in report order (the default report). */
 export const caseNames: readonly CaseName[] = [
   'advection',
   'wave',
@@ -13,6 +26,12 @@ export const caseNames: readonly CaseName[] = [
   'reaction-diffusion',
   'advection2d',
 ];
+
+/** The workshop version's cases (arXiv 2410.17445): Burgers, periodic KdV, periodic advection. */
+export const workshopCaseNames: readonly CaseName[] = ['burgers', 'kdv-periodic', 'advection-periodic'];
+
+/** Every case name (paper, then workshop). */
+export const allCaseNames: readonly CaseName[] = [...caseNames, ...workshopCaseNames];
 
 /** A pointwise network u(xt): `[N, d + 1] -> [N, 1]`, time in the last column. */
 export type Field = (xt: tf.Tensor2D) => tf.Tensor2D;
@@ -23,7 +42,10 @@ export interface PinnCase {
   readonly preset: PinnProjPresetName;
   readonly dim: 1 | 2;
   readonly equation: string;
-  /** Whether the integrals are invariants (targets constant) or follow the reference c(t). */
+  /**
+   * Whether the box integrals of u and u^2 are invariants of the reference (targets constant, the t = 0
+   * values) or not (targets follow the reference's c(t)): from the dataset preset.
+   */
   readonly conserved: boolean;
   /** PDE residual at collocation points `xt` (borrowed) -> `[N, 1]` (owned). */
   residual(u: Field, xt: tf.Tensor2D): tf.Tensor2D;
@@ -55,13 +77,28 @@ export function derivativesAlong(
   return fs.slice(1).map((f) => f(xt));
 }
 
+/** u_t + u u_x + 0.0025 u_xxx at `xt`. */
+function kdvResidual(u: Field, xt: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const fs: Field[] = [u];
+    for (let k = 1; k <= 3; k++) {
+      const prev = fs[k - 1];
+      fs.push((z) => col(d1(prev, z), 0));
+    }
+    const value = u(xt);
+    const g = d1(u, xt);
+    const uxxx = fs[3](xt);
+    return tf.add(tf.add(col(g, 1), tf.mul(value, col(g, 0))), tf.mul(0.0025, uxxx));
+  });
+}
+
 const cases: Record<CaseName, PinnCase> = {
   advection: {
     name: 'advection',
     preset: 'advection',
+    conserved: pinnProjPresets.advection.conserved,
     dim: 1,
     equation: 'u_t + 0.25 u_x = 0',
-    conserved: true,
     initialVelocity: false,
     residual: (u, xt) =>
       tf.tidy(() => {
@@ -72,9 +109,9 @@ const cases: Record<CaseName, PinnCase> = {
   wave: {
     name: 'wave',
     preset: 'wave',
+    conserved: pinnProjPresets.wave.conserved,
     dim: 1,
     equation: 'u_tt - 0.25^2 u_xx = 0, u_t(x, 0) = 0',
-    conserved: true,
     initialVelocity: true,
     residual: (u, xt) =>
       tf.tidy(() => {
@@ -86,29 +123,18 @@ const cases: Record<CaseName, PinnCase> = {
   kdv: {
     name: 'kdv',
     preset: 'kdv',
+    conserved: pinnProjPresets.kdv.conserved,
     dim: 1,
     equation: 'u_t + u u_x + 0.0025 u_xxx = 0',
-    conserved: true,
     initialVelocity: false,
-    residual: (u, xt) =>
-      tf.tidy(() => {
-        const fs: Field[] = [u];
-        for (let k = 1; k <= 3; k++) {
-          const prev = fs[k - 1];
-          fs.push((z) => col(d1(prev, z), 0));
-        }
-        const value = u(xt);
-        const g = d1(u, xt);
-        const uxxx = fs[3](xt);
-        return tf.add(tf.add(col(g, 1), tf.mul(value, col(g, 0))), tf.mul(0.0025, uxxx));
-      }),
+    residual: (u, xt) => kdvResidual(u, xt),
   },
   'reaction-diffusion': {
     name: 'reaction-diffusion',
     preset: 'reactionDiffusion',
+    conserved: pinnProjPresets.reactionDiffusion.conserved,
     dim: 1,
     equation: 'u_t - 0.1 u_xx - 0.5 u = 0',
-    conserved: false,
     initialVelocity: false,
     residual: (u, xt) =>
       tf.tidy(() => {
@@ -120,9 +146,9 @@ const cases: Record<CaseName, PinnCase> = {
   advection2d: {
     name: 'advection2d',
     preset: 'advection2d',
+    conserved: pinnProjPresets.advection2d.conserved,
     dim: 2,
     equation: 'u_t + 0.25 (u_x + u_y) = 0',
-    conserved: true,
     initialVelocity: false,
     residual: (u, xt) =>
       tf.tidy(() => {
@@ -130,12 +156,48 @@ const cases: Record<CaseName, PinnCase> = {
         return tf.add(col(g, 2), tf.mul(0.25, tf.add(col(g, 0), col(g, 1))));
       }),
   },
+  burgers: {
+    name: 'burgers',
+    preset: 'burgers',
+    conserved: pinnProjPresets.burgers.conserved,
+    dim: 1,
+    equation: 'u_t + u u_x - (0.01 / pi) u_xx = 0',
+    initialVelocity: false,
+    residual: (u, xt) =>
+      tf.tidy(() => {
+        const g = d1(u, xt);
+        const [, uxx] = derivativesAlong(u, xt, { column: 0, order: 2 });
+        return tf.sub(tf.add(col(g, 1), tf.mul(u(xt), col(g, 0))), tf.mul(0.01 / Math.PI, uxx));
+      }),
+  },
+  'kdv-periodic': {
+    name: 'kdv-periodic',
+    preset: 'kdvPeriodic',
+    conserved: pinnProjPresets.kdvPeriodic.conserved,
+    dim: 1,
+    equation: 'u_t + u u_x + 0.0025 u_xxx = 0, periodic on [0, 2], u0 = cos(pi x)',
+    initialVelocity: false,
+    residual: (u, xt) => kdvResidual(u, xt),
+  },
+  'advection-periodic': {
+    name: 'advection-periodic',
+    preset: 'advectionPeriodic',
+    conserved: pinnProjPresets.advectionPeriodic.conserved,
+    dim: 1,
+    equation: 'u_t + 0.1 u_x = 0, periodic on [0, 2], u0 = sin(2 pi x)',
+    initialVelocity: false,
+    residual: (u, xt) =>
+      tf.tidy(() => {
+        const g = d1(u, xt);
+        return tf.add(col(g, 1), tf.mul(0.1, col(g, 0)));
+      }),
+  },
 };
 
 /** The case named `name`. @throws Error naming the known cases. */
 export function getCase(name: string): PinnCase {
   const c = Object.hasOwn(cases, name) ? (cases as Record<string, PinnCase>)[name] : undefined;
-  if (!c) throw new Error(`pinn: unknown case '${name}', expected one of ${caseNames.join(', ')}`);
+  if (!c) throw new Error(`pinn: unknown case '${name}', expected one of ${allCaseNames.join(', ')}`);
   return c;
 }
 

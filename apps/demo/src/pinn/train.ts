@@ -52,6 +52,11 @@ export interface RunSettings {
   /** Hidden layers x width. Paper: 8 x 20. */
   hidden: number;
   width: number;
+  /**
+   * PINN-Proj only: `detached` (default; the 2025 code: u~_t ignores the t-dependence of the correction) or
+   * `exact` (the 2024 workshop code: through `withProjection`'s exact mode; constant targets only).
+   */
+  timeDerivative?: 'detached' | 'exact';
 }
 
 /** Defaults: the paper's setup, except the iteration cap (which the paper does not state). */
@@ -151,7 +156,7 @@ export function runId(s: RunSettings): string {
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
-function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
+export function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
   const ref = referenceOf(c);
   const { c1, c2 } = targetsOf(c, ref);
   const interp = (values: Float64Array) => (t: number) => {
@@ -160,8 +165,12 @@ function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
     const f = x - k;
     return values[k] * (1 - f) + values[k + 1] * f;
   };
-  const t1 = c.conserved ? c1[0] : interp(c1);
-  const t2 = c.conserved ? c2[0] : interp(c2);
+  // An integral the reference keeps constant (to 1e-12 relative, e.g. Burgers' mass) gets a constant target
+  // even when the case as a whole is not conserved.
+  const constant = (v: Float64Array) =>
+    c.conserved || v.every((x) => Math.abs(x - v[0]) <= 1e-12 * Math.max(1, Math.abs(v[0])));
+  const t1 = constant(c1) ? c1[0] : interp(c1);
+  const t2 = constant(c2) ? c2[0] : interp(c2);
   return kind === 'linear'
     ? { type: 'linear', c1: t1 }
     : kind === 'quadratic'
@@ -235,7 +244,15 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   // PINN-Proj through the public path users run: withProjection, prepared once per loss on the levels.
   const projected =
     settings.variant === 'proj'
-      ? withProjection(net.apply, { grid: nodes, weights: w, dim, constraint, denominatorFloor: 1e-12 })
+      ? withProjection(net.apply, {
+          grid: nodes,
+          weights: w,
+          dim,
+          constraint,
+          denominatorFloor: 1e-12,
+          // exact: u~_t includes the t-dependence of the correction (the workshop code's setting)
+          ...(settings.timeDerivative === 'exact' ? { timeDerivative: 'exact' as const } : {}),
+        })
       : undefined;
   const pointLevels = (p: LevelPoints) => Int32Array.from(p.level);
   const collocLevels = pointLevels(colloc);
@@ -255,7 +272,10 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const terms = (): Record<string, tf.Scalar> => {
     const out: Record<string, tf.Scalar> = {};
     let field: (pointLevels: Int32Array) => Field = () => net.apply;
-    if (projected) {
+    if (projected && settings.timeDerivative === 'exact') {
+      // the grid is evaluated per distinct time of each call
+      field = () => (z) => projected(z);
+    } else if (projected) {
       const uTilde = projected.prepare({ times: levelTimes, index: collocLevels });
       field = (index) => (z) => uTilde(z, index);
     } else if (settings.variant === 'penalty') {

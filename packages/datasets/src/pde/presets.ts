@@ -1,12 +1,22 @@
 import { DatasetsError } from '../errors';
 import { solveAdvection1d, solveAdvection2d } from './advection';
 import { solveReactionDiffusion1d } from './heat';
+import { solveBurgersSine } from './burgers-exact';
 import { solveKdv1d } from './kdv';
+import { solveKdvReference } from './kdv-reference';
 import { cellCentres, defaultTimes, integrals, type PdeSolution } from './pde-solution';
 import { solveWave1d } from './wave';
 
 /** Names of the five PINN-Proj setups. */
-export type PinnProjPresetName = 'advection' | 'wave' | 'kdv' | 'reactionDiffusion' | 'advection2d';
+export type PinnProjPresetName =
+  | 'advection'
+  | 'wave'
+  | 'kdv'
+  | 'reactionDiffusion'
+  | 'advection2d'
+  | 'burgers'
+  | 'kdvPeriodic'
+  | 'advectionPeriodic';
 
 /** Description of one PINN-Proj setup (frozen data). */
 export interface PinnProjPreset {
@@ -17,8 +27,14 @@ export interface PinnProjPreset {
   readonly initial: (x: number, y?: number) => number;
   /** Spatial dimension. */
   readonly dim: 1 | 2;
-  /** Whether the integrals of u and u^2 are invariants (reaction–diffusion: no). */
+  /**
+   * Whether the box integrals of u AND u^2 are invariants of the reference (so constant targets are right);
+   * false for reaction–diffusion (growth), the whole-line KdV and whole-plane 2D advection windows (flux
+   * through the box ends) and Burgers (viscous decay of u^2). Targets then follow the reference's c(t).
+   */
   readonly conserved: boolean;
+  /** The problem the reference solves, in words (domain, boundary or whole-space, solver). */
+  readonly problem: string;
   /** Coefficients used. */
   readonly coefficients: Readonly<Record<string, number>>;
 }
@@ -39,6 +55,7 @@ export const pinnProjPresets: Readonly<Record<PinnProjPresetName, PinnProjPreset
     initial: (x: number) => Math.exp(-(((x - 1) / 0.1) ** 2)),
     dim: 1,
     conserved: true,
+    problem: 'zero-flux walls (the pulse stays 0.75 away from them); 4th-order FD, RK4, refine 3',
     coefficients: Object.freeze({ velocity: 0.25 }),
   }),
   wave: Object.freeze({
@@ -47,6 +64,7 @@ export const pinnProjPresets: Readonly<Record<PinnProjPresetName, PinnProjPreset
     initial: gauss,
     dim: 1,
     conserved: true,
+    problem: 'zero-flux (Neumann u_x = 0) walls; FD, RK4',
     coefficients: Object.freeze({ speed: 0.25 }),
   }),
   kdv: Object.freeze({
@@ -54,7 +72,9 @@ export const pinnProjPresets: Readonly<Record<PinnProjPresetName, PinnProjPreset
     equation: 'u_t + u u_x + 0.0025 u_xxx = 0',
     initial: gauss,
     dim: 1,
-    conserved: true,
+    conserved: false,
+    problem:
+      'whole line, restricted to the box (boundary data from it); Fourier pseudo-spectral ETDRK4 on a periodic domain 16 box lengths wide',
     coefficients: Object.freeze({ dispersion: 0.0025 }),
   }),
   reactionDiffusion: Object.freeze({
@@ -63,6 +83,7 @@ export const pinnProjPresets: Readonly<Record<PinnProjPresetName, PinnProjPreset
     initial: (x: number) => Math.exp(-((x - 1) ** 2) / 0.25),
     dim: 1,
     conserved: false,
+    problem: 'zero-flux (Neumann) walls; FD, RK4',
     coefficients: Object.freeze({ diffusivity: 0.1, rate: 0.5 }),
   }),
   advection2d: Object.freeze({
@@ -70,8 +91,37 @@ export const pinnProjPresets: Readonly<Record<PinnProjPresetName, PinnProjPreset
     equation: 'u_t + 0.25 (u_x + u_y) = 0',
     initial: (x: number, y = 0) => Math.exp(-((x - 1) ** 2 + (y - 1) ** 2)),
     dim: 2,
-    conserved: true,
+    conserved: false,
+    problem:
+      'whole plane, restricted to the box (inflow data from it): the exact translate u0(x - a t, y - a t)',
     coefficients: Object.freeze({ velocity: 0.25 }),
+  }),
+  burgers: Object.freeze({
+    name: 'burgers',
+    equation: 'u_t + u u_x - (0.01 / pi) u_xx = 0',
+    initial: (x: number) => Math.sin(Math.PI * x),
+    dim: 1,
+    conserved: false,
+    problem: 'periodic on [0, 2] (equivalently u(0) = u(2) = 0); exact Cole–Hopf solution by quadrature',
+    coefficients: Object.freeze({ viscosity: 0.01 / Math.PI }),
+  }),
+  kdvPeriodic: Object.freeze({
+    name: 'kdvPeriodic',
+    equation: 'u_t + u u_x + 0.0025 u_xxx = 0, periodic',
+    initial: (x: number) => Math.cos(Math.PI * x),
+    dim: 1,
+    conserved: true,
+    problem: 'periodic on [0, 2]; Fourier pseudo-spectral (512 nodes) ETDRK4',
+    coefficients: Object.freeze({ dispersion: 0.0025 }),
+  }),
+  advectionPeriodic: Object.freeze({
+    name: 'advectionPeriodic',
+    equation: 'u_t + 0.1 u_x = 0, periodic',
+    initial: (x: number) => Math.sin(2 * Math.PI * x),
+    dim: 1,
+    conserved: true,
+    problem: 'periodic on [0, 2]; the exact translate u0(x - 0.1 t)',
+    coefficients: Object.freeze({ velocity: 0.1 }),
   }),
 });
 
@@ -96,11 +146,14 @@ export interface PinnProjPresetOptions {
    */
   boundary?: 'zero-flux' | 'neumann';
   /**
-   * Advection presets only: `exact` returns the whole-space solution u0(x - a t) (2D: u0(x - a t, y - a t))
-   * sampled on the box, with no boundary condition at all (its integral over the box is not constant);
-   * default `fd` (the finite-difference reference with `boundary`).
+   * `exact`: the whole-space solution u0(x - a t) (2D: u0(x - a t, y - a t)) sampled on the box, with no
+   * boundary condition at all (its integral over the box is not constant); the default for `advection2d`
+   * and `advectionPeriodic` (whose period is the box). `fd`: the finite-difference reference with
+   * `boundary`; the default for the others, and for `kdv` the former Neumann finite-difference reference,
+   * which solves no stated problem (14% from the whole-line solution; kept for comparison). `spectral`:
+   * KdV presets, the pseudo-spectral reference (`kdv`: whole line restricted to the box; the default).
    */
-  solver?: 'fd' | 'exact';
+  solver?: 'fd' | 'exact' | 'spectral';
 }
 
 /**
@@ -137,13 +190,43 @@ export function solvePinnProjPreset(
     );
   const base = { domain: [0, 2] as const, times, boundary };
   const c = preset.coefficients;
-  if (options.solver === 'exact') {
-    if (name !== 'advection' && name !== 'advection2d')
+  const solver =
+    options.solver ??
+    (name === 'advection2d' || name === 'advectionPeriodic'
+      ? 'exact'
+      : name === 'kdv' || name === 'kdvPeriodic'
+        ? 'spectral'
+        : name === 'burgers'
+          ? 'exact'
+          : 'fd');
+  if (solver === 'exact' && name !== 'burgers') {
+    if (name !== 'advection' && name !== 'advection2d' && name !== 'advectionPeriodic')
       throw new DatasetsError(
         'INVALID_ARGUMENT',
-        `${fn}(): solver 'exact' exists only for the advection presets, got '${name}'`,
+        `${fn}(): solver 'exact' exists only for the advection presets and burgers, got '${name}'`,
       );
     return exactAdvection(preset, { n, times: Float64Array.from(times), a: c.velocity! });
+  }
+  if (name === 'burgers' || name === 'kdvPeriodic' || name === 'advectionPeriodic' || solver === 'spectral') {
+    if (
+      (name === 'burgers' && solver !== 'exact') ||
+      (name !== 'burgers' && solver !== 'spectral') ||
+      (solver === 'spectral' && name !== 'kdv' && name !== 'kdvPeriodic')
+    )
+      throw new DatasetsError(
+        'INVALID_ARGUMENT',
+        `${fn}(): solver '${String(solver)}' is not available for '${name}'`,
+      );
+    const sol =
+      name === 'burgers'
+        ? solveBurgersSine({ viscosity: c.viscosity!, points: n, times })
+        : solveKdvReference(preset.initial, {
+            dispersion: c.dispersion!,
+            problem: name === 'kdv' ? 'whole-line' : 'periodic',
+            points: n,
+            times,
+          });
+    return { ...sol, name: `pinnProj/${name}` };
   }
   let fine: PdeSolution;
   switch (name) {
@@ -164,7 +247,7 @@ export function solvePinnProjPreset(
         rate: c.rate!,
       });
       break;
-    case 'advection2d':
+    default:
       fine = solveAdvection2d(preset.initial, {
         ...base,
         points: [n * refine, n * refine],

@@ -11,6 +11,7 @@ import { pinnCommand } from './pinn';
 import { pinnReportCommand } from './pinn-report';
 import { razorCommand } from './razor';
 import { razorReportCommand } from './razor-report';
+import { pinnSpectrumCommand } from './pinn-spectrum';
 
 /** Every sub-command of the `noether` CLI, in `--help` order. */
 export const commands: Command[] = [
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   autodiffCheckCommand,
   pinnCommand,
   pinnReportCommand,
+  pinnSpectrumCommand,
   integratorsReportCommand,
   chargesReportCommand,
   razorCommand,

@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { parseArgs, numberOption, seedOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
-import { caseNames } from '../../pinn/cases';
+import { allCaseNames as caseNames } from '../../pinn/cases';
 import type { CaseName } from '../../pinn/cases';
 import type { ConstraintKind } from '../../pinn/metrics';
 import { errorFor, fullPlan, quickPlan, reEvaluate, runReport, runsOf } from '../../pinn/report';
 import type { ReportPlan } from '../../pinn/report';
 import { constraintKinds, runId } from '../../pinn/train';
 import { UsageError } from '../usage-error';
+import { seedGroups } from '../../pinn/seed-stats';
 
-const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--cross-check B] [--report-only]
+const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--seed S] [--seeds N] [--lambdas a,b] [--cross-check B] [--report-only] [--time-derivative exact] [--json]
 
 Runs the PINN-Proj reproduction grid (cases x constraints x {PINN, penalty lambda = 10, PINN-Proj}) and writes
 DIR/report.md (tables, settings beside the paper's) and DIR/plots/*.svg (heat maps, conservation error per level).
@@ -21,6 +22,13 @@ Finished runs are cached in DIR/runs and unfinished ones resume from DIR/checkpo
   --quick         the pnpm demo step: ${quickPlan.cases.length} cases, joint constraint, ${quickPlan.points} points on ${quickPlan.levels} levels, ${quickPlan.iterations} iterations
   default         ${fullPlan.cases.length} cases x ${fullPlan.constraints.length} constraints, ${fullPlan.points} points on ${fullPlan.levels} levels, ${fullPlan.iterations} iterations (measured: 66 min of training summed over the 35 runs on 2 cores)
   --levels L      shared time levels of the training points (of the 100 reference levels)
+  --cases a,b     any of ${caseNames.join(', ')} (the last three: the workshop cases)
+  --seeds N       N seeds S .. S + N - 1 (default 1); the report adds mean ± sample std over seeds. The paper's
+                  protocol is 10 seeds: expect N times the single-seed time (default plan: ~66 min per seed)
+  --lambdas a,b   penalty weights of the soft-constraint baseline (default 10; the paper's sweep: 0,1,10,100)
+  --time-derivative exact  PINN-Proj trains with the exact time derivative through the projection (the 2024
+                  workshop code; constant targets only, several times slower); default detached (the 2025 code)
+  --json          print one JSON object (plan, per-run metrics, mean ± std groups) instead of text
   --cross-check B also evaluate each trained network on backend B (default cpu; none with --quick)
   --report-only   write the report from the finished runs in DIR/runs, train nothing
   --re-evaluate B1,B2  re-evaluate the stored parameters of the finished PINN-Proj runs in DIR/runs with the
@@ -44,7 +52,16 @@ export const pinnReportCommand: Command = {
       'cross-check': { type: 'string' },
       'report-only': { type: 'boolean', default: false },
       're-evaluate': { type: 'string' },
+      seeds: { type: 'string' },
+      lambdas: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'time-derivative': { type: 'string', default: 'detached' },
     });
+    const td = values['time-derivative'];
+    if (td !== 'detached' && td !== 'exact')
+      throw new Error(
+        `noether pinn-report: option '--time-derivative' must be 'detached' or 'exact', got ${JSON.stringify(td)}`,
+      );
     const base = values.quick ? quickPlan : fullPlan;
     const list = <T extends string>(v: string | undefined, all: readonly T[], name: string): readonly T[] => {
       if (v === undefined)
@@ -84,7 +101,24 @@ export const pinnReportCommand: Command = {
         min: 1,
       }),
       seed: seedOption(values.seed, { command: 'pinn-report', fallback: base.seed }),
+      seeds: numberOption(values.seeds, {
+        command: 'pinn-report',
+        name: 'seeds',
+        fallback: base.seeds ?? 1,
+        integer: true,
+      }),
+      lambdas: (values.lambdas ?? '10').split(',').map((v) => {
+        const x = Number(v);
+        if (v.trim() === '' || !Number.isFinite(x) || x < 0)
+          throw new UsageError(
+            `noether pinn-report: option '--lambdas' must be a comma-separated list of finite numbers >= 0, got ${JSON.stringify(values.lambdas)}`,
+          );
+        return x;
+      }),
     };
+    if (td === 'exact') plan.timeDerivative = 'exact';
+    if ((plan.seeds ?? 1) < 1)
+      throw new Error(`noether pinn-report: option '--seeds' must be an integer >= 1, got ${plan.seeds}`);
     const crossCheck = values['cross-check'] ?? (values.quick ? 'none' : 'cpu');
     const outDir = values.out ?? (values.quick ? 'out/pinn-report-quick' : 'out/pinn-report');
     const backend = await initBackend({ log: () => {} });
@@ -108,10 +142,13 @@ export const pinnReportCommand: Command = {
       }
     }
     const total = runsOf(plan).length;
-    console.log(
+    const log = values.json ? (..._a: unknown[]) => {} : console.log;
+    log(
       `backend ${backend.name}; ${total} runs, ${plan.points} points, ${plan.iterations} iterations -> ${outDir}`,
     );
-    const bar = createProgress('pinn-report', total * plan.iterations);
+    const bar = values.json
+      ? { tick: (_n: number) => {}, done: () => {} }
+      : createProgress('pinn-report', total * plan.iterations);
     let inRun = 0;
     const { results } = await runReport(plan, {
       outDir,
@@ -137,6 +174,28 @@ export const pinnReportCommand: Command = {
       const cons = kinds.map((k) => `cons(${k}) ${errorFor(r, k).toExponential(2)}`).join('  ');
       return `${label.padEnd(36)} relL2 ${r.relL2.toExponential(2)}  ${cons}  ${r.status}`;
     });
+    if (values.json) {
+      console.log(
+        JSON.stringify({
+          plan,
+          backend: backend.name,
+          report: join(outDir, 'report.md'),
+          runs: results.map((r) => ({
+            id: r.id,
+            settings: r.settings,
+            relL2: r.relL2,
+            conservation: r.conservation,
+            linearSum: r.linearSum,
+            quadraticSum: r.quadraticSum,
+            status: r.status,
+            iterations: r.iterations,
+            seconds: r.seconds,
+          })),
+          groups: seedGroups(results, plan.constraints),
+        }),
+      );
+      return 0;
+    }
     console.log(lines.join('\n'));
     if (plan.quick)
       console.log(
