@@ -5,7 +5,7 @@ import { parseArgs, numberOption, seedOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { makeOutputDir } from '../output-dir';
-import { allCaseNames as caseNames, getCase, type CaseName } from '../../pinn/cases';
+import { allCaseNames as caseNames, type CaseName } from '../../pinn/cases';
 import { UsageError } from '../usage-error';
 import type { ConstraintKind } from '../../pinn/metrics';
 import { constraintKinds, defaultSettings, runCase, runId, variants } from '../../pinn/train';
