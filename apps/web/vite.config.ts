@@ -84,10 +84,10 @@ export default defineConfig({
   preview: { headers: isolation },
   resolve: {
     dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-core'],
-    // @noether/datasets imports fs/path/zlib at top level for its file I/O; see src/node-builtins.ts.
+    // @noether/datasets and @noether/files import fs/path/zlib/crypto at top level for file I/O; see src/node-builtins.ts.
     alias: [
       {
-        find: /^(node:)?(fs|path|zlib)$/,
+        find: /^(node:)?(fs|path|zlib|crypto)$/,
         replacement: fileURLToPath(new URL('./src/node-builtins.ts', import.meta.url)),
       },
     ],

@@ -144,6 +144,8 @@ function canonicalSettings(s: RunSettings): RunSettings {
     levels,
     hidden,
     width,
+    // the default (detached) stays out, so ids of runs made before the option existed still match
+    ...(s.timeDerivative === 'exact' ? { timeDerivative: 'exact' as const } : {}),
   };
 }
 
@@ -152,7 +154,8 @@ function canonicalSettings(s: RunSettings): RunSettings {
  * canonical settings (every setting that changes the result: a rerun with another `lambda` is another run).
  */
 export function runId(s: RunSettings): string {
-  return `${s.case}-${s.constraint}-${s.variant}-${settingsHash({ ...canonicalSettings(s) }).slice(0, 12)}`;
+  const exact = s.timeDerivative === 'exact' ? '-exact' : '';
+  return `${s.case}-${s.constraint}-${s.variant}-${settingsHash({ ...canonicalSettings(s) }).slice(0, 12)}${exact}`;
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
