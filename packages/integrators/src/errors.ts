@@ -7,7 +7,8 @@ export type IntegratorErrorCode =
   | 'UNSUPPORTED'
   | 'NON_FINITE'
   | 'NO_CONVERGENCE'
-  | 'MAX_STEPS';
+  | 'MAX_STEPS'
+  | 'LIMIT_EXCEEDED';
 
 /**
  * The one error class of `@noether/integrators`. `code` says why; `message` names the function and
