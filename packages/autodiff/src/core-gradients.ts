@@ -11,7 +11,32 @@ export function reversePass(
   x: tf.Tensor,
   dy?: tf.Tensor,
 ): { value: tf.Tensor; grad: tf.Tensor } {
-  const { value, grads } = tf.engine().gradients(f, [x], dy, true);
-  const grad = grads[0] ?? tf.zerosLike(x);
-  return { value, grad };
+  let result: { value: tf.Tensor; grads: tf.Tensor[] };
+  try {
+    result = tf.engine().gradients(f, [x], dy, true);
+  } catch (error) {
+    disposeAbandonedTape();
+    throw error;
+  }
+  const grad = result.grads[0] ?? tf.zerosLike(x);
+  return { value: result.value, grad };
+}
+
+/**
+ * Releases the tensors tfjs keeps for a backward pass that never ran. When the function given to
+ * `tf.engine().gradients`, `tf.variableGrads` or `tf.grad` throws (a non-scalar output, a user error), tfjs
+ * leaves the tensors saved on its tape allocated; call this in the `catch` to free them. It does nothing while
+ * an outer gradient is still being recorded (nested gradients clean up at the outermost level).
+ *
+ * @example
+ * try { tf.variableGrads(loss, vars); } catch (e) { disposeAbandonedTape(); throw e; }
+ */
+export function disposeAbandonedTape(): void {
+  const state = tf.engine().state as unknown as {
+    gradientDepth: number;
+    activeTape: Array<{ saved?: tf.Tensor[] }> | null;
+  };
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
 }

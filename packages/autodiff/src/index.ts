@@ -21,6 +21,7 @@ export {
   type GradientMode,
 } from './register-gradients';
 export { grad, valueAndGrad, type TensorFunction } from './grad';
+export { disposeAbandonedTape } from './core-gradients';
 export { vjp } from './vjp';
 export { jvp } from './jvp';
 export { hvp } from './hvp';

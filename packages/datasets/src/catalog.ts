@@ -31,6 +31,10 @@ export interface CatalogOptions {
   points?: number;
   /** Called after each trajectory / solution with `{ step, total }`; returning `false` stops early. */
   onProgress?: OnProgress<ProgressInfo>;
+  /** Largest memory of the result, checked before anything runs. Default 1 GiB (`LIMIT_EXCEEDED` beyond). */
+  maxMemoryBytes?: number;
+  /** Largest work of trajectory datasets (see `generateTrajectories`). Default 1e8. */
+  maxWork?: number;
 }
 
 /** Random-initial-condition PDE batch in PDEBench layout: `tensor` `[count, nt, nx]`. */
@@ -84,6 +88,8 @@ function trajectories(
         noise: opt.noise,
         initialConditions: split,
         onProgress: o.onProgress,
+        ...(o.maxMemoryBytes !== undefined ? { maxMemoryBytes: o.maxMemoryBytes } : {}),
+        ...(o.maxWork !== undefined ? { maxWork: o.maxWork } : {}),
       });
     },
   });
@@ -123,6 +129,13 @@ function batch(
     defaults: Object.freeze({ seed: 0, count: 8, points: 256, samples: 101, sampleDt: 0.01, ...defaults }),
     build(o: CatalogOptions): PdeBatch {
       const opt = { ...this.defaults, ...o };
+      const bytes = opt.count! * opt.samples! * opt.points! * 8 * 2;
+      const maxMemoryBytes = opt.maxMemoryBytes ?? 2 ** 30;
+      if (!(bytes <= maxMemoryBytes))
+        throw new DatasetsError(
+          'LIMIT_EXCEEDED',
+          `buildDataset(): '${name}' with count ${opt.count}, samples ${opt.samples}, points ${opt.points} needs about ${bytes.toExponential(2)} bytes, more than maxMemoryBytes = ${maxMemoryBytes}`,
+        );
       const rng = createRng(opt.seed!);
       const times = Float64Array.from({ length: opt.samples! }, (_, k) => k * opt.sampleDt!);
       const sols: PdeSolution[] = [];

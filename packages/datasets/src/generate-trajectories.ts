@@ -33,6 +33,17 @@ export interface GenerateTrajectoriesOptions {
    * the trajectories done so far with status `'stopped'`.
    */
   onProgress?: OnProgress<ProgressInfo>;
+  /**
+   * Largest memory of the result (`x` and `clean`: 2 x count x samples x dim x 8 bytes), checked before
+   * anything runs. Default 1 GiB; `LIMIT_EXCEEDED` beyond it.
+   */
+  maxMemoryBytes?: number;
+  /**
+   * Largest work, in state values advanced (count x (samples - 1) x substeps x dim, with the initial substeps
+   * `ceil(sampleDt / 0.01)`), checked before anything runs. Default 1e8 (about 3 minutes of 8th-order integration,
+   * measured 6e5 updates/s on a loaded 2-core machine); `LIMIT_EXCEEDED` beyond it.
+   */
+  maxWork?: number;
 }
 
 /** Result of {@link generateTrajectories}. */
@@ -63,7 +74,8 @@ export interface Trajectories {
  * energy error is below `energyTol` (default 1e-10). One seeded PCG32 stream gives the initial
  * conditions (one split per trajectory) and then the noise: the same seed gives the same bytes.
  * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NOT_CONVERGED` if the energy tolerance cannot
- *   be met within 4096 substeps per saved step.
+ *   be met within 4096 substeps per saved step; `LIMIT_EXCEEDED` when the result or the work would exceed
+ *   `maxMemoryBytes` / `maxWork` (checked before anything runs); `NON_FINITE` when a trajectory is not finite.
  * @example const data = generateTrajectories(planarThreeBody(), { count: 200, samples: 51, sampleDt: 0.1, seed: 0 });
  * @see van der Ouderaa et al., "Noether's Razor" (2024), data generation (one-step transitions).
  */
@@ -76,12 +88,35 @@ export function generateTrajectories(
   const samples = checkNumber({ fn, name: 'samples' }, options.samples, { integer: true, min: 2 });
   const dt = checkNumber({ fn, name: 'sampleDt' }, options.sampleDt, { positive: true });
   const steps = samples - 1;
-  const seed = checkNumber({ fn, name: 'seed' }, options.seed, { integer: true });
+  const seed = checkNumber({ fn, name: 'seed' }, options.seed, { integer: true, min: 0 });
+  if (seed > Number.MAX_SAFE_INTEGER)
+    throw new DatasetsError(
+      'INVALID_ARGUMENT',
+      `${fn}(): argument 'seed' must be an integer below 2^53, got ${seed}`,
+    );
   const noise = checkNumber({ fn, name: 'noise' }, options.noise ?? 0, { min: 0 });
   const tol = checkNumber({ fn, name: 'energyTol' }, options.energyTol ?? 1e-10, {
     positive: true,
   });
   const dim = system.dim;
+  const maxMemoryBytes = checkNumber({ fn, name: 'maxMemoryBytes' }, options.maxMemoryBytes ?? 2 ** 30, {
+    positive: true,
+  });
+  const maxWork = checkNumber({ fn, name: 'maxWork' }, options.maxWork ?? 1e8, { positive: true });
+  const bytes = 2 * count * (steps + 1) * dim * 8;
+  if (bytes > maxMemoryBytes)
+    throw new DatasetsError(
+      'LIMIT_EXCEEDED',
+      `${fn}(): ${count} trajectories of ${steps + 1} states of '${system.name}' (dim ${dim}) need ${bytes.toExponential(2)} bytes, more than maxMemoryBytes = ${maxMemoryBytes}; lower count or samples, or raise maxMemoryBytes`,
+    );
+  const choice0 = options.integrator ?? 'auto';
+  const willClose = choice0 === 'closed-form' || (choice0 === 'auto' && system.flow !== undefined);
+  const work = count * steps * (willClose ? 1 : Math.max(1, Math.ceil(dt / 0.01))) * dim;
+  if (work > maxWork)
+    throw new DatasetsError(
+      'LIMIT_EXCEEDED',
+      `${fn}(): ${count} x ${steps} intervals of sampleDt = ${dt} of '${system.name}' are about ${work.toExponential(2)} state updates, more than maxWork = ${maxWork.toExponential(2)}; lower count, samples or sampleDt, or raise maxWork`,
+    );
   const rng = createRng(seed);
   const ic = options.initialConditions;
   const x0s: Float64Array[] = [];
@@ -161,6 +196,11 @@ export function generateTrajectories(
         substeps *= 2;
       }
     }
+    if (!Number.isFinite(err) || states.some((v) => !Number.isFinite(v)))
+      throw new DatasetsError(
+        'NON_FINITE',
+        `${fn}(): trajectory ${i} of '${system.name}' has non-finite states (${closed ? 'closed form' : method}, dt = ${dt}); nothing is returned or written`,
+      );
     clean.set(states, i * nt * dim);
     maxErr = Math.max(maxErr, err);
     if (options.onProgress?.({ step: i + 1, total: count }) === false && i + 1 < count) {

@@ -8,7 +8,8 @@ export type IntegratorErrorCode =
   | 'INVALID_METHOD'
   | 'UNSUPPORTED'
   | 'NON_FINITE'
-  | 'NOT_CONVERGED';
+  | 'NOT_CONVERGED'
+  | 'LIMIT_EXCEEDED';
 
 /**
  * The one error class of `@noether/integrators`. `code` says why; `message` names the function and

@@ -69,6 +69,18 @@ export interface IntegrateOptions<A extends ArrayLike64> {
    * the run with status `'stopped'` (not a failure: never thrown).
    */
   onProgress?: OnProgress<IntegrateProgress>;
+  /**
+   * Largest memory the saved states may take, in bytes, estimated before the run (saved states x batch x dim x
+   * 8 bytes for float64, 4 x 2 for tensors, which are stacked at the end). Default 1 GiB (`LIMIT_EXCEEDED`
+   * beyond it: raise it, or save less often with `saveEvery` / `saveAt`).
+   */
+  maxMemoryBytes?: number;
+  /**
+   * Largest work, in state values advanced (steps x batch x dim; adaptive runs count `maxSteps`), estimated
+   * before the run. Default 1e9 (from a minute for leapfrog to half an hour for 8th-order float64 methods);
+   * `LIMIT_EXCEEDED` beyond it.
+   */
+  maxWork?: number;
 }
 
 /** Result of {@link integrate}. Tensors in it are owned by the caller. */
@@ -116,7 +128,8 @@ const FN = 'integrate';
  * throws it instead. Non-finite tensor states are detected at save points and at the end.
  *
  * @throws IntegratorError `INVALID_ARGUMENT` / `SHAPE_MISMATCH` / `UNKNOWN_METHOD` / `UNSUPPORTED` for bad
- *   inputs; `NON_FINITE` / `NOT_CONVERGED` on failure when `throwOnFailure: true`.
+ *   inputs; `LIMIT_EXCEEDED` when the saved states or the work would exceed `maxMemoryBytes` / `maxWork`
+ *   (checked before the run); `NON_FINITE` / `NOT_CONVERGED` on failure when `throwOnFailure: true`.
  * @example
  * ```ts
  * const r = integrate('forestRuth', kepler, { x0: Float64Array.of(0.4, 0, 0, 2), dt: 0.01, steps: 1000, saveEvery: 10 });
@@ -153,6 +166,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
   }
   const adaptive = m.type === 'runge-kutta' && m.errorWeights !== undefined && options.adaptive !== false;
   const plan = planTime(options, adaptive);
+  checkCost(plan, adaptive, { options, x0, isTensor });
   const throwOnFailure = options.throwOnFailure ?? false;
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? (isTensor ? 1e-6 : 1e-9);
@@ -258,6 +272,43 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
     throw new IntegratorError(code, `${FN}(): ${result.message}`, { step: result.failedStep });
   }
   return result;
+}
+
+/**
+ * Refuses, before anything is allocated, a run whose saved states or work exceed the limits
+ * (`steps: 1e10` used to grow the saved array until V8 aborted the process).
+ */
+function checkCost(
+  plan: TimePlan,
+  adaptive: boolean,
+  ctx: { options: IntegrateOptions<ArrayLike64>; x0: unknown; isTensor: boolean },
+): void {
+  const { options, x0, isTensor } = ctx;
+  const maxMemoryBytes = options.maxMemoryBytes ?? 2 ** 30;
+  const maxWork = options.maxWork ?? 1e9;
+  checkNumber([FN, 'maxMemoryBytes'], maxMemoryBytes, { positive: true });
+  checkNumber([FN, 'maxWork'], maxWork, { positive: true });
+  const shape: readonly number[] = isTensor
+    ? (x0 as tf.Tensor).shape
+    : x0 instanceof Float64Array
+      ? [x0.length]
+      : ((x0 as { shape?: readonly number[] }).shape ?? [0]);
+  const dim = shape[shape.length - 1] ?? 0;
+  const batch = shape.length > 1 ? shape[0]! : 1;
+  const steps = adaptive ? plan.maxSteps : plan.nSteps;
+  const saves = plan.saveAt ? plan.saveAt.length + 1 : Math.floor(steps / plan.saveEvery) + 2;
+  const bytes = saves * batch * dim * 8; // float64, or float32 twice (saved + stacked)
+  const work = steps * batch * dim;
+  if (bytes > maxMemoryBytes)
+    throw new IntegratorError(
+      'LIMIT_EXCEEDED',
+      `${FN}(): saving ${saves} states of [${shape.join(', ')}] needs about ${bytes.toExponential(2)} bytes, more than maxMemoryBytes = ${maxMemoryBytes}; save less often (saveEvery, saveAt) or raise maxMemoryBytes`,
+    );
+  if (work > maxWork)
+    throw new IntegratorError(
+      'LIMIT_EXCEEDED',
+      `${FN}(): ${steps} steps of [${shape.join(', ')}] are ${work.toExponential(2)} state updates, more than maxWork = ${maxWork.toExponential(2)}; raise maxWork to run it`,
+    );
 }
 
 interface TimePlan {

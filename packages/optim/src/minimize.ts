@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { createLbfgs } from './create-lbfgs';
 import type { LbfgsOptions, LbfgsReason, LbfgsState, LbfgsStatus } from './create-lbfgs';
-import { describeValue, type OnProgress, type ProgressInfo, type RunStatus } from '@noether/autodiff';
+import {
+  describeValue,
+  disposeAbandonedTape,
+  type OnProgress,
+  type ProgressInfo,
+  type RunStatus,
+} from '@noether/autodiff';
 import { OptimError } from './errors';
 import type { LossAndGrad } from './strong-wolfe';
 import { float64Ops, tensorOps } from './vector-ops';
@@ -152,7 +158,23 @@ export function variablesObjective(
   };
   const lossAndGrad = (x: tf.Tensor1D) => {
     assign(x);
-    const { value, grads } = tf.variableGrads(lossFn, vars as tf.Variable[]);
+    const scalarLoss = () => {
+      const y = lossFn();
+      if (!(y instanceof tf.Tensor) || y.rank !== 0)
+        throw new OptimError(
+          'INVALID_ARGUMENT',
+          `${fn}(): argument 'lossFn' must return a scalar tensor, got ${describeValue(y)}`,
+        );
+      return y;
+    };
+    let value: tf.Scalar;
+    let grads: tf.NamedTensorMap;
+    try {
+      ({ value, grads } = tf.variableGrads(scalarLoss, vars as tf.Variable[]));
+    } catch (error) {
+      disposeAbandonedTape();
+      throw error;
+    }
     const flat = tf.tidy(() =>
       tf.concat(vars.map((v) => (grads[v.name] ? tf.reshape(grads[v.name], [-1]) : tf.zeros([v.size])))),
     ) as tf.Tensor1D;
@@ -186,14 +208,14 @@ export function minimize(
 ): MinimizeResult {
   const objective = variablesObjective(lossFn, vars);
   const lbfgs = createLbfgs(tensorOps, options);
-  const x0 = objective.read();
-  let out: ReturnType<typeof run<tf.Tensor1D>>;
-  try {
-    out = run(lbfgs, x0, { ...options, fn: 'minimize', lossAndGrad: objective.lossAndGrad });
-  } finally {
-    x0.dispose();
-  }
-  objective.assign(out.state.x);
+  // One tidy around the whole run: a loss that throws part-way leaves no L-BFGS state behind.
+  type RunOut = ReturnType<typeof run<tf.Tensor1D>>;
+  const out = tf.tidy(() => {
+    const x0 = objective.read();
+    const o = run(lbfgs, x0, { ...options, fn: 'minimize', lossAndGrad: objective.lossAndGrad });
+    objective.assign(o.state.x);
+    return o as unknown as tf.TensorContainer;
+  }) as unknown as RunOut;
   lbfgs.dispose(out.state);
   return finishRun(out.state, out.losses, {
     throwOnFailure: options.throwOnFailure ?? false,
@@ -222,8 +244,23 @@ export function minimize64(
       `minimize64(): argument 'x0' must be a non-empty Float64Array, got ${describeValue(x0)}`,
     );
   }
+  if (typeof lossAndGrad !== 'function')
+    throw new OptimError(
+      'INVALID_ARGUMENT',
+      `minimize64(): argument 'lossAndGrad' must be a function, got ${describeValue(lossAndGrad)}`,
+    );
+  const n = x0.length;
+  const checked: LossAndGrad<Float64Array> = (x) => {
+    const r = lossAndGrad(x);
+    if (!r || typeof r.loss !== 'number' || !(r.grad instanceof Float64Array) || r.grad.length !== n)
+      throw new OptimError(
+        'INVALID_ARGUMENT',
+        `minimize64(): argument 'lossAndGrad' must return { loss: number, grad: Float64Array of length ${n} }, got grad ${describeValue(r?.grad)}`,
+      );
+    return r;
+  };
   const lbfgs = createLbfgs(float64Ops, options);
-  const out = run(lbfgs, x0, { ...options, fn: 'minimize64', lossAndGrad });
+  const out = run(lbfgs, x0, { ...options, fn: 'minimize64', lossAndGrad: checked });
   const result = finishRun(out.state, out.losses, {
     throwOnFailure: options.throwOnFailure ?? false,
     fn: 'minimize64',

@@ -382,3 +382,17 @@ describe('withProjection', () => {
     xt.dispose();
   });
 });
+
+describe('withProjection with a non-finite time', () => {
+  it('refuses one NaN time instead of turning the whole batch NaN, and leaks nothing', () => {
+    const { net, vars } = mlp(3);
+    const projected = withProjection(net, { grid: q, constraint: { type: 'linear', c1: 0.8 } });
+    const xt = tf.tensor2d([0.1, 0, 0.5, 0.5, 0.9, NaN], [3, 2]);
+    const before = tf.memory().numTensors;
+    expect(() => projected(xt)).toThrow(
+      "withProjection(): query point 2 has the non-finite time NaN; every time (last column of 'xt') must be finite",
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([xt, ...vars]);
+  });
+});

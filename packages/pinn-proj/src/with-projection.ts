@@ -324,6 +324,16 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       }
       const { times, index } = levels;
       const K = times.length;
+      // A non-finite time would give its level a NaN correction, and the one-hot product that spreads the
+      // per-level corrections to the points (0 * NaN = NaN) would turn every point NaN: refuse it instead.
+      const bad = times.findIndex((t) => !Number.isFinite(t));
+      if (bad >= 0) {
+        const point = index.findIndex((k) => k === bad);
+        throw new PinnProjError(
+          'INVALID_ARGUMENT',
+          `${fn}(): query point ${point} has the non-finite time ${times[bad]}; every time (last column of 'xt') must be finite`,
+        );
+      }
       const oneHot = levelMatrix(index, K);
       const u = callNet(net, xt, fn);
       if (mode === 'detached') {

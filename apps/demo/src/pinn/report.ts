@@ -153,7 +153,7 @@ function readRun(path: string): RunResult {
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
 /** Writes `report.md` and SVG plots into `outDir`; returns the markdown. */
-function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): string {
+export function writeReport(plan: ReportPlan, results: RunResult[], outDir: string): string {
   makeOutputDir(join(outDir, 'plots'));
   const lambda = primaryLambda(plan);
   const find = (c: CaseName, k: ConstraintKind, v: Variant) =>

@@ -111,6 +111,14 @@ export async function readPdeBench(path: string, options: ReadOptions = {}): Pro
     const opened = file;
     let budget = maxBytes;
     const get = (name: string, required: boolean) => {
+      try {
+        return getUnchecked(name, required);
+      } catch (error) {
+        if (error instanceof DatasetsError) throw error;
+        return format(`: cannot read '${name}': ${hdf5Reason(error)}`, error);
+      }
+    };
+    const getUnchecked = (name: string, required: boolean) => {
       let entity: ReturnType<typeof opened.get>;
       try {
         entity = opened.get(name);

@@ -5,7 +5,7 @@ import {
   verifyOrderSafety,
   type BackendName,
 } from '@noether/autodiff';
-import { parseArgs } from '../args';
+import { numberOption, parseArgs } from '../args';
 import type { Command } from '../command';
 import { UsageError } from '../usage-error';
 
@@ -21,8 +21,9 @@ tfjs gradients and why.`;
 
 function parseOrders(value: string | undefined): number[] {
   if (value === undefined) return [1, 2, 3];
-  const orders = value.split(',').map((s) => Number(s.trim()));
-  if (orders.length === 0 || orders.some((o) => !Number.isInteger(o) || o < 1 || o > 3)) {
+  const parts = value.split(',');
+  const orders = parts.map(Number);
+  if (parts.some((s) => !/^[123]$/.test(s))) {
     throw new UsageError(
       `noether autodiff-check: option '--orders' must be a comma list of 1, 2, 3, got ${JSON.stringify(value)}`,
     );
@@ -43,12 +44,16 @@ export const autodiffCheckCommand: Command = {
       'list-replaced': { type: 'boolean' },
     });
     const orders = parseOrders(values.orders);
-    const tol = values.tol === undefined ? undefined : Number(values.tol);
-    if (tol !== undefined && !(Number.isFinite(tol) && tol > 0)) {
-      throw new UsageError(
-        `noether autodiff-check: option '--tol' must be a positive number, got ${JSON.stringify(values.tol)}`,
-      );
-    }
+    const tol =
+      values.tol === undefined
+        ? undefined
+        : numberOption(values.tol, {
+            command: 'autodiff-check',
+            name: 'tol',
+            fallback: 0,
+            min: 0,
+            minExclusive: true,
+          });
     const choice = await initBackend({ backend: values.backend as BackendName | undefined, log: () => {} });
     console.log(`backend: ${choice.name} (${choice.reason})`);
     if (values['list-replaced']) {

@@ -19,3 +19,14 @@ describe('noether pinn: strict arguments', () => {
       expect(() => getCase(name)).toThrow(`pinn: unknown case '${name}'`);
   });
 });
+
+describe('noether autodiff-check: strict arguments', () => {
+  it('refuses a hex --tol and an empty or padded --orders entry', async () => {
+    const { autodiffCheckCommand } = await import('./autodiff-check');
+    await expect(autodiffCheckCommand.run(['--tol', '0x10'])).rejects.toThrow(
+      `noether autodiff-check: option '--tol' must be a finite decimal number > 0, got "0x10"`,
+    );
+    for (const orders of ['', '1,,2', ' 1', '0x1'])
+      await expect(autodiffCheckCommand.run(['--orders', orders])).rejects.toThrow(/option '--orders'/);
+  });
+});
