@@ -5,6 +5,7 @@ import type { ArrayKind } from './array-kind';
 import type { ButcherTableau } from './butcher-tableau';
 import {
   createStepper,
+  stateOf,
   type AdvanceOutcome,
   type Stepper,
   type StepperState,
@@ -263,7 +264,10 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
 interface TimePlan {
   t0: number;
   t1: number;
-  dt: number | undefined;
+  /** Fixed steps: the step size. Adaptive runs: 0 (unused). */
+  dt: number;
+  /** Adaptive runs: the given initial step, or undefined for Hairer's starting step. */
+  initialDt: number | undefined;
   nSteps: number;
   lastDt: number;
   saveEvery: number;
@@ -274,41 +278,42 @@ interface TimePlan {
 function planTime(o: IntegrateOptions<ArrayLike64>, adaptive: boolean): TimePlan {
   const t0 = o.t0 ?? 0;
   checkNumber([FN, 't0'], t0);
-  if (o.dt !== undefined || !adaptive) checkNumber([FN, 'dt'], o.dt, { nonZero: true });
-  const dt = o.dt;
+  const initialDt =
+    o.dt !== undefined || !adaptive ? checkNumber([FN, 'dt'], o.dt, { nonZero: true }) : undefined;
+  const dt = adaptive ? 0 : (initialDt ?? 0);
   const saveEvery = o.saveEvery ?? 1;
   checkNumber([FN, 'saveEvery'], saveEvery, { positive: true, integer: true });
   const maxSteps = o.maxSteps ?? 1e6;
   checkNumber([FN, 'maxSteps'], maxSteps, { positive: true, integer: true });
   let t1: number;
   let nSteps = 0;
-  let lastDt = dt ?? 0;
+  let lastDt = dt;
   if (o.t1 !== undefined) {
     checkNumber([FN, 't1'], o.t1);
     t1 = o.t1;
     if (o.steps !== undefined)
       throw new IntegratorError('INVALID_ARGUMENT', `${FN}(): give either 't1' or 'steps', not both`);
-    if (dt !== undefined && (t1 - t0) * dt < 0) {
+    if (initialDt !== undefined && (t1 - t0) * initialDt < 0) {
       throw new IntegratorError(
         'INVALID_ARGUMENT',
-        `${FN}(): argument 't1' (${t1}) lies ${t1 < t0 ? 'before' : 'after'} 't0' (${t0}) but 'dt' is ${dt}; integrating backwards needs a negative dt`,
+        `${FN}(): argument 't1' (${t1}) lies ${t1 < t0 ? 'before' : 'after'} 't0' (${t0}) but 'dt' is ${initialDt}; integrating backwards needs a negative dt`,
       );
     }
     if (!adaptive) {
-      const n = (t1 - t0) / dt!;
+      const n = (t1 - t0) / dt;
       const r = Math.round(n);
       if (Math.abs(n - r) <= 1e-9 * Math.max(1, Math.abs(n))) {
         nSteps = r;
-        lastDt = dt!;
+        lastDt = dt;
       } else {
         nSteps = Math.ceil(n);
-        lastDt = t1 - (t0 + (nSteps - 1) * dt!);
+        lastDt = t1 - (t0 + (nSteps - 1) * dt);
       }
     }
   } else {
     if (adaptive) throw new IntegratorError('INVALID_ARGUMENT', `${FN}(): adaptive methods need 't1'`);
     nSteps = checkNumber([FN, 'steps'], o.steps, { positive: true, integer: true });
-    t1 = t0 + nSteps * dt!;
+    t1 = t0 + nSteps * dt;
   }
   let saveAt: number[] | undefined;
   if (o.saveAt !== undefined) {
@@ -330,7 +335,7 @@ function planTime(o: IntegrateOptions<ArrayLike64>, adaptive: boolean): TimePlan
       }
     }
   }
-  return { t0, t1, dt, nSteps, lastDt, saveEvery, saveAt, maxSteps };
+  return { t0, t1, dt, initialDt, nSteps, lastDt, saveEvery, saveAt, maxSteps };
 }
 
 function checkShapes<A>(stepper: Stepper<A>, x0: A, system: System<never> | System<ArrayLike64>): void {
@@ -369,6 +374,11 @@ function runOne<A>(stepper: Stepper<A>, x0: A, ctx: RunContext): RunOut<A> {
   return ctx.adaptive ? runAdaptive(stepper, x0, ctx) : runFixed(stepper, x0, ctx);
 }
 
+/** The full state of a Runge–Kutta stepper (the adaptive path runs tableaux only). */
+function xOf<A>(state: StepperState<A>): A {
+  return stateOf(state, 'runge-kutta', 'adaptive run').x;
+}
+
 function replaceState<A>(stepper: Stepper<A>, old: StepperState<A>, next: StepperState<A>): void {
   if (stepper.kind.name !== 'tensor') return;
   const keep = new Set(stepper.arrays(next));
@@ -378,7 +388,7 @@ function replaceState<A>(stepper: Stepper<A>, old: StepperState<A>, next: Steppe
 function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContext): RunOut<A> {
   const K = stepper.kind;
   const { t0, nSteps, saveEvery } = plan;
-  const dt = plan.dt!;
+  const dt = plan.dt;
   let saveIdx: Set<number> | undefined;
   if (plan.saveAt) {
     saveIdx = new Set();
@@ -482,12 +492,13 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContex
       const finite =
         last !== undefined
           ? K.allFinite(last)
-          : state.x !== undefined
+          : state.type !== 'splitting'
             ? K.allFinite(state.x)
             : K.tidy(() => K.allFinite(stepper.snapshot(state)));
       if (!finite) {
-        if (didSave) {
-          K.dispose(saved.pop()!);
+        const dropped = didSave ? saved.pop() : undefined;
+        if (dropped !== undefined) {
+          K.dispose(dropped);
           times.pop();
         }
         return failure('non-finite', i, t);
@@ -521,7 +532,8 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
     const keep = new Set(stepper.arrays(state));
     K.dispose([...stepper.arrays(o.state), ...(o.ks ?? [])].filter((a) => !keep.has(a)));
   };
-  let h = plan.dt !== undefined ? Math.abs(plan.dt) : initialStep(stepper, state.x!, [t0, t1]);
+  let h =
+    plan.initialDt !== undefined ? Math.abs(plan.initialDt) : initialStep(stepper, xOf(state), [t0, t1]);
   let t = t0;
   let steps = 0;
   let rejected = 0;
@@ -563,6 +575,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
       continue;
     }
     badInRow = 0;
+    const ks = o.ks ?? []; // an explicit tableau step always returns its stages
     // PI step-size controller (Hairer's DOPRI5: beta = 0.04, alpha = 1/5 - 0.75 beta).
     const beta = 0.04;
     const fac11 = err ** (0.2 - beta * 0.75);
@@ -579,12 +592,12 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
           (saveAt[nextSave] - tNew) * dir <= 1e-12 * Math.max(1, Math.abs(tNew))
         ) {
           const theta = (saveAt[nextSave] - t) / hs;
-          saved.push(K.tidy(() => denseEval(K, { m, x0: prev.x!, x1: o.state.x!, ks: o.ks!, h: hs }, theta)));
+          saved.push(K.tidy(() => denseEval(K, { m, x0: xOf(prev), x1: xOf(o.state), ks, h: hs }, theta)));
           times.push(saveAt[nextSave]);
           nextSave++;
         }
       }
-      K.dispose(o.ks!.filter((k) => !stepper.arrays(o.state).includes(k)));
+      K.dispose(ks.filter((k) => !stepper.arrays(o.state).includes(k)));
       replaceState(stepper, prev, o.state);
       state = o.state;
       t = last ? t1 : tNew;
@@ -593,7 +606,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
         saved.push(stepper.snapshot(state));
         times.push(t);
       }
-      if (!K.allFinite(state.x!))
+      if (!K.allFinite(xOf(state)))
         return out('non-finite', steps - 1, `the state became non-finite at step ${steps - 1} (t = ${t})`);
       h = hNew;
       lastReject = false;
@@ -635,7 +648,9 @@ function denseEval<A>(
   { m, x0, x1, ks, h }: { m: ButcherTableau; x0: A; x1: A; ks: A[]; h: number },
   theta: number,
 ): A {
-  const d = m.dense!;
+  const d = m.dense;
+  if (d === undefined)
+    throw new IntegratorError('UNSUPPORTED', `${FN}(): method '${m.name}' has no dense output`);
   const s = ks.length;
   const th = theta;
   const th1 = 1 - th;

@@ -43,7 +43,10 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
   }
   try {
     const keys = file.keys();
-    const get = (name: string, required: boolean) => {
+    type Dataset = { shape: number[]; data: Float64Array };
+    function get(name: string, required: true): Dataset;
+    function get(name: string, required: false): Dataset | undefined;
+    function get(name: string, required: boolean): Dataset | undefined {
       if (!keys.includes(name)) {
         if (!required) return undefined;
         throw new DatasetsError(
@@ -56,12 +59,12 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
         throw new DatasetsError('FILE_MISMATCH', `${fn}(): '${name}' in '${path}' is not a dataset`);
       const raw = d.value as ArrayLike<number | bigint>;
       return { shape: d.shape, data: Float64Array.from(raw as ArrayLike<number>, Number) };
-    };
-    let tensor, x, t, y;
+    }
+    let tensor: Dataset, x: Dataset, t: Dataset, y: Dataset | undefined;
     try {
-      tensor = get('tensor', true)!;
-      x = get('x-coordinate', true)!;
-      t = get('t-coordinate', true)!;
+      tensor = get('tensor', true);
+      x = get('x-coordinate', true);
+      t = get('t-coordinate', true);
       y = get('y-coordinate', false);
     } catch (error) {
       if (error instanceof DatasetsError) throw error;
@@ -76,7 +79,7 @@ export async function readPdeBench(path: string): Promise<PdeBenchData> {
         `${fn}(): 'tensor' in '${path}' has shape [${s.join(', ')}], expected [samples, nt, nx, ...]`,
       );
     // PDEBench stores nt + 1 or nt coordinates depending on the set; accept either.
-    if (t.data.length !== s[1] && t.data.length !== s[1]! + 1)
+    if (t.data.length !== s[1] && t.data.length !== s[1] + 1)
       throw new DatasetsError(
         'FILE_MISMATCH',
         `${fn}(): 't-coordinate' in '${path}' has ${t.data.length} values but 'tensor' has ${s[1]} time levels`,

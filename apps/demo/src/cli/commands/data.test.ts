@@ -45,7 +45,7 @@ describe('noether data commands', () => {
       const bad = join(dir, 'bad.npz');
       writeFileSync(bad, 'PK\u0003\u0004 truncated');
       expect(await dataInfoCommand.run([bad])).toBe(1);
-      expect(String(error.mock.calls[0]![0])).toContain(`'${bad}'`);
+      expect(String(error.mock.calls[0][0])).toContain(`'${bad}'`);
       await expect(dataGenerateCommand.run(['nope', '--out', dir])).rejects.toThrow(/unknown dataset 'nope'/);
       await expect(dataGenerateCommand.run(['ho', '--count', 'x', '--out', dir])).rejects.toThrow(/--count/);
     } finally {
