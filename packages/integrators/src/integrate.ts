@@ -188,7 +188,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       final: run.final,
       steps: run.steps,
       rejected: run.rejected,
-      evaluations: stepper.system.evaluations,
+      evaluations: run.evaluations,
     };
   } else {
     const rows: Float64Array[] = [];
@@ -215,7 +215,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       }
     } else rows.push(x0 as Float64Array);
     checkShapes(stepper, rows[0] as A, system);
-    const runs: RunOut<Float64Array>[] = [];
+    const runs: Array<RunOut<Float64Array> & { evaluations: number }> = [];
     let status: IntegrateStatus = 'ok';
     for (const row of rows) {
       const sub = createStepper<Float64Array>(m, system as System<Float64Array>, {
@@ -225,7 +225,6 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
         tolerances: adaptive ? { rtol, atol } : undefined,
       });
       const run = runOne(sub, row, { plan, adaptive, onProgress: options.onProgress });
-      (stepper.system as { evaluations: number }).evaluations += sub.system.evaluations;
       runs.push(run);
       if (run.status !== 'ok') {
         status = run.status;
@@ -250,7 +249,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       final: final as A,
       steps: runs.reduce((a, r) => a + r.steps, 0),
       rejected: runs.reduce((a, r) => a + r.rejected, 0),
-      evaluations: stepper.system.evaluations,
+      evaluations: runs.reduce((a, r) => a + r.evaluations, 0),
     };
   }
   if (result.status !== 'ok' && result.status !== 'stopped' && throwOnFailure) {
@@ -361,7 +360,6 @@ function checkShapes<A>(stepper: Stepper<A>, x0: A, system: System<never> | Syst
     }
     return undefined;
   });
-  (stepper.system as { evaluations: number }).evaluations = 0;
 }
 
 interface RunContext {
@@ -370,8 +368,11 @@ interface RunContext {
   onProgress?: OnProgress<IntegrateProgress>;
 }
 
-function runOne<A>(stepper: Stepper<A>, x0: A, ctx: RunContext): RunOut<A> {
-  return ctx.adaptive ? runAdaptive(stepper, x0, ctx) : runFixed(stepper, x0, ctx);
+/** One run; its `evaluations` are the ones it made (the shape probe before it is not counted). */
+function runOne<A>(stepper: Stepper<A>, x0: A, ctx: RunContext): RunOut<A> & { evaluations: number } {
+  const before = stepper.system.evaluations;
+  const run = ctx.adaptive ? runAdaptive(stepper, x0, ctx) : runFixed(stepper, x0, ctx);
+  return { ...run, evaluations: stepper.system.evaluations - before };
 }
 
 /** The full state of a Runge–Kutta stepper (the adaptive path runs tableaux only). */
