@@ -44,14 +44,16 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
 
   it('has a tensor H whose autodiff gradient matches gradH (float32) without leaking tensors', () => {
     const xs = points(sys, 4);
-    const before = tf.memory().numTensors;
-    const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
-    const g = grad((x: tf.Tensor) => tf.sum(sys.Htensor(x)))(batch);
-    const h = sys.Htensor(batch);
-    const gd = g.arraySync() as number[][];
-    const hd = h.arraySync() as number[];
-    tf.dispose([batch, g, h]);
-    expect(tf.memory().numTensors).toBe(before);
+    let gd: number[][] = [];
+    let hd: number[] = [];
+    expectNoLeak(() => {
+      const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
+      const g = grad((x: tf.Tensor) => tf.sum(sys.Htensor(x)))(batch);
+      const h = sys.Htensor(batch);
+      gd = g.arraySync() as number[][];
+      hd = h.arraySync() as number[];
+      return [batch, g, h];
+    });
     xs.forEach((x, b) => {
       expect(Math.abs(hd[b] - sys.H(x))).toBeLessThan(1e-4 * (1 + Math.abs(sys.H(x))));
       const ref = sys.gradH(x);
