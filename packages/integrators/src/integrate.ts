@@ -130,6 +130,29 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
   system: System<A>,
   options: IntegrateOptions<A>,
 ): IntegrateResult<A> {
+  return runIntegration(validateIntegration(method, system, options), system, options);
+}
+
+/** What {@link integrate} runs: every argument resolved and validated once, before any step is taken. */
+interface IntegrationPlan<A> {
+  readonly m: Method;
+  readonly input:
+    | { readonly kind: 'tensor'; readonly x0: tf.Tensor }
+    | { readonly kind: 'float64'; readonly rows: readonly Float64Array[]; readonly batched: boolean };
+  readonly adaptive: boolean;
+  readonly plan: TimePlan;
+  readonly rtol: number;
+  readonly atol: number;
+  readonly throwOnFailure: boolean;
+  /** The stepper of the tensor run, and the shape probe of both kinds. */
+  readonly stepper: Stepper<A>;
+}
+
+function validateIntegration<A extends ArrayLike64>(
+  method: Method | MethodName,
+  system: System<A>,
+  options: IntegrateOptions<A>,
+): IntegrationPlan<A> {
   const m = resolveMethod(FN, method);
   if (!options || typeof options !== 'object') {
     throw new IntegratorError(
@@ -165,8 +188,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
     maxIterations: options.maxIterations,
     tolerances: adaptive ? { rtol, atol } : undefined,
   });
-
-  let result: IntegrateResult<A>;
+  const common = { m, adaptive, plan, rtol, atol, throwOnFailure, stepper };
   if (isTensor) {
     const xt = x0 as tf.Tensor;
     if (xt.rank < 1 || xt.rank > 2) {
@@ -176,6 +198,43 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       );
     }
     checkShapes(stepper, xt as A, system);
+    return Object.freeze({ ...common, input: { kind: 'tensor' as const, x0: xt } });
+  }
+  const rows: Float64Array[] = [];
+  let batched = false;
+  if (isNd) {
+    const nd = x0 as NdArray<Float64Array>;
+    if (nd.shape.length !== 2) {
+      throw new IntegratorError(
+        'SHAPE_MISMATCH',
+        `${FN}(): argument 'x0' as an ndarray must be [batch, dim], got [${nd.shape.join(',')}]`,
+      );
+    }
+    batched = true;
+    for (let b = 0; b < nd.shape[0]; b++) {
+      const row = new Float64Array(nd.shape[1]);
+      for (let i = 0; i < nd.shape[1]; i++) row[i] = nd.get(b, i);
+      rows.push(row);
+    }
+    if (adaptive && !plan.saveAt) {
+      throw new IntegratorError(
+        'INVALID_ARGUMENT',
+        `${FN}(): a batch x0 with an adaptive method needs 'saveAt' (step sequences differ per row)`,
+      );
+    }
+  } else rows.push(x0 as Float64Array);
+  checkShapes(stepper, rows[0] as A, system);
+  return Object.freeze({ ...common, input: { kind: 'float64' as const, rows, batched } });
+}
+
+function runIntegration<A extends ArrayLike64>(
+  { m, input, adaptive, plan, rtol, atol, throwOnFailure, stepper }: IntegrationPlan<A>,
+  system: System<A>,
+  options: IntegrateOptions<A>,
+): IntegrateResult<A> {
+  let result: IntegrateResult<A>;
+  if (input.kind === 'tensor') {
+    const xt = input.x0;
     const run = runOne(stepper, xt as A, { plan, adaptive, onProgress: options.onProgress });
     const x = run.saved.length ? tf.stack(run.saved as tf.Tensor[], xt.rank === 1 ? 0 : 1) : tf.zeros([0]);
     tf.dispose(run.saved as tf.Tensor[]);
@@ -191,30 +250,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       evaluations: run.evaluations,
     };
   } else {
-    const rows: Float64Array[] = [];
-    let batched = false;
-    if (isNd) {
-      const nd = x0 as NdArray<Float64Array>;
-      if (nd.shape.length !== 2) {
-        throw new IntegratorError(
-          'SHAPE_MISMATCH',
-          `${FN}(): argument 'x0' as an ndarray must be [batch, dim], got [${nd.shape.join(',')}]`,
-        );
-      }
-      batched = true;
-      for (let b = 0; b < nd.shape[0]; b++) {
-        const row = new Float64Array(nd.shape[1]);
-        for (let i = 0; i < nd.shape[1]; i++) row[i] = nd.get(b, i);
-        rows.push(row);
-      }
-      if (adaptive && !plan.saveAt) {
-        throw new IntegratorError(
-          'INVALID_ARGUMENT',
-          `${FN}(): a batch x0 with an adaptive method needs 'saveAt' (step sequences differ per row)`,
-        );
-      }
-    } else rows.push(x0 as Float64Array);
-    checkShapes(stepper, rows[0] as A, system);
+    const { rows, batched } = input;
     const runs: Array<RunOut<Float64Array> & { evaluations: number }> = [];
     let status: IntegrateStatus = 'ok';
     for (const row of rows) {
@@ -253,7 +289,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
     };
   }
   if (result.status !== 'ok' && result.status !== 'stopped' && throwOnFailure) {
-    if (isTensor) tf.dispose([result.x as tf.Tensor, result.final as tf.Tensor]);
+    if (input.kind === 'tensor') tf.dispose([result.x as tf.Tensor, result.final as tf.Tensor]);
     const code = result.status === 'non-finite' ? 'NON_FINITE' : 'NOT_CONVERGED';
     throw new IntegratorError(code, `${FN}(): ${result.message}`, { step: result.failedStep });
   }
