@@ -58,6 +58,11 @@ export interface StepRange {
   dt: number;
   from: number;
   to: number;
+  /**
+   * Check the state for non-finite entries after every step (default true). `false` leaves the check to the
+   * caller (tensors: it costs a sync read per step); the implicit-solve status is still checked.
+   */
+  checkFinite?: boolean;
 }
 
 /** Outcome of {@link Stepper.advance}. */
@@ -386,6 +391,7 @@ function advanceEach<A>(stepper: Stepper<A>, state: StepperState<A>, range: Step
     } else o = stepper.step(prev, t, dt);
     s = o.state;
     if (o.status !== 'ok') return { state: s, done: k + 1, status: o.status };
+    if (range.checkFinite === false) continue;
     const full = s;
     const finite =
       full.type !== 'splitting' ? K.allFinite(full.x) : K.tidy(() => K.allFinite(stepper.snapshot(full)));

@@ -479,69 +479,53 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContex
           i,
           `the state became non-finite at step ${i} (t = ${t})${tensor ? ' or earlier since the last save' : ''}`,
         );
-  if (!tensor) {
-    // Whole runs of equal steps between save points go to stepper.advance (float64 splitting runs them in
-    // one loop and locates a non-finite state exactly); a shorter last step (lastDt) runs on its own.
-    const saveList = saveIdx ? [...saveIdx].sort((a, b) => a - b) : undefined;
-    const lastAlone = plan.lastDt !== dt;
-    let next = 0;
-    let i = 0;
-    while (i < nSteps) {
-      let end: number;
-      if (onProgress) end = i + 1;
-      else if (saveList) {
-        while (next < saveList.length && saveList[next] <= i) next++;
-        end = next < saveList.length ? saveList[next] : nSteps;
-      } else end = Math.min(nSteps, (Math.floor(i / saveEvery) + 1) * saveEvery);
-      let r: AdvanceOutcome<A>;
-      if (lastAlone && i === nSteps - 1) {
-        r = stepper.advance(state, { t0: t0 + i * dt, dt: plan.lastDt, from: 0, to: 1 });
-        r.done += i;
-      } else {
-        if (lastAlone && end === nSteps) end = nSteps - 1;
-        r = stepper.advance(state, { t0, dt, from: i, to: end });
-      }
-      state = r.state;
-      if (r.status !== 'ok') return failure(r.status, r.done - 1, timeAt(r.done));
-      i = r.done;
-      const t = timeAt(i);
-      save(i, t);
-      if (progress(i, t)) return stopped(i, t);
+  // One path for every array kind: whole runs of equal steps between save points go to stepper.advance
+  // (float64 splitting runs them in one loop and locates a non-finite state exactly; tensors take one tidy
+  // per step keeping only the new state); a shorter last step (lastDt) runs on its own. Tensors skip the
+  // per-step finiteness check (a sync read): it is done here at save points and at the end.
+  const saveList = saveIdx ? [...saveIdx].sort((a, b) => a - b) : undefined;
+  const lastAlone = plan.lastDt !== dt;
+  let next = 0;
+  let i = 0;
+  while (i < nSteps) {
+    let end: number;
+    if (onProgress) end = i + 1;
+    else if (saveList) {
+      while (next < saveList.length && saveList[next] <= i) next++;
+      end = next < saveList.length ? saveList[next] : nSteps;
+    } else end = Math.min(nSteps, (Math.floor(i / saveEvery) + 1) * saveEvery);
+    let r: AdvanceOutcome<A>;
+    if (lastAlone && i === nSteps - 1) {
+      r = stepper.advance(state, { t0: t0 + i * dt, dt: plan.lastDt, from: 0, to: 1, checkFinite: !tensor });
+      r.done += i;
+    } else {
+      if (lastAlone && end === nSteps) end = nSteps - 1;
+      r = stepper.advance(state, { t0, dt, from: i, to: end, checkFinite: !tensor });
     }
-    return out('ok', undefined, undefined);
-  }
-  // Tensors: one tidy per step keeping only the new state; finiteness is checked at save points and at the end.
-  let t = t0;
-  for (let i = 0; i < nSteps; i++) {
-    const h = i === nSteps - 1 ? plan.lastDt : dt;
-    const prev = state;
-    const o = K.tidy(() => {
-      const r = stepper.step(prev, t, h);
-      return { state: r.state, status: r.status };
-    }) as StepOutcome<A>;
-    replaceState(stepper, prev, o.state);
-    state = o.state;
-    t = timeAt(i + 1);
-    if (o.status !== 'ok') return failure('not-converged', i, t);
-    const didSave = save(i + 1, t);
-    if (didSave || i === nSteps - 1) {
+    state = r.state;
+    if (r.status !== 'ok') return failure(r.status, r.done - 1, timeAt(r.done));
+    i = r.done;
+    const t = timeAt(i);
+    const didSave = save(i, t);
+    if (tensor && (didSave || i === nSteps)) {
+      const current = state;
       const last = didSave ? saved[saved.length - 1] : undefined;
       const finite =
         last !== undefined
           ? K.allFinite(last)
-          : state.type !== 'splitting'
-            ? K.allFinite(state.x)
-            : K.tidy(() => K.allFinite(stepper.snapshot(state)));
+          : current.type !== 'splitting'
+            ? K.allFinite(current.x)
+            : K.tidy(() => K.allFinite(stepper.snapshot(current)));
       if (!finite) {
         const dropped = didSave ? saved.pop() : undefined;
         if (dropped !== undefined) {
           K.dispose(dropped);
           times.pop();
         }
-        return failure('non-finite', i, t);
+        return failure('non-finite', i - 1, t);
       }
     }
-    if (progress(i + 1, t)) return stopped(i + 1, t);
+    if (progress(i, t)) return stopped(i, t);
   }
   return out('ok', undefined, undefined);
 }
