@@ -51,8 +51,8 @@ const time = (f: () => void, minMs = 400): number => {
     const h = 0.1 / substeps / 17;
     for (let k = 0; k < evals; k++) {
       dVdq(q, g);
-      for (let i = 0; i < 6; i++) p[i]! -= h * g[i]!;
-      for (let i = 0; i < 6; i++) q[i]! += h * p[i]!;
+      for (let i = 0; i < 6; i++) p[i] -= h * g[i];
+      for (let i = 0; i < 6; i++) q[i] += h * p[i];
     }
   });
   rows.push([
@@ -128,8 +128,8 @@ for (const n of [256, 1024]) {
 }
 
 const header = ['case', 'measured', 'reference (same run)', 'reference', 'time ratio'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));

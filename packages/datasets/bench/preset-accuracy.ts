@@ -23,9 +23,9 @@ for (const name of names) {
   let den = 0;
   let mx = 0;
   for (let i = 0; i < a.u.length; i++) {
-    num += (a.u[i]! - b.u[i]!) ** 2;
-    den += b.u[i]! ** 2;
-    mx = Math.max(mx, Math.abs(a.u[i]! - b.u[i]!));
+    num += (a.u[i] - b.u[i]) ** 2;
+    den += b.u[i] ** 2;
+    mx = Math.max(mx, Math.abs(a.u[i] - b.u[i]));
   }
   console.log(
     `| ${name} | ${r} | ${3 * r} | ${Math.sqrt(num / den).toExponential(2)} | ${mx.toExponential(2)} | ${secs.toFixed(1)} |`,

@@ -74,17 +74,18 @@ function trajectories(
     defaults: Object.freeze({ seed: 0, noise: 0, split: 'train' as const, ...defaults }),
     build(o: CatalogOptions) {
       const opt = { ...this.defaults, ...o };
-      const split = Object.hasOwn(razorSplits, opt.split!) ? razorSplits[opt.split!] : undefined;
+      const split = Object.hasOwn(razorSplits, opt.split) ? razorSplits[opt.split] : undefined;
       if (!split)
         throw new DatasetsError(
           'INVALID_ARGUMENT',
           `buildDataset(): split must be one of ${Object.keys(razorSplits).join(', ')}, got ${String(opt.split)}`,
         );
+      // Every trajectory entry has these defaults; a missing one is NaN and rejected by generateTrajectories.
       return generateTrajectories(make(opt), {
-        count: opt.count!,
-        samples: opt.samples!,
-        sampleDt: opt.sampleDt!,
-        seed: opt.seed!,
+        count: opt.count ?? NaN,
+        samples: opt.samples ?? NaN,
+        sampleDt: opt.sampleDt ?? NaN,
+        seed: opt.seed,
         noise: opt.noise,
         initialConditions: split,
         onProgress: o.onProgress,
@@ -113,7 +114,7 @@ function preset(name: PinnProjPresetName, summary: string): CatalogEntry {
 function randomWave(rng: Rng, length: number): (x: number) => number {
   const a = Array.from({ length: 4 }, (_, k) => rng.normal() / (k + 1));
   const phi = Array.from({ length: 4 }, () => rng.uniformIn(0, 2 * Math.PI));
-  return (x) => a.reduce((s, ak, k) => s + ak * Math.sin((2 * Math.PI * (k + 1) * x) / length + phi[k]!), 0);
+  return (x) => a.reduce((s, ak, k) => s + ak * Math.sin((2 * Math.PI * (k + 1) * x) / length + phi[k]), 0);
 }
 
 function batch(
@@ -129,40 +130,40 @@ function batch(
     defaults: Object.freeze({ seed: 0, count: 8, points: 256, samples: 101, sampleDt: 0.01, ...defaults }),
     build(o: CatalogOptions): PdeBatch {
       const opt = { ...this.defaults, ...o };
-      const bytes = opt.count! * opt.samples! * opt.points! * 8 * 2;
+      const bytes = opt.count * opt.samples * opt.points * 8 * 2;
       const maxMemoryBytes = opt.maxMemoryBytes ?? 2 ** 30;
       if (!(bytes <= maxMemoryBytes))
         throw new DatasetsError(
           'LIMIT_EXCEEDED',
           `buildDataset(): '${name}' with count ${opt.count}, samples ${opt.samples}, points ${opt.points} needs about ${bytes.toExponential(2)} bytes, more than maxMemoryBytes = ${maxMemoryBytes}`,
         );
-      const rng = createRng(opt.seed!);
-      const times = Float64Array.from({ length: opt.samples! }, (_, k) => k * opt.sampleDt!);
+      const rng = createRng(opt.seed);
+      const times = Float64Array.from({ length: opt.samples }, (_, k) => k * opt.sampleDt);
       const sols: PdeSolution[] = [];
-      for (let i = 0; i < opt.count!; i++) {
-        sols.push(solve(rng.split(), { points: opt.points!, times }));
-        if (o.onProgress?.({ step: i + 1, total: opt.count! }) === false) break;
+      for (let i = 0; i < opt.count; i++) {
+        sols.push(solve(rng.split(), { points: opt.points, times }));
+        if (o.onProgress?.({ step: i + 1, total: opt.count }) === false) break;
       }
       const count = sols.length;
-      const m = sols[0]!.u.length;
+      const m = sols[0].u.length;
       const tensor = new Float64Array(count * m);
       sols.forEach((s, i) => tensor.set(s.u, i * m));
       const conserved: Record<string, Float64Array> = {};
-      for (const key of Object.keys(sols[0]!.conserved)) {
+      for (const key of Object.keys(sols[0].conserved)) {
         const c = new Float64Array(count * times.length);
-        sols.forEach((s, i) => c.set(s.conserved[key]!, i * times.length));
+        sols.forEach((s, i) => c.set(s.conserved[key], i * times.length));
         conserved[key] = c;
       }
       return Object.freeze({
         kind: 'pde-batch' as const,
         name,
-        scheme: sols[0]!.scheme,
+        scheme: sols[0].scheme,
         tensor,
-        shape: [count, times.length, opt.points!] as const,
-        x: sols[0]!.x,
+        shape: [count, times.length, opt.points] as const,
+        x: sols[0].x,
         t: times,
         conserved,
-        seed: opt.seed!,
+        seed: opt.seed,
       });
     },
   });

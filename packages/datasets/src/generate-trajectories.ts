@@ -158,7 +158,7 @@ export function generateTrajectories(
   let done = count;
   let substeps = closed ? 1 : Math.max(1, Math.ceil(dt / 0.01));
   for (let i = 0; i < count; i++) {
-    const x0 = x0s[i]!;
+    const x0 = x0s[i];
     const H0 = system.H(x0);
     const errOf = (states: Float64Array) => {
       let e = 0;
@@ -173,7 +173,8 @@ export function generateTrajectories(
     let err: number;
     if (closed) {
       states = new Float64Array(nt * dim);
-      for (let k = 0; k < nt; k++) states.set(system.flow!(x0, k * dt), k * dim);
+      const flow = system.flow as NonNullable<PhysicalSystem['flow']>; // closed implies a flow (checked above)
+      for (let k = 0; k < nt; k++) states.set(flow(x0, k * dt), k * dim);
       err = errOf(states);
     } else {
       for (;;) {
@@ -210,7 +211,7 @@ export function generateTrajectories(
     }
   }
   const x = Float64Array.from(clean);
-  if (noise > 0) for (let j = 0; j < x.length; j++) x[j]! += noise * rng.normal();
+  if (noise > 0) for (let j = 0; j < x.length; j++) x[j] += noise * rng.normal();
   return Object.freeze({
     status: done < count ? ('stopped' as const) : ('ok' as const),
     x,

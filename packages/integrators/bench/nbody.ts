@@ -113,11 +113,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 // bench/nbody.cpp beside this file, or in bench/ when running the bundle from node_modules/.cache/noether-bench.
 const cppSource = [join(here, 'nbody.cpp'), join(here, '..', '..', '..', 'bench', 'nbody.cpp')].find((f) =>
   existsSync(f),
-)!;
+);
 const gpp = hasGpp();
 const dir = mkdtempSync(join(tmpdir(), 'noether-nbody-'));
 let exe = '';
-if (gpp) {
+if (gpp && cppSource) {
   exe = join(dir, 'nbody');
   writeFileSync(join(dir, 'nbody.cpp'), readFileSync(cppSource));
   execFileSync('g++', ['-O2', '-o', exe, join(dir, 'nbody.cpp')]);
@@ -158,7 +158,7 @@ for (const { n, steps, copyT } of cases) {
     const o = run();
     js.push(o.sec);
     final = o.final;
-    if (gpp) {
+    if (exe) {
       const out = execFileSync(exe, args, { maxBuffer: 1 << 26 });
       const marker = out.indexOf('STATE\n');
       cpp.push(Number(out.subarray(0, marker).toString().trim()));

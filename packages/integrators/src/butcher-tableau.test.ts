@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defined } from '@noether/test-utils';
 import { defineButcherTableau, rungeKuttaOrder } from './butcher-tableau';
 import { methods } from './methods';
 
@@ -15,8 +16,9 @@ describe('Butcher tableaux as validated data', () => {
 
   it('dormandPrince54 has error weights summing to zero, an order-4 embedded method and FSAL', () => {
     const dp = methods.dormandPrince54;
-    expect(dp.errorWeights!.reduce((s, v) => s + v, 0)).toBeCloseTo(0, 15);
-    const bHat = dp.b.map((v, i) => v - dp.errorWeights![i]);
+    const errorWeights = defined(dp.errorWeights, 'errorWeights');
+    expect(errorWeights.reduce((s, v) => s + v, 0)).toBeCloseTo(0, 15);
+    const bHat = dp.b.map((v, i) => v - errorWeights[i]);
     expect(rungeKuttaOrder(dp.a, bHat, 5)).toBe(4);
     expect(dp.fsal).toBe(true);
     expect(methods.rk4.fsal).toBe(false);

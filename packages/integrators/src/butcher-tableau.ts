@@ -151,12 +151,13 @@ export function defineButcherTableau(spec: ButcherTableauSpec): ButcherTableau {
   if (measured !== spec.order)
     throw bad(`claims order ${spec.order} but satisfies the order conditions to order ${measured}`);
   let errorWeights: number[] | undefined;
-  if (spec.bHat) {
-    if (spec.bHat.length !== s || !finite(spec.bHat)) throw bad(`needs ${s} finite embedded weights 'bHat'`);
-    errorWeights = spec.b.map((v, i) => v - spec.bHat![i]);
+  const bHat = spec.bHat;
+  if (bHat) {
+    if (bHat.length !== s || !finite(bHat)) throw bad(`needs ${s} finite embedded weights 'bHat'`);
+    errorWeights = spec.b.map((v, i) => v - bHat[i]);
     const se = errorWeights.reduce((x, y) => x + y, 0);
     if (Math.abs(se) > 1e-13) throw bad(`has error weights summing to ${se}, expected 0`);
-    const em = rungeKuttaOrder(spec.a, spec.bHat, (spec.embeddedOrder ?? 0) + 1);
+    const em = rungeKuttaOrder(spec.a, bHat, (spec.embeddedOrder ?? 0) + 1);
     if (em !== spec.embeddedOrder)
       throw bad(`claims embedded order ${spec.embeddedOrder} but its 'bHat' has order ${em}`);
   }

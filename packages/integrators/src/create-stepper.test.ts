@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defined } from '@noether/test-utils';
 import { createStepper } from './create-stepper';
 import { IntegratorError } from './errors';
 import { integrate } from './integrate';
@@ -70,7 +71,7 @@ describe('createStepper: float64 splitting fast path', () => {
       expect(r.status).toBe('non-finite');
       expect(r.failedStep).toBe(ref.failedStep);
       expect(r.message).toMatch(new RegExp(`non-finite at step ${ref.failedStep} `));
-      expect(r.x.shape[0]).toBe(Math.floor(ref.failedStep! / 50) + 1); // saves up to the failure
+      expect(r.x.shape[0]).toBe(Math.floor(defined(ref.failedStep) / 50) + 1); // saves up to the failure
       expect(r.final.some((v) => !Number.isFinite(v))).toBe(true);
       expect(r.evaluations).toBe(ref.evaluations);
       let thrown: unknown;

@@ -7,16 +7,35 @@ import type { ScalarOps } from './scalar-ops';
 import type { SplittingScheme } from './splitting-scheme';
 import type { ArrayLike64, System } from './systems';
 
-/** The state a stepper carries between steps. Treat as opaque; `x` is the full state (q first, then p). */
-export interface StepperState<A> {
-  /** Separable splitting: positions (float64: a view into `x`). */
-  q?: A;
-  /** Separable splitting: momenta (float64: a view into `x`). */
-  p?: A;
-  /** Full state (Runge–Kutta; and float64 splitting, aliasing q and p). */
-  x?: A;
-  /** Cached force dV/dq(q) (FSAL splitting) or cached last stage (FSAL tableau). */
-  cache?: A;
+/**
+ * The state a stepper carries between steps, discriminated by `type`. Treat as opaque: pass it back to the
+ * stepper that made it (a state of another stepper is rejected).
+ * - `'splitting'`: positions `q` and momenta `p` (new arrays each step; tensors);
+ * - `'splitting-in-place'`: float64 splitting, `q` and `p` are views into `x`, updated in place;
+ * - `'runge-kutta'`: the full state `x = (q, p)`.
+ * `cache` holds the force dV/dq(q) (FSAL splitting) or the last stage (FSAL tableau) when reusable.
+ */
+export type StepperState<A> =
+  | { readonly type: 'splitting'; q: A; p: A; cache: A | undefined }
+  | { readonly type: 'splitting-in-place'; x: A; q: A; p: A; cache: A | undefined }
+  | { readonly type: 'runge-kutta'; x: A; cache: A | undefined };
+
+/** The state variant `type` of {@link StepperState}. */
+export type StepperStateOf<A, T extends StepperState<A>['type']> = Extract<StepperState<A>, { type: T }>;
+
+/** Narrows a state to the variant a stepper works on; a state from another stepper is an argument error. */
+export function stateOf<A, T extends StepperState<A>['type']>(
+  state: StepperState<A>,
+  type: T,
+  method: string,
+): StepperStateOf<A, T> {
+  if (state?.type !== type) {
+    throw new IntegratorError(
+      'INVALID_ARGUMENT',
+      `step(): argument 'state' must be a '${type}' state from the stepper of '${method}', got ${state === null || typeof state !== 'object' ? String(state) : `a '${String((state as { type?: unknown }).type)}' state`}`,
+    );
+  }
+  return state as StepperStateOf<A, T>;
 }
 
 /** Outcome of one step. */
@@ -39,6 +58,11 @@ export interface StepRange {
   dt: number;
   from: number;
   to: number;
+  /**
+   * Check the state for non-finite entries after every step (default true). `false` leaves the check to the
+   * caller (tensors: it costs a sync read per step); the implicit-solve status is still checked.
+   */
+  checkFinite?: boolean;
 }
 
 /** Outcome of {@link Stepper.advance}. */
@@ -162,12 +186,13 @@ function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKi
     init(x0: A) {
       // Tensor slices are new tensors already.
       const [q, p] = K.split(x0, K.dim(x0) / 2);
-      return { q, p };
+      return { type: 'splitting' as const, q, p, cache: undefined };
     },
     step(state: StepperState<A>, _t: number, dt: number) {
-      let q: A = state.q!;
-      let p: A = state.p!;
-      let force: A | undefined = state.cache;
+      const st = stateOf(state, 'splitting', m.name);
+      let q: A = st.q;
+      let p: A = st.p;
+      let force: A | undefined = st.cache;
       for (let i = 0; i < nFlows; i++) {
         const c = coef[i];
         if (isDrift[i] === 1) {
@@ -181,14 +206,19 @@ function splittingStepper<A>(m: SplittingScheme, sys: BoundSystem<A>, K: ArrayKi
           p = K.axpy(-c * dt, force, p);
         }
       }
-      return { state: { q, p, cache: m.fsal ? force : undefined }, status: 'ok' as const };
+      return {
+        state: { type: 'splitting' as const, q, p, cache: m.fsal ? force : undefined },
+        status: 'ok' as const,
+      };
     },
     advance: (state: StepperState<A>, range: StepRange) => advanceEach(stepper, state, range),
     snapshot(state: StepperState<A>) {
-      return K.concat(state.q!, state.p!);
+      const st = stateOf(state, 'splitting', m.name);
+      return K.concat(st.q, st.p);
     },
     arrays(state: StepperState<A>) {
-      return [state.q, state.p, state.cache].filter((v) => v !== undefined) as A[];
+      const st = stateOf(state, 'splitting', m.name);
+      return st.cache === undefined ? [st.q, st.p] : [st.q, st.p, st.cache];
     },
   };
   return stepper;
@@ -210,15 +240,16 @@ function splittingStepper64(
   const fsal = m.fsal;
   const dTdp = sys.dTdp;
   const dVdq = sys.dVdq;
-  const reused: StepOutcome<Float64Array> = { state: {}, status: 'ok' };
+  let reused: StepOutcome<Float64Array> | undefined;
   let tbuf = new Float64Array(0);
   let fbuf = new Float64Array(0);
   let xCheck = new Float64Array(0);
   let fCheck = new Float64Array(0);
   /** `steps` steps of size `dt` in place on `state`. */
-  const run = (state: StepperState<Float64Array>, dt: number, steps: number): void => {
-    const q = state.q!;
-    const p = state.p!;
+  type State64 = StepperStateOf<Float64Array, 'splitting-in-place'>;
+  const run = (state: State64, dt: number, steps: number): void => {
+    const q = state.q;
+    const p = state.p;
     const n = q.length;
     const n4 = n - (n % 4);
     const tb = tbuf;
@@ -281,15 +312,25 @@ function splittingStepper64(
       const n = x.length / 2;
       tbuf = new Float64Array(n);
       fbuf = new Float64Array(n);
-      return { x, q: x.subarray(0, n), p: x.subarray(n), cache: undefined };
+      return {
+        type: 'splitting-in-place' as const,
+        x,
+        q: x.subarray(0, n),
+        p: x.subarray(n),
+        cache: undefined,
+      };
     },
     step(state: StepperState<Float64Array>, _t: number, dt: number) {
-      run(state, dt, 1);
-      reused.state = state;
+      const st = stateOf(state, 'splitting-in-place', m.name);
+      run(st, dt, 1);
+      // One outcome object reused across steps (no allocation per step); its state is the same object.
+      reused ??= { state: st, status: 'ok' };
+      reused.state = st;
       return reused;
     },
-    advance(state: StepperState<Float64Array>, { dt, from, to }: StepRange) {
-      const x = state.x!;
+    advance(s: StepperState<Float64Array>, { dt, from, to }: StepRange) {
+      const state = stateOf(s, 'splitting-in-place', m.name);
+      const x = state.x;
       for (let k = from; k < to;) {
         const chunk = Math.min(CHECK_EVERY, to - k);
         if (chunk === 1) {
@@ -323,7 +364,7 @@ function splittingStepper64(
       }
       return { state, done: to, status: 'ok' as const };
     },
-    snapshot: (state: StepperState<Float64Array>) => state.x!.slice(),
+    snapshot: (state: StepperState<Float64Array>) => stateOf(state, 'splitting-in-place', m.name).x.slice(),
     arrays: () => [],
   };
 }
@@ -350,7 +391,10 @@ function advanceEach<A>(stepper: Stepper<A>, state: StepperState<A>, range: Step
     } else o = stepper.step(prev, t, dt);
     s = o.state;
     if (o.status !== 'ok') return { state: s, done: k + 1, status: o.status };
-    const finite = s.x !== undefined ? K.allFinite(s.x) : K.tidy(() => K.allFinite(stepper.snapshot(s)));
+    if (range.checkFinite === false) continue;
+    const full = s;
+    const finite =
+      full.type !== 'splitting' ? K.allFinite(full.x) : K.tidy(() => K.allFinite(stepper.snapshot(full)));
     if (!finite) return { state: s, done: k + 1, status: 'non-finite' };
   }
   return { state: s, done: to, status: 'ok' };
@@ -369,8 +413,9 @@ function rungeKuttaStepper<A>(
     for (let j = 0; j < coef.length; j++) out[j] = coef[j] * dt;
     return out;
   };
-  const explicitStep = (state: StepperState<A>, t: number, dt: number): StepOutcome<A> => {
-    const x: A = state.x!;
+  const explicitStep = (s0: StepperState<A>, t: number, dt: number): StepOutcome<A> => {
+    const state = stateOf(s0, 'runge-kutta', m.name);
+    const x: A = state.x;
     const ks: A[] = [];
     for (let i = 0; i < s; i++) {
       if (i === 0 && m.fsal && state.cache !== undefined) {
@@ -382,7 +427,7 @@ function rungeKuttaStepper<A>(
     }
     const xNew = K.combine(x, scaled(m.b, dt), ks);
     const out: StepOutcome<A> = {
-      state: { x: xNew, cache: m.fsal ? ks[s - 1] : undefined },
+      state: { type: 'runge-kutta', x: xNew, cache: m.fsal ? ks[s - 1] : undefined },
       status: 'ok',
       ks,
     };
@@ -395,8 +440,8 @@ function rungeKuttaStepper<A>(
     }
     return out;
   };
-  const implicitStep = (state: StepperState<A>, t: number, dt: number): StepOutcome<A> => {
-    const x: A = state.x!;
+  const implicitStep = (s0: StepperState<A>, t: number, dt: number): StepOutcome<A> => {
+    const x: A = stateOf(s0, 'runge-kutta', m.name).x;
     const f0 = sys.f(x, t);
     let ks: A[] = Array.from({ length: s }, () => f0);
     const scale = Math.max(1, K.maxAbs(x));
@@ -431,17 +476,25 @@ function rungeKuttaStepper<A>(
       m.b.map((v) => v * dt),
       ks,
     );
-    return { state: { x: xNew }, status: converged ? 'ok' : 'not-converged', ks, iterations: it };
+    return {
+      state: { type: 'runge-kutta', x: xNew, cache: undefined },
+      status: converged ? 'ok' : 'not-converged',
+      ks,
+      iterations: it,
+    };
   };
   const stepper: Stepper<A> = {
     method: m,
     kind: K,
     system: sys,
-    init: (x0: A) => ({ x: K.copy(x0) }),
+    init: (x0: A) => ({ type: 'runge-kutta' as const, x: K.copy(x0), cache: undefined }),
     step: m.explicit ? explicitStep : implicitStep,
     advance: (state: StepperState<A>, range: StepRange) => advanceEach(stepper, state, range),
-    snapshot: (state: StepperState<A>) => K.copy(state.x!),
-    arrays: (state: StepperState<A>) => [state.x, state.cache].filter((v) => v !== undefined) as A[],
+    snapshot: (state: StepperState<A>) => K.copy(stateOf(state, 'runge-kutta', m.name).x),
+    arrays: (state: StepperState<A>) => {
+      const st = stateOf(state, 'runge-kutta', m.name);
+      return st.cache === undefined ? [st.x] : [st.x, st.cache];
+    },
   };
   return stepper;
 }

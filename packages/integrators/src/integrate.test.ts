@@ -1,5 +1,6 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
+import { defined } from '@noether/test-utils';
 import { energyError } from './diagnostics';
 import { IntegratorError } from './errors';
 import { integrate } from './integrate';
@@ -238,7 +239,7 @@ describe('integrate: numerical failure is a value', () => {
     expect(r.status).toBe('non-finite');
     expect(r.failedStep).toBeGreaterThan(3);
     expect(r.failedStep).toBeLessThan(20);
-    expect(r.x.shape[0]).toBe(r.failedStep! + 1); // the states before the failure are kept
+    expect(r.x.shape[0]).toBe(defined(r.failedStep) + 1); // the states before the failure are kept
     expect(Number.isFinite(r.x.get(r.x.shape[0] - 1, 0))).toBe(true);
   });
 

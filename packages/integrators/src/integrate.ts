@@ -5,6 +5,7 @@ import type { ArrayKind } from './array-kind';
 import type { ButcherTableau } from './butcher-tableau';
 import {
   createStepper,
+  stateOf,
   type AdvanceOutcome,
   type Stepper,
   type StepperState,
@@ -142,6 +143,29 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
   system: System<A>,
   options: IntegrateOptions<A>,
 ): IntegrateResult<A> {
+  return runIntegration(validateIntegration(method, system, options), system, options);
+}
+
+/** What {@link integrate} runs: every argument resolved and validated once, before any step is taken. */
+interface IntegrationPlan<A> {
+  readonly m: Method;
+  readonly input:
+    | { readonly kind: 'tensor'; readonly x0: tf.Tensor }
+    | { readonly kind: 'float64'; readonly rows: readonly Float64Array[]; readonly batched: boolean };
+  readonly adaptive: boolean;
+  readonly plan: TimePlan;
+  readonly rtol: number;
+  readonly atol: number;
+  readonly throwOnFailure: boolean;
+  /** The stepper of the tensor run, and the shape probe of both kinds. */
+  readonly stepper: Stepper<A>;
+}
+
+function validateIntegration<A extends ArrayLike64>(
+  method: Method | MethodName,
+  system: System<A>,
+  options: IntegrateOptions<A>,
+): IntegrationPlan<A> {
   const m = resolveMethod(FN, method);
   if (!options || typeof options !== 'object') {
     throw new IntegratorError(
@@ -178,8 +202,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
     maxIterations: options.maxIterations,
     tolerances: adaptive ? { rtol, atol } : undefined,
   });
-
-  let result: IntegrateResult<A>;
+  const common = { m, adaptive, plan, rtol, atol, throwOnFailure, stepper };
   if (isTensor) {
     const xt = x0 as tf.Tensor;
     if (xt.rank < 1 || xt.rank > 2) {
@@ -189,6 +212,43 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       );
     }
     checkShapes(stepper, xt as A, system);
+    return Object.freeze({ ...common, input: { kind: 'tensor' as const, x0: xt } });
+  }
+  const rows: Float64Array[] = [];
+  let batched = false;
+  if (isNd) {
+    const nd = x0 as NdArray<Float64Array>;
+    if (nd.shape.length !== 2) {
+      throw new IntegratorError(
+        'SHAPE_MISMATCH',
+        `${FN}(): argument 'x0' as an ndarray must be [batch, dim], got [${nd.shape.join(',')}]`,
+      );
+    }
+    batched = true;
+    for (let b = 0; b < nd.shape[0]; b++) {
+      const row = new Float64Array(nd.shape[1]);
+      for (let i = 0; i < nd.shape[1]; i++) row[i] = nd.get(b, i);
+      rows.push(row);
+    }
+    if (adaptive && !plan.saveAt) {
+      throw new IntegratorError(
+        'INVALID_ARGUMENT',
+        `${FN}(): a batch x0 with an adaptive method needs 'saveAt' (step sequences differ per row)`,
+      );
+    }
+  } else rows.push(x0 as Float64Array);
+  checkShapes(stepper, rows[0] as A, system);
+  return Object.freeze({ ...common, input: { kind: 'float64' as const, rows, batched } });
+}
+
+function runIntegration<A extends ArrayLike64>(
+  { m, input, adaptive, plan, rtol, atol, throwOnFailure, stepper }: IntegrationPlan<A>,
+  system: System<A>,
+  options: IntegrateOptions<A>,
+): IntegrateResult<A> {
+  let result: IntegrateResult<A>;
+  if (input.kind === 'tensor') {
+    const xt = input.x0;
     const run = runOne(stepper, xt as A, { plan, adaptive, onProgress: options.onProgress });
     const x = run.saved.length ? tf.stack(run.saved as tf.Tensor[], xt.rank === 1 ? 0 : 1) : tf.zeros([0]);
     tf.dispose(run.saved as tf.Tensor[]);
@@ -201,34 +261,11 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       final: run.final,
       steps: run.steps,
       rejected: run.rejected,
-      evaluations: stepper.system.evaluations,
+      evaluations: run.evaluations,
     };
   } else {
-    const rows: Float64Array[] = [];
-    let batched = false;
-    if (isNd) {
-      const nd = x0 as NdArray<Float64Array>;
-      if (nd.shape.length !== 2) {
-        throw new IntegratorError(
-          'SHAPE_MISMATCH',
-          `${FN}(): argument 'x0' as an ndarray must be [batch, dim], got [${nd.shape.join(',')}]`,
-        );
-      }
-      batched = true;
-      for (let b = 0; b < nd.shape[0]; b++) {
-        const row = new Float64Array(nd.shape[1]);
-        for (let i = 0; i < nd.shape[1]; i++) row[i] = nd.get(b, i);
-        rows.push(row);
-      }
-      if (adaptive && !plan.saveAt) {
-        throw new IntegratorError(
-          'INVALID_ARGUMENT',
-          `${FN}(): a batch x0 with an adaptive method needs 'saveAt' (step sequences differ per row)`,
-        );
-      }
-    } else rows.push(x0 as Float64Array);
-    checkShapes(stepper, rows[0] as A, system);
-    const runs: RunOut<Float64Array>[] = [];
+    const { rows, batched } = input;
+    const runs: Array<RunOut<Float64Array> & { evaluations: number }> = [];
     let status: IntegrateStatus = 'ok';
     for (const row of rows) {
       const sub = createStepper<Float64Array>(m, system as System<Float64Array>, {
@@ -238,7 +275,6 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
         tolerances: adaptive ? { rtol, atol } : undefined,
       });
       const run = runOne(sub, row, { plan, adaptive, onProgress: options.onProgress });
-      (stepper.system as { evaluations: number }).evaluations += sub.system.evaluations;
       runs.push(run);
       if (run.status !== 'ok') {
         status = run.status;
@@ -263,11 +299,11 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       final: final as A,
       steps: runs.reduce((a, r) => a + r.steps, 0),
       rejected: runs.reduce((a, r) => a + r.rejected, 0),
-      evaluations: stepper.system.evaluations,
+      evaluations: runs.reduce((a, r) => a + r.evaluations, 0),
     };
   }
   if (result.status !== 'ok' && result.status !== 'stopped' && throwOnFailure) {
-    if (isTensor) tf.dispose([result.x as tf.Tensor, result.final as tf.Tensor]);
+    if (input.kind === 'tensor') tf.dispose([result.x as tf.Tensor, result.final as tf.Tensor]);
     const code = result.status === 'non-finite' ? 'NON_FINITE' : 'NOT_CONVERGED';
     throw new IntegratorError(code, `${FN}(): ${result.message}`, { step: result.failedStep });
   }
@@ -314,7 +350,10 @@ function checkCost(
 interface TimePlan {
   t0: number;
   t1: number;
-  dt: number | undefined;
+  /** Fixed steps: the step size. Adaptive runs: 0 (unused). */
+  dt: number;
+  /** Adaptive runs: the given initial step, or undefined for Hairer's starting step. */
+  initialDt: number | undefined;
   nSteps: number;
   lastDt: number;
   saveEvery: number;
@@ -325,41 +364,42 @@ interface TimePlan {
 function planTime(o: IntegrateOptions<ArrayLike64>, adaptive: boolean): TimePlan {
   const t0 = o.t0 ?? 0;
   checkNumber([FN, 't0'], t0);
-  if (o.dt !== undefined || !adaptive) checkNumber([FN, 'dt'], o.dt, { nonZero: true });
-  const dt = o.dt;
+  const initialDt =
+    o.dt !== undefined || !adaptive ? checkNumber([FN, 'dt'], o.dt, { nonZero: true }) : undefined;
+  const dt = adaptive ? 0 : (initialDt ?? 0);
   const saveEvery = o.saveEvery ?? 1;
   checkNumber([FN, 'saveEvery'], saveEvery, { positive: true, integer: true });
   const maxSteps = o.maxSteps ?? 1e6;
   checkNumber([FN, 'maxSteps'], maxSteps, { positive: true, integer: true });
   let t1: number;
   let nSteps = 0;
-  let lastDt = dt ?? 0;
+  let lastDt = dt;
   if (o.t1 !== undefined) {
     checkNumber([FN, 't1'], o.t1);
     t1 = o.t1;
     if (o.steps !== undefined)
       throw new IntegratorError('INVALID_ARGUMENT', `${FN}(): give either 't1' or 'steps', not both`);
-    if (dt !== undefined && (t1 - t0) * dt < 0) {
+    if (initialDt !== undefined && (t1 - t0) * initialDt < 0) {
       throw new IntegratorError(
         'INVALID_ARGUMENT',
-        `${FN}(): argument 't1' (${t1}) lies ${t1 < t0 ? 'before' : 'after'} 't0' (${t0}) but 'dt' is ${dt}; integrating backwards needs a negative dt`,
+        `${FN}(): argument 't1' (${t1}) lies ${t1 < t0 ? 'before' : 'after'} 't0' (${t0}) but 'dt' is ${initialDt}; integrating backwards needs a negative dt`,
       );
     }
     if (!adaptive) {
-      const n = (t1 - t0) / dt!;
+      const n = (t1 - t0) / dt;
       const r = Math.round(n);
       if (Math.abs(n - r) <= 1e-9 * Math.max(1, Math.abs(n))) {
         nSteps = r;
-        lastDt = dt!;
+        lastDt = dt;
       } else {
         nSteps = Math.ceil(n);
-        lastDt = t1 - (t0 + (nSteps - 1) * dt!);
+        lastDt = t1 - (t0 + (nSteps - 1) * dt);
       }
     }
   } else {
     if (adaptive) throw new IntegratorError('INVALID_ARGUMENT', `${FN}(): adaptive methods need 't1'`);
     nSteps = checkNumber([FN, 'steps'], o.steps, { positive: true, integer: true });
-    t1 = t0 + nSteps * dt!;
+    t1 = t0 + nSteps * dt;
   }
   let saveAt: number[] | undefined;
   if (o.saveAt !== undefined) {
@@ -381,7 +421,7 @@ function planTime(o: IntegrateOptions<ArrayLike64>, adaptive: boolean): TimePlan
       }
     }
   }
-  return { t0, t1, dt, nSteps, lastDt, saveEvery, saveAt, maxSteps };
+  return { t0, t1, dt, initialDt, nSteps, lastDt, saveEvery, saveAt, maxSteps };
 }
 
 function checkShapes<A>(stepper: Stepper<A>, x0: A, system: System<never> | System<ArrayLike64>): void {
@@ -407,7 +447,6 @@ function checkShapes<A>(stepper: Stepper<A>, x0: A, system: System<never> | Syst
     }
     return undefined;
   });
-  (stepper.system as { evaluations: number }).evaluations = 0;
 }
 
 interface RunContext {
@@ -416,8 +455,16 @@ interface RunContext {
   onProgress?: OnProgress<IntegrateProgress>;
 }
 
-function runOne<A>(stepper: Stepper<A>, x0: A, ctx: RunContext): RunOut<A> {
-  return ctx.adaptive ? runAdaptive(stepper, x0, ctx) : runFixed(stepper, x0, ctx);
+/** One run; its `evaluations` are the ones it made (the shape probe before it is not counted). */
+function runOne<A>(stepper: Stepper<A>, x0: A, ctx: RunContext): RunOut<A> & { evaluations: number } {
+  const before = stepper.system.evaluations;
+  const run = ctx.adaptive ? runAdaptive(stepper, x0, ctx) : runFixed(stepper, x0, ctx);
+  return { ...run, evaluations: stepper.system.evaluations - before };
+}
+
+/** The full state of a Runge–Kutta stepper (the adaptive path runs tableaux only). */
+function xOf<A>(state: StepperState<A>): A {
+  return stateOf(state, 'runge-kutta', 'adaptive run').x;
 }
 
 function replaceState<A>(stepper: Stepper<A>, old: StepperState<A>, next: StepperState<A>): void {
@@ -429,7 +476,7 @@ function replaceState<A>(stepper: Stepper<A>, old: StepperState<A>, next: Steppe
 function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContext): RunOut<A> {
   const K = stepper.kind;
   const { t0, nSteps, saveEvery } = plan;
-  const dt = plan.dt!;
+  const dt = plan.dt;
   let saveIdx: Set<number> | undefined;
   if (plan.saveAt) {
     saveIdx = new Set();
@@ -483,68 +530,53 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContex
           i,
           `the state became non-finite at step ${i} (t = ${t})${tensor ? ' or earlier since the last save' : ''}`,
         );
-  if (!tensor) {
-    // Whole runs of equal steps between save points go to stepper.advance (float64 splitting runs them in
-    // one loop and locates a non-finite state exactly); a shorter last step (lastDt) runs on its own.
-    const saveList = saveIdx ? [...saveIdx].sort((a, b) => a - b) : undefined;
-    const lastAlone = plan.lastDt !== dt;
-    let next = 0;
-    let i = 0;
-    while (i < nSteps) {
-      let end: number;
-      if (onProgress) end = i + 1;
-      else if (saveList) {
-        while (next < saveList.length && saveList[next] <= i) next++;
-        end = next < saveList.length ? saveList[next] : nSteps;
-      } else end = Math.min(nSteps, (Math.floor(i / saveEvery) + 1) * saveEvery);
-      let r: AdvanceOutcome<A>;
-      if (lastAlone && i === nSteps - 1) {
-        r = stepper.advance(state, { t0: t0 + i * dt, dt: plan.lastDt, from: 0, to: 1 });
-        r.done += i;
-      } else {
-        if (lastAlone && end === nSteps) end = nSteps - 1;
-        r = stepper.advance(state, { t0, dt, from: i, to: end });
-      }
-      state = r.state;
-      if (r.status !== 'ok') return failure(r.status, r.done - 1, timeAt(r.done));
-      i = r.done;
-      const t = timeAt(i);
-      save(i, t);
-      if (progress(i, t)) return stopped(i, t);
+  // One path for every array kind: whole runs of equal steps between save points go to stepper.advance
+  // (float64 splitting runs them in one loop and locates a non-finite state exactly; tensors take one tidy
+  // per step keeping only the new state); a shorter last step (lastDt) runs on its own. Tensors skip the
+  // per-step finiteness check (a sync read): it is done here at save points and at the end.
+  const saveList = saveIdx ? [...saveIdx].sort((a, b) => a - b) : undefined;
+  const lastAlone = plan.lastDt !== dt;
+  let next = 0;
+  let i = 0;
+  while (i < nSteps) {
+    let end: number;
+    if (onProgress) end = i + 1;
+    else if (saveList) {
+      while (next < saveList.length && saveList[next] <= i) next++;
+      end = next < saveList.length ? saveList[next] : nSteps;
+    } else end = Math.min(nSteps, (Math.floor(i / saveEvery) + 1) * saveEvery);
+    let r: AdvanceOutcome<A>;
+    if (lastAlone && i === nSteps - 1) {
+      r = stepper.advance(state, { t0: t0 + i * dt, dt: plan.lastDt, from: 0, to: 1, checkFinite: !tensor });
+      r.done += i;
+    } else {
+      if (lastAlone && end === nSteps) end = nSteps - 1;
+      r = stepper.advance(state, { t0, dt, from: i, to: end, checkFinite: !tensor });
     }
-    return out('ok', undefined, undefined);
-  }
-  // Tensors: one tidy per step keeping only the new state; finiteness is checked at save points and at the end.
-  let t = t0;
-  for (let i = 0; i < nSteps; i++) {
-    const h = i === nSteps - 1 ? plan.lastDt : dt;
-    const prev = state;
-    const o = K.tidy(() => {
-      const r = stepper.step(prev, t, h);
-      return { state: r.state, status: r.status };
-    }) as StepOutcome<A>;
-    replaceState(stepper, prev, o.state);
-    state = o.state;
-    t = timeAt(i + 1);
-    if (o.status !== 'ok') return failure('not-converged', i, t);
-    const didSave = save(i + 1, t);
-    if (didSave || i === nSteps - 1) {
+    state = r.state;
+    if (r.status !== 'ok') return failure(r.status, r.done - 1, timeAt(r.done));
+    i = r.done;
+    const t = timeAt(i);
+    const didSave = save(i, t);
+    if (tensor && (didSave || i === nSteps)) {
+      const current = state;
       const last = didSave ? saved[saved.length - 1] : undefined;
       const finite =
         last !== undefined
           ? K.allFinite(last)
-          : state.x !== undefined
-            ? K.allFinite(state.x)
-            : K.tidy(() => K.allFinite(stepper.snapshot(state)));
+          : current.type !== 'splitting'
+            ? K.allFinite(current.x)
+            : K.tidy(() => K.allFinite(stepper.snapshot(current)));
       if (!finite) {
-        if (didSave) {
-          K.dispose(saved.pop()!);
+        const dropped = didSave ? saved.pop() : undefined;
+        if (dropped !== undefined) {
+          K.dispose(dropped);
           times.pop();
         }
-        return failure('non-finite', i, t);
+        return failure('non-finite', i - 1, t);
       }
     }
-    if (progress(i + 1, t)) return stopped(i + 1, t);
+    if (progress(i, t)) return stopped(i, t);
   }
   return out('ok', undefined, undefined);
 }
@@ -572,7 +604,8 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
     const keep = new Set(stepper.arrays(state));
     K.dispose([...stepper.arrays(o.state), ...(o.ks ?? [])].filter((a) => !keep.has(a)));
   };
-  let h = plan.dt !== undefined ? Math.abs(plan.dt) : initialStep(stepper, state.x!, [t0, t1]);
+  let h =
+    plan.initialDt !== undefined ? Math.abs(plan.initialDt) : initialStep(stepper, xOf(state), [t0, t1]);
   let t = t0;
   let steps = 0;
   let rejected = 0;
@@ -614,6 +647,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
       continue;
     }
     badInRow = 0;
+    const ks = o.ks ?? []; // an explicit tableau step always returns its stages
     // PI step-size controller (Hairer's DOPRI5: beta = 0.04, alpha = 1/5 - 0.75 beta).
     const beta = 0.04;
     const fac11 = err ** (0.2 - beta * 0.75);
@@ -630,12 +664,12 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
           (saveAt[nextSave] - tNew) * dir <= 1e-12 * Math.max(1, Math.abs(tNew))
         ) {
           const theta = (saveAt[nextSave] - t) / hs;
-          saved.push(K.tidy(() => denseEval(K, { m, x0: prev.x!, x1: o.state.x!, ks: o.ks!, h: hs }, theta)));
+          saved.push(K.tidy(() => denseEval(K, { m, x0: xOf(prev), x1: xOf(o.state), ks, h: hs }, theta)));
           times.push(saveAt[nextSave]);
           nextSave++;
         }
       }
-      K.dispose(o.ks!.filter((k) => !stepper.arrays(o.state).includes(k)));
+      K.dispose(ks.filter((k) => !stepper.arrays(o.state).includes(k)));
       replaceState(stepper, prev, o.state);
       state = o.state;
       t = last ? t1 : tNew;
@@ -644,7 +678,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunCon
         saved.push(stepper.snapshot(state));
         times.push(t);
       }
-      if (!K.allFinite(state.x!))
+      if (!K.allFinite(xOf(state)))
         return out('non-finite', steps - 1, `the state became non-finite at step ${steps - 1} (t = ${t})`);
       h = hNew;
       lastReject = false;
@@ -686,7 +720,9 @@ function denseEval<A>(
   { m, x0, x1, ks, h }: { m: ButcherTableau; x0: A; x1: A; ks: A[]; h: number },
   theta: number,
 ): A {
-  const d = m.dense!;
+  const d = m.dense;
+  if (d === undefined)
+    throw new IntegratorError('UNSUPPORTED', `${FN}(): method '${m.name}' has no dense output`);
   const s = ks.length;
   const th = theta;
   const th1 = 1 - th;

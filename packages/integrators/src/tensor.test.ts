@@ -60,14 +60,14 @@ describe('integrate (tensor path, float32 batched)', () => {
 
   it('adaptive dormandPrince54 on tensors survives rejected steps (FSAL stage kept) without leaking', () => {
     const x0 = x0t();
-    const before = tf.memory().numTensors;
-    const r = integrate('dormandPrince54', keplerTensor, { x0, t1: 7, dt: 1, rtol: 1e-5, atol: 1e-5 });
-    expect(r.rejected).toBeGreaterThan(0);
-    const ref = integrate('dormandPrince54', kepler, { x0: rows[0], t1: 7, rtol: 1e-10, atol: 1e-12 });
-    const f = r.final.arraySync() as number[][];
-    for (let i = 0; i < 4; i++) expect(Math.abs(f[0][i] - ref.final[i])).toBeLessThan(5e-3);
-    tf.dispose([r.x, r.final]);
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const r = integrate('dormandPrince54', keplerTensor, { x0, t1: 7, dt: 1, rtol: 1e-5, atol: 1e-5 });
+      expect(r.rejected).toBeGreaterThan(0);
+      const ref = integrate('dormandPrince54', kepler, { x0: rows[0], t1: 7, rtol: 1e-10, atol: 1e-12 });
+      const f = r.final.arraySync() as number[][];
+      for (let i = 0; i < 4; i++) expect(Math.abs(f[0][i] - ref.final[i])).toBeLessThan(5e-3);
+      return [r.x, r.final];
+    });
     x0.dispose();
   });
 
@@ -186,14 +186,16 @@ describe('integrate (tensor path, float32 batched)', () => {
 
   it('reports a non-finite tensor state with a status and disposes everything when it throws', () => {
     const x0 = tf.tensor2d([[0, 0, 0, 0]]); // collision: 0/0 in the force
-    const before = tf.memory().numTensors;
-    const r = integrate('leapfrog', keplerTensor, { x0, dt: 0.1, steps: 5, throwOnFailure: false });
-    expect(r.status).toBe('non-finite');
-    tf.dispose([r.x, r.final]);
-    expect(() =>
-      integrate('leapfrog', keplerTensor, { x0, dt: 0.1, steps: 5, throwOnFailure: true }),
-    ).toThrow(/non-finite/);
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const r = integrate('leapfrog', keplerTensor, { x0, dt: 0.1, steps: 5, throwOnFailure: false });
+      expect(r.status).toBe('non-finite');
+      return [r.x, r.final];
+    }, 'returned as a status');
+    expectNoLeak(() => {
+      expect(() =>
+        integrate('leapfrog', keplerTensor, { x0, dt: 0.1, steps: 5, throwOnFailure: true }),
+      ).toThrow(/non-finite/);
+    }, 'thrown');
     x0.dispose();
   });
 

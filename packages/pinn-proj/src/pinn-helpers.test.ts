@@ -66,26 +66,26 @@ describe('partials', () => {
   it('gives u_t, u_tt, u_x, u_xx, u_xxx and u_xt of a tanh network exactly', () => {
     const xt = tf.tensor2d(pts.slice(0, 8), [4, 2]);
     const u = (z: tf.Tensor2D) => tf.tanh(tf.matMul(z, tf.tensor2d([a, b], [2, 1])));
-    const before = tf.memory().numTensors;
-    const d = partials(u, xt, ['t', 'tt', 'x', 'xx', 'xxx', 'xt']);
-    const T = d.u.dataSync();
-    const T1 = Array.from(T, (v) => 1 - v * v);
-    const T2 = Array.from(T, (v) => -2 * v * (1 - v * v));
-    const T3 = Array.from(T, (v) => -2 * (1 - v * v) * (1 - 3 * v * v));
-    const expected: Record<string, number[]> = {
-      t: T1.map((v) => b * v),
-      tt: T2.map((v) => b * b * v),
-      x: T1.map((v) => a * v),
-      xx: T2.map((v) => a * a * v),
-      xxx: T3.map((v) => a ** 3 * v),
-      xt: T2.map((v) => a * b * v),
-    };
-    for (const [name, values] of Object.entries(expected)) {
-      const got = d[name].dataSync();
-      values.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThan(2e-6));
-    }
-    tf.dispose(Object.values(d));
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const d = partials(u, xt, ['t', 'tt', 'x', 'xx', 'xxx', 'xt']);
+      const T = d.u.dataSync();
+      const T1 = Array.from(T, (v) => 1 - v * v);
+      const T2 = Array.from(T, (v) => -2 * v * (1 - v * v));
+      const T3 = Array.from(T, (v) => -2 * (1 - v * v) * (1 - 3 * v * v));
+      const expected: Record<string, number[]> = {
+        t: T1.map((v) => b * v),
+        tt: T2.map((v) => b * b * v),
+        x: T1.map((v) => a * v),
+        xx: T2.map((v) => a * a * v),
+        xxx: T3.map((v) => a ** 3 * v),
+        xt: T2.map((v) => a * b * v),
+      };
+      for (const [name, values] of Object.entries(expected)) {
+        const got = d[name].dataSync();
+        values.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThan(2e-6));
+      }
+      return Object.values(d);
+    }, 'partials');
     xt.dispose();
   });
 

@@ -337,32 +337,32 @@ describe('tensor projections (float32)', () => {
 
   it('reject mismatched weights, negative weights and infeasible targets with clear errors', () => {
     const u = tf.tensor2d(Float32Array.from(values(8, 8)), [2, 4]);
-    const before = tf.memory().numTensors;
-    expect(() => projectLinear(u, [1, 1, 1], { c1: 1 })).toThrow(
-      /project\(\): argument 'weights' must have one weight per grid value \(values have n = 4\), got 3 weights/,
-    );
-    expect(() => projectLinear(u, [1, -1, 1, 1], { c1: 1 })).toThrow(
-      /argument 'weights\[1\]' must be a finite non-negative number, got -1/,
-    );
-    expect(() => projectQuadratic(u, [1, 1, 1, 1], { c2: -1 })).toThrow(
-      /quadratic target c2 must be > 0, got c2 = -1/,
-    );
-    expect(() => projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5 })).toThrow(
-      /c2 must be >= c1\^2\/W \(Cauchy-Schwarz\), got c2 = 0.5 < 1/,
-    );
-    expect(() => projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5 })).toThrow(PinnProjError);
-    try {
-      projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5 });
-    } catch (e) {
-      expect((e as PinnProjError).code).toBe('INFEASIBLE_TARGET');
-    }
-    expect(() => projectLinear(u, [1, 1, 1, 1], { c1: (t) => t })).toThrow(
-      /argument 'options.times' must be one time per slice/,
-    );
-    expect(() => project(u, [1, 1, 1, 1], { constraint: { type: 'cubic' } as never })).toThrow(
-      /argument 'options.constraint.type' must be one of linear, quadratic, joint/,
-    );
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      expect(() => projectLinear(u, [1, 1, 1], { c1: 1 })).toThrow(
+        /project\(\): argument 'weights' must have one weight per grid value \(values have n = 4\), got 3 weights/,
+      );
+      expect(() => projectLinear(u, [1, -1, 1, 1], { c1: 1 })).toThrow(
+        /argument 'weights\[1\]' must be a finite non-negative number, got -1/,
+      );
+      expect(() => projectQuadratic(u, [1, 1, 1, 1], { c2: -1 })).toThrow(
+        /quadratic target c2 must be > 0, got c2 = -1/,
+      );
+      expect(() => projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5 })).toThrow(
+        /c2 must be >= c1\^2\/W \(Cauchy-Schwarz\), got c2 = 0.5 < 1/,
+      );
+      expect(() => projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5 })).toThrow(PinnProjError);
+      try {
+        projectJoint(u, [1, 1, 1, 1], { c1: 2, c2: 0.5 });
+      } catch (e) {
+        expect((e as PinnProjError).code).toBe('INFEASIBLE_TARGET');
+      }
+      expect(() => projectLinear(u, [1, 1, 1, 1], { c1: (t) => t })).toThrow(
+        /argument 'options.times' must be one time per slice/,
+      );
+      expect(() => project(u, [1, 1, 1, 1], { constraint: { type: 'cubic' } as never })).toThrow(
+        /argument 'options.constraint.type' must be one of linear, quadratic, joint/,
+      );
+    }, 'failed validation');
     u.dispose();
   });
 });

@@ -23,3 +23,16 @@ export async function expectNoLeakAsync(fn: () => Promise<unknown>, label?: stri
   tf.dispose(out as tf.TensorContainer);
   expect(tf.memory().numTensors, label).toBe(before);
 }
+
+/**
+ * Asserts that `value` is neither `undefined` nor `null` and returns it with the narrower type: the
+ * checked replacement of a non-null assertion (`x!`) in tests.
+ *
+ * @example
+ * const y = defined(solution.y, 'solution.y'); // fails the test with that label when absent
+ */
+export function defined<T>(value: T | undefined | null, label?: string): T {
+  expect(value, label).toBeDefined();
+  expect(value, label).not.toBeNull();
+  return value as T;
+}

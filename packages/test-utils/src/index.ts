@@ -1,2 +1,2 @@
-export { expectNoLeak, expectNoLeakAsync } from './expect-no-leak';
+export { defined, expectNoLeak, expectNoLeakAsync } from './expect-no-leak';
 export { seededMlp, type SeededMlp, type SeededMlpOptions } from './seeded-mlp';

@@ -18,7 +18,7 @@ describe('expectNoLeak', () => {
         return 1;
       }, 'leaky'),
     ).toThrow(/leaky/);
-    tf.dispose([x, leaked!]);
+    tf.dispose([x, leaked]);
   });
 });
 

@@ -52,8 +52,8 @@ export function loadPdeSolution(path: string): PdeSolution & { metadata: Record<
       `loadPdeSolution(): file '${path}' is not a PDE dataset (metadata kind: ${String(c.metadata.kind)})`,
     );
   expectArrays(path, c, { x: { rank: 1 }, t: { rank: 1 }, weights: {} });
-  const x = c.arrays.x!.data as Float64Array;
-  const t = c.arrays.t!.data as Float64Array;
+  const x = c.arrays.x.data as Float64Array;
+  const t = c.arrays.t.data as Float64Array;
   const y = c.arrays.y?.data as Float64Array | undefined;
   expectArrays(path, c, { u: { shape: y ? [t.length, x.length, y.length] : [t.length, x.length] } });
   const pick = (prefix: string) =>
@@ -62,7 +62,7 @@ export function loadPdeSolution(path: string): PdeSolution & { metadata: Record<
         .filter(([k]) => k.startsWith(prefix))
         .map(([k, a]) => [k.slice(prefix.length), a.data as Float64Array]),
     );
-  const u = c.arrays.u!;
+  const u = c.arrays.u;
   return {
     name: String(c.metadata.name),
     scheme: String(c.metadata.scheme),
@@ -71,7 +71,7 @@ export function loadPdeSolution(path: string): PdeSolution & { metadata: Record<
     t,
     u: u.data as Float64Array,
     shape: u.shape,
-    weights: c.arrays.weights!.data as Float64Array,
+    weights: c.arrays.weights.data as Float64Array,
     conserved: pick('conserved_'),
     fields: pick('field_'),
     steps: Number(c.metadata.steps),
@@ -123,14 +123,14 @@ export function loadTrajectories(path: string): Trajectories & { metadata: Recor
       `loadTrajectories(): file '${path}' is not a trajectory dataset (metadata kind: ${String(c.metadata.kind)})`,
     );
   expectArrays(path, c, { x: { rank: 3 }, t: { rank: 1 } });
-  const x = c.arrays.x!;
-  expectArrays(path, c, { clean: { shape: x.shape }, t: { shape: [x.shape[1]!] } });
+  const x = c.arrays.x;
+  expectArrays(path, c, { clean: { shape: x.shape }, t: { shape: [x.shape[1]] } });
   return {
     status: c.metadata.status === 'stopped' ? 'stopped' : 'ok',
     x: x.data as Float64Array,
-    clean: c.arrays.clean!.data as Float64Array,
-    t: c.arrays.t!.data as Float64Array,
-    shape: [x.shape[0]!, x.shape[1]!, x.shape[2]!],
+    clean: c.arrays.clean.data as Float64Array,
+    t: c.arrays.t.data as Float64Array,
+    shape: [x.shape[0], x.shape[1], x.shape[2]],
     maxEnergyError: Number(c.metadata.maxEnergyError),
     method: String(c.metadata.method),
     substeps: Number(c.metadata.substeps),

@@ -24,7 +24,7 @@ describe('.npy', () => {
     const b = encodeNpy({ data: new Float64Array(6), shape: [2, 3] });
     const dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }";
     expect(latin1(b.subarray(0, 8))).toBe('\x93NUMPY\x01\x00');
-    expect(b[8]! + 256 * b[9]!).toBe(118);
+    expect(b[8] + 256 * b[9]).toBe(118);
     expect(latin1(b.subarray(10, 128))).toBe(dict + ' '.repeat(118 - dict.length - 1) + '\n');
     expect(b.length).toBe(128 + 48);
     const one = latin1(encodeNpy({ data: new Float32Array(5), shape: [5] }).subarray(10, 128));
@@ -108,12 +108,12 @@ describe('zip and .npz', () => {
     const z = writeZip(entries);
     const back = readZip(z, 'mem.zip');
     expect(back.map((e) => e.name)).toEqual(['a.npy', 'b.txt']);
-    expect(new TextDecoder().decode(back[1]!.data)).toBe('hello');
+    expect(new TextDecoder().decode(back[1].data)).toBe('hello');
     expect(() => readZip(z.subarray(0, z.length - 30), 'cut.npz')).toThrow(
       /'cut.npz' is not a valid zip\/npz archive/,
     );
     const flipped = Uint8Array.from(z);
-    flipped[30 + 5 + 130] = flipped[30 + 5 + 130]! ^ 0xff; // a data byte of a.npy
+    flipped[30 + 5 + 130] = flipped[30 + 5 + 130] ^ 0xff; // a data byte of a.npy
     expect(() => readZip(flipped, 'crc.npz')).toThrow(/member 'a.npy' fails its CRC-32 check/);
   });
 
@@ -125,8 +125,8 @@ describe('zip and .npz', () => {
       { pde: 'test', n: 7 },
     );
     const c = loadNpz(p);
-    expect(c.arrays.u!.shape).toEqual([2, 2]);
-    expect(Array.from(c.arrays.n!.data as Int32Array)).toEqual([7]);
+    expect(c.arrays.u.shape).toEqual([2, 2]);
+    expect(Array.from(c.arrays.n.data as Int32Array)).toEqual([7]);
     expect(c.metadata).toEqual({ pde: 'test', n: 7 });
     writeFileSync(join(dir, 'short.npz'), readFileSync(p).subarray(0, 100));
     expect(() => loadNpz(join(dir, 'short.npz'))).toThrow(/short.npz/);
@@ -139,8 +139,8 @@ describe('zip and .npz', () => {
     saveTrajectories(join(dir, 't2.npz'), gen(5));
     saveTrajectories(join(dir, 't3.npz'), gen(6));
     const [a, b, c] = ['t1', 't2', 't3'].map((n) => readFileSync(join(dir, `${n}.npz`)));
-    expect(a!.equals(b!)).toBe(true);
-    expect(a!.equals(c!)).toBe(false);
+    expect(a.equals(b)).toBe(true);
+    expect(a.equals(c)).toBe(false);
     const back = loadTrajectories(join(dir, 't1.npz'));
     expect(back.shape).toEqual([2, 4, 12]);
     expect(back.seed).toBe(5);
@@ -156,8 +156,8 @@ describe('zip and .npz', () => {
     savePdeSolution(join(dir, 'w.npz'), w, { note: 'x' });
     const wb = loadPdeSolution(join(dir, 'w.npz'));
     expect(Array.from(wb.u)).toEqual(Array.from(w.u));
-    expect(Array.from(wb.fields.v!)).toEqual(Array.from(w.fields.v!));
-    expect(Array.from(wb.conserved.energy!)).toEqual(Array.from(w.conserved.energy!));
+    expect(Array.from(wb.fields.v)).toEqual(Array.from(w.fields.v));
+    expect(Array.from(wb.conserved.energy)).toEqual(Array.from(w.conserved.energy));
     expect(wb.metadata.note).toBe('x');
     const a = solveAdvection2d((x, y) => x + y, { points: [4, 6], velocity: [0, 0], times: [0, 1] });
     savePdeSolution(join(dir, 'a.npz'), a);

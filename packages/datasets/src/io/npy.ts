@@ -98,7 +98,7 @@ export function decodeNpy(bytes: Uint8Array, label: string): NpyArray {
   };
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m))
     fail('is not a .npy file (bad magic string)');
-  const version = bytes[6]!;
+  const version = bytes[6];
   if (version < 1 || version > 3)
     fail(`has unsupported .npy format version ${version}.${bytes[7]}`, 'UNSUPPORTED');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -113,11 +113,11 @@ export function decodeNpy(bytes: Uint8Array, label: string): NpyArray {
   const shapeM = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
   if (!descr || !fortran || !shapeM) return fail(`has a malformed header: ${JSON.stringify(header.trim())}`);
   const [, order, code] = descr;
-  const dt = DTYPES[code!];
+  const dt = DTYPES[code];
   if (!dt) return fail(`has unsupported dtype '${order}${code}'`, 'UNSUPPORTED');
   if (order === '>' && dt.size > 1)
     fail(`has big-endian dtype '${order}${code}' (unsupported)`, 'UNSUPPORTED');
-  const shape = shapeM[1]!
+  const shape = shapeM[1]
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
@@ -145,12 +145,12 @@ function toCOrder(data: NpyData, shape: number[], ctor: new (n: number) => NpyDa
     let f = 0;
     let stride = 1;
     for (let k = 0; k < r; k++) {
-      f += idx[k]! * stride;
-      stride *= shape[k]!;
+      f += idx[k] * stride;
+      stride *= shape[k];
     }
-    (out as unknown as number[])[c] = (data as unknown as number[])[f]!;
+    (out as unknown as number[])[c] = (data as unknown as number[])[f];
     for (let k = r - 1; k >= 0; k--) {
-      if (++idx[k]! < shape[k]!) break;
+      if (++idx[k] < shape[k]) break;
       idx[k] = 0;
     }
   }

@@ -26,7 +26,7 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
       `writeZip(): duplicate member names in [${entries.map((e) => e.name).join(', ')}]`,
     );
   let size = 22;
-  entries.forEach((e, i) => (size += 30 + names[i]!.length + e.data.length + 46 + names[i]!.length));
+  entries.forEach((e, i) => (size += 30 + names[i].length + e.data.length + 46 + names[i].length));
   if (size >= 0xffffffff)
     throw new DatasetsError(
       'INVALID_ARGUMENT',
@@ -50,10 +50,10 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
     v.setUint32(o + 14, crc, true);
     v.setUint32(o + 18, e.data.length, true);
     v.setUint32(o + 22, e.data.length, true);
-    v.setUint16(o + 26, names[i]!.length, true);
+    v.setUint16(o + 26, names[i].length, true);
     v.setUint16(o + 28, 0, true);
-    out.set(names[i]!, o + 30);
-    o += 30 + names[i]!.length;
+    out.set(names[i], o + 30);
+    o += 30 + names[i].length;
     out.set(e.data, o);
     o += e.data.length;
   });
@@ -66,15 +66,15 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
     v.setUint16(o + 10, 0, true);
     v.setUint16(o + 12, DOS_TIME, true);
     v.setUint16(o + 14, DOS_DATE, true);
-    v.setUint32(o + 16, crcs[i]!, true);
+    v.setUint32(o + 16, crcs[i], true);
     v.setUint32(o + 20, e.data.length, true);
     v.setUint32(o + 24, e.data.length, true);
-    v.setUint16(o + 28, names[i]!.length, true);
+    v.setUint16(o + 28, names[i].length, true);
     // extra, comment, disk, internal attrs = 0
     v.setUint32(o + 38, 0, true); // external attrs
-    v.setUint32(o + 42, offsets[i]!, true);
-    out.set(names[i]!, o + 46);
-    o += 46 + names[i]!.length;
+    v.setUint32(o + 42, offsets[i], true);
+    out.set(names[i], o + 46);
+    o += 46 + names[i].length;
   });
   v.setUint32(o, 0x06054b50, true);
   v.setUint16(o + 8, entries.length, true);

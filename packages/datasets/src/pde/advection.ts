@@ -49,7 +49,7 @@ export function solveAdvection1d(
       pad.set(u, 2);
       fillGhosts(pad, 2, boundary);
       advectionFluxes(pad, n, { a, boundary, out: flux });
-      for (let i = 0; i < n; i++) out[i] = -(flux[i + 1]! - flux[i]!) / dx;
+      for (let i = 0; i < n; i++) out[i] = -(flux[i + 1] - flux[i]) / dx;
     },
     dtMax: options.dtMax ?? (a === 0 ? Infinity : (cfl * dx) / Math.abs(a)),
     throwOnFailure: grid.throwOnFailure,
@@ -91,7 +91,7 @@ export function solveAdvection2d(
   let u0: Float64Array;
   if (typeof initial === 'function') {
     u0 = new Float64Array(nx * ny);
-    for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) u0[i * ny + j] = initial(x[i]!, y[j]!);
+    for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) u0[i * ny + j] = initial(x[i], y[j]);
   } else {
     if (initial.length !== nx * ny)
       throw new DatasetsError(
@@ -116,16 +116,16 @@ export function solveAdvection2d(
     rhs(_t, u, out) {
       out.fill(0);
       for (let j = 0; j < ny; j++) {
-        for (let i = 0; i < nx; i++) padX[2 + i] = u[i * ny + j]!;
+        for (let i = 0; i < nx; i++) padX[2 + i] = u[i * ny + j];
         fillGhosts(padX, 2, boundary);
         advectionFluxes(padX, nx, { a: ax, boundary, out: flux });
-        for (let i = 0; i < nx; i++) out[i * ny + j]! -= (flux[i + 1]! - flux[i]!) / gx.dx;
+        for (let i = 0; i < nx; i++) out[i * ny + j] -= (flux[i + 1] - flux[i]) / gx.dx;
       }
       for (let i = 0; i < nx; i++) {
         padY.set(u.subarray(i * ny, (i + 1) * ny), 2);
         fillGhosts(padY, 2, boundary);
         advectionFluxes(padY, ny, { a: ay, boundary, out: flux });
-        for (let j = 0; j < ny; j++) out[i * ny + j]! -= (flux[j + 1]! - flux[j]!) / gy.dx;
+        for (let j = 0; j < ny; j++) out[i * ny + j] -= (flux[j + 1] - flux[j]) / gy.dx;
       }
     },
     dtMax: options.dtMax ?? (speed === 0 ? Infinity : cfl / speed),

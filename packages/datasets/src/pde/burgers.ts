@@ -50,15 +50,15 @@ export function solveBurgers1d(
       pad.set(u, 1);
       fillGhosts(pad, 1, boundary);
       for (let f = 0; f <= n; f++) {
-        const a = pad[f]!;
-        const b = pad[f + 1]!;
+        const a = pad[f];
+        const b = pad[f + 1];
         flux[f] = (a * a + a * b + b * b) / 6 - (nu * (b - a)) / dx;
       }
       if (boundary === 'zero-flux') {
         flux[0] = 0;
         flux[n] = 0;
       }
-      for (let i = 0; i < n; i++) out[i] = -(flux[i + 1]! - flux[i]!) / dx;
+      for (let i = 0; i < n; i++) out[i] = -(flux[i + 1] - flux[i]) / dx;
     },
     dtMax: options.dtMax ?? Math.min(dtConv, dtVisc, 1),
     throwOnFailure: grid.throwOnFailure,

@@ -12,9 +12,9 @@ function diff3(coarse: PdeSolution, fine: PdeSolution, average = false): number 
   let e = 0;
   for (let i = 0; i < nc; i++) {
     const f = average
-      ? (fine.u[kf * nf + 3 * i]! + fine.u[kf * nf + 3 * i + 1]! + fine.u[kf * nf + 3 * i + 2]!) / 3
-      : fine.u[kf * nf + 3 * i + 1]!;
-    const d = Math.abs(coarse.u[kc * nc + i]! - f);
+      ? (fine.u[kf * nf + 3 * i] + fine.u[kf * nf + 3 * i + 1] + fine.u[kf * nf + 3 * i + 2]) / 3
+      : fine.u[kf * nf + 3 * i + 1];
+    const d = Math.abs(coarse.u[kc * nc + i] - f);
     e = average ? e + d / nc : Math.max(e, d);
   }
   return e;

@@ -27,8 +27,8 @@ function etdrk4Coefficients(L: Float64Array, h: number) {
     f3: new Float64Array(2 * n),
   };
   for (let k = 0; k < n; k++) {
-    const lr = L[2 * k]! * h;
-    const li = L[2 * k + 1]! * h;
+    const lr = L[2 * k] * h;
+    const li = L[2 * k + 1] * h;
     const e = Math.exp(lr);
     out.E[2 * k] = e * Math.cos(li);
     out.E[2 * k + 1] = e * Math.sin(li);
@@ -119,14 +119,14 @@ export function createSpectralSpace(fn: string, n: number): SpectralSpace {
     n,
     forward(real, out) {
       for (let i = 0; i < n; i++) {
-        cin[2 * i] = real[i]!;
+        cin[2 * i] = real[i];
         cin[2 * i + 1] = 0;
       }
       fft.transform(out as unknown as number[], cin as unknown as number[]);
     },
     inverse(spec, real) {
       fft.inverseTransform(cout as unknown as number[], spec as unknown as number[]);
-      for (let i = 0; i < n; i++) real[i] = cout[2 * i]!;
+      for (let i = 0; i < n; i++) real[i] = cout[2 * i];
     },
   };
 }
@@ -163,8 +163,8 @@ export function etdrk4Outputs(spec: {
   const combine = (out: Float64Array, opts: [Float64Array, Float64Array, Float64Array, Float64Array]) => {
     const [P, x, Qm, y] = opts;
     for (let i = 0; i < 2 * n; i += 2) {
-      const re = P[i]! * x[i]! - P[i + 1]! * x[i + 1]! + Qm[i]! * y[i]! - Qm[i + 1]! * y[i + 1]!;
-      const im = P[i]! * x[i + 1]! + P[i + 1]! * x[i]! + Qm[i]! * y[i + 1]! + Qm[i + 1]! * y[i]!;
+      const re = P[i] * x[i] - P[i + 1] * x[i + 1] + Qm[i] * y[i] - Qm[i + 1] * y[i + 1];
+      const im = P[i] * x[i + 1] + P[i + 1] * x[i] + Qm[i] * y[i + 1] + Qm[i + 1] * y[i];
       out[i] = re;
       out[i + 1] = im;
     }
@@ -172,7 +172,7 @@ export function etdrk4Outputs(spec: {
   let t = 0;
   let steps = 0;
   for (let k = 0; k < spec.times.length; k++) {
-    const target = spec.times[k]!;
+    const target = spec.times[k];
     const span = target - t;
     const m = span > 0 ? Math.ceil(span / spec.dtMax - 1e-9) : 0;
     if (m > 0) {
@@ -190,23 +190,23 @@ export function etdrk4Outputs(spec: {
         N(a, Na);
         combine(b, [E2, v, Q, Na]);
         N(b, Nb);
-        for (let i = 0; i < 2 * n; i++) tmp[i] = 2 * Nb[i]! - Nv[i]!;
+        for (let i = 0; i < 2 * n; i++) tmp[i] = 2 * Nb[i] - Nv[i];
         combine(cc, [E2, a, Q, tmp]);
         N(cc, Nc);
         let finite = true;
         for (let i = 0; i < 2 * n; i += 2) {
-          const sr = Na[i]! + Nb[i]!;
-          const si = Na[i + 1]! + Nb[i + 1]!;
+          const sr = Na[i] + Nb[i];
+          const si = Na[i + 1] + Nb[i + 1];
           const re =
-            E[i]! * v[i]! - E[i + 1]! * v[i + 1]! +
-            f1[i]! * Nv[i]! - f1[i + 1]! * Nv[i + 1]! +
-            2 * (f2[i]! * sr - f2[i + 1]! * si) +
-            f3[i]! * Nc[i]! - f3[i + 1]! * Nc[i + 1]!; // prettier-ignore
+            E[i] * v[i] - E[i + 1] * v[i + 1] +
+            f1[i] * Nv[i] - f1[i + 1] * Nv[i + 1] +
+            2 * (f2[i] * sr - f2[i + 1] * si) +
+            f3[i] * Nc[i] - f3[i + 1] * Nc[i + 1]; // prettier-ignore
           const im =
-            E[i]! * v[i + 1]! + E[i + 1]! * v[i]! +
-            f1[i]! * Nv[i + 1]! + f1[i + 1]! * Nv[i]! +
-            2 * (f2[i]! * si + f2[i + 1]! * sr) +
-            f3[i]! * Nc[i + 1]! + f3[i + 1]! * Nc[i]!; // prettier-ignore
+            E[i] * v[i + 1] + E[i + 1] * v[i] +
+            f1[i] * Nv[i + 1] + f1[i + 1] * Nv[i] +
+            2 * (f2[i] * si + f2[i + 1] * sr) +
+            f3[i] * Nc[i + 1] + f3[i + 1] * Nc[i]; // prettier-ignore
           v[i] = re;
           v[i + 1] = im;
           if (re - re !== 0 || im - im !== 0) finite = false;

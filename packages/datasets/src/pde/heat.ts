@@ -75,11 +75,11 @@ function diffusion(
       pad.set(u, 2);
       fillGhosts(pad, 2, boundary);
       gradientAtFaces(pad, n, { dx, order, out: grad });
-      for (let i = 0; i < n; i++) out[i] = (nu * (grad[i + 1]! - grad[i]!)) / dx + r * u[i]!;
+      for (let i = 0; i < n; i++) out[i] = (nu * (grad[i + 1] - grad[i])) / dx + r * u[i];
     },
     dtMax: options.dtMax ?? (0.9 * 2.78) / lambdaMax,
     throwOnFailure: grid.throwOnFailure,
   });
-  const massScaled = Float64Array.from(sol.conserved.mass!, (m, k) => m * Math.exp(-r * sol.t[k]!));
+  const massScaled = Float64Array.from(sol.conserved.mass, (m, k) => m * Math.exp(-r * sol.t[k]));
   return { ...sol, conserved: { ...sol.conserved, massScaled } };
 }

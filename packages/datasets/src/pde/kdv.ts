@@ -50,15 +50,15 @@ export function solveKdv1d(
       fillGhosts(pad, 2, boundary);
       for (let f = 0; f <= n; f++) {
         const c = f + 2;
-        const a = pad[c - 1]!;
-        const b = pad[c]!;
-        flux[f] = (a * a + a * b + b * b) / 6 + (delta * (pad[c + 1]! - b - a + pad[c - 2]!)) / (2 * dx * dx);
+        const a = pad[c - 1];
+        const b = pad[c];
+        flux[f] = (a * a + a * b + b * b) / 6 + (delta * (pad[c + 1] - b - a + pad[c - 2])) / (2 * dx * dx);
       }
       if (boundary === 'zero-flux') {
         flux[0] = 0;
         flux[n] = 0;
       }
-      for (let i = 0; i < n; i++) out[i] = -(flux[i + 1]! - flux[i]!) / dx;
+      for (let i = 0; i < n; i++) out[i] = -(flux[i + 1] - flux[i]) / dx;
     },
     dtMax: options.dtMax ?? (lambda > 0 ? 2.0 / lambda : 1),
     throwOnFailure: grid.throwOnFailure,

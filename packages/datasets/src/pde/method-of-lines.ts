@@ -18,21 +18,21 @@ export function rk4Outputs(
   let t = 0;
   let steps = 0;
   for (let k = 0; k < opts.times.length; k++) {
-    const target = opts.times[k]!;
+    const target = opts.times[k];
     const span = target - t;
     const m = span > 0 ? Math.ceil(span / opts.dtMax - 1e-9) : 0;
     const h = m > 0 ? span / m : 0;
     for (let s = 0; s < m; s++) {
       rhs(t, u, k1);
-      for (let i = 0; i < n; i++) tmp[i] = u[i]! + 0.5 * h * k1[i]!;
+      for (let i = 0; i < n; i++) tmp[i] = u[i] + 0.5 * h * k1[i];
       rhs(t + 0.5 * h, tmp, k2);
-      for (let i = 0; i < n; i++) tmp[i] = u[i]! + 0.5 * h * k2[i]!;
+      for (let i = 0; i < n; i++) tmp[i] = u[i] + 0.5 * h * k2[i];
       rhs(t + 0.5 * h, tmp, k3);
-      for (let i = 0; i < n; i++) tmp[i] = u[i]! + h * k3[i]!;
+      for (let i = 0; i < n; i++) tmp[i] = u[i] + h * k3[i];
       rhs(t + h, tmp, k4);
       let finite = true;
       for (let i = 0; i < n; i++) {
-        const v = u[i]! + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
+        const v = u[i] + (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
         u[i] = v;
         if (v - v !== 0) finite = false;
       }

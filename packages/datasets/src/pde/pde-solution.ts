@@ -97,8 +97,8 @@ export function resolveGrid(fn: string, options: GridOptions) {
     );
   if (
     times.length === 0 ||
-    !(times[0]! >= 0) ||
-    times.some((v, i) => !Number.isFinite(v) || (i > 0 && v <= times[i - 1]!))
+    !(times[0] >= 0) ||
+    times.some((v, i) => !Number.isFinite(v) || (i > 0 && v <= times[i - 1]))
   )
     throw new DatasetsError(
       'INVALID_ARGUMENT',
@@ -155,9 +155,9 @@ export function integrals(u: Float64Array, k: number, w: Float64Array): [number,
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < m; i++) {
-    const v = u[k * m + i]!;
-    s1 += w[i]! * v;
-    s2 += w[i]! * v * v;
+    const v = u[k * m + i];
+    s1 += w[i] * v;
+    s2 += w[i] * v * v;
   }
   return [s1, s2];
 }

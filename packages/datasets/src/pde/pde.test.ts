@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defined } from '@noether/test-utils';
 import { DatasetsError } from '../errors';
 import { solveAdvection1d, solveAdvection2d } from './advection';
 import { solveBurgers1d } from './burgers';
@@ -10,9 +11,8 @@ import { solveAllenCahn1d, solveKdvSpectral } from './spectral';
 import { solveWave1d } from './wave';
 
 const bump = (x: number) => Math.exp(-8 * (x - 1) ** 2);
-const absChange = (a: Float64Array) => Math.max(...Array.from(a, (v) => Math.abs(v - a[0]!)));
-const relChange = (a: Float64Array) =>
-  Math.max(...Array.from(a, (v) => Math.abs(v - a[0]!) / Math.abs(a[0]!)));
+const absChange = (a: Float64Array) => Math.max(...Array.from(a, (v) => Math.abs(v - a[0])));
+const relChange = (a: Float64Array) => Math.max(...Array.from(a, (v) => Math.abs(v - a[0]) / Math.abs(a[0])));
 
 describe('grid solvers', () => {
   it('periodic advection reaches fourth order and matches the exact translate', () => {
@@ -22,14 +22,14 @@ describe('grid solvers', () => {
     expect(observedOrder(solve, 16)).toBeGreaterThan(3.7);
     const s = solve(128);
     const err = Math.max(
-      ...Array.from(s.x, (x, i) => Math.abs(s.u[128 + i]! - Math.sin(Math.PI * (x - 0.5)))),
+      ...Array.from(s.x, (x, i) => Math.abs(s.u[128 + i] - Math.sin(Math.PI * (x - 0.5)))),
     );
     expect(err).toBeLessThan(1e-5);
   });
 
   it('zero-flux advection conserves the integral of u to round-off', () => {
     const s = solveAdvection1d(bump, { points: 128, velocity: 0.7, times: [0, 0.5, 1.5] });
-    expect(relChange(s.conserved.mass!)).toBeLessThan(1e-12);
+    expect(relChange(s.conserved.mass)).toBeLessThan(1e-12);
   });
 
   it('2D advection moves a periodic bump to its exact place and keeps the mass', () => {
@@ -42,11 +42,11 @@ describe('grid solvers', () => {
     let err = 0;
     for (let i = 0; i < 32; i++)
       for (let j = 0; j < 32; j++) {
-        const exact = Math.sin(Math.PI * (s.x[i]! - 0.25)) * Math.cos(Math.PI * (s.y![j]! - 0.5)) + 2;
-        err = Math.max(err, Math.abs(s.u[1024 + i * 32 + j]! - exact));
+        const exact = Math.sin(Math.PI * (s.x[i] - 0.25)) * Math.cos(Math.PI * (defined(s.y)[j] - 0.5)) + 2;
+        err = Math.max(err, Math.abs(s.u[1024 + i * 32 + j] - exact));
       }
     expect(err).toBeLessThan(2e-4);
-    expect(relChange(s.conserved.mass!)).toBeLessThan(1e-12);
+    expect(relChange(s.conserved.mass)).toBeLessThan(1e-12);
   });
 
   it('the wave solver reaches fourth order with Neumann walls and keeps the mass', () => {
@@ -59,8 +59,8 @@ describe('grid solvers', () => {
       });
     expect(observedOrder(solve, 16)).toBeGreaterThan(3.6);
     const s = solve(64);
-    expect(absChange(s.conserved.mass!)).toBeLessThan(1e-12);
-    expect(relChange(s.conserved.energy!)).toBeLessThan(1e-3);
+    expect(absChange(s.conserved.mass)).toBeLessThan(1e-12);
+    expect(relChange(s.conserved.energy)).toBeLessThan(1e-3);
   });
 
   it('the heat solver reaches orders 2 and 4 and keeps the mass with adiabatic walls', () => {
@@ -71,7 +71,7 @@ describe('grid solvers', () => {
       expect(observedOrder(solve, 12)).toBeGreaterThan(order - 0.3);
     }
     const s = solveHeat1d(bump, { points: 64, diffusivity: 0.3, times: [0, 0.1, 1] });
-    expect(relChange(s.conserved.mass!)).toBeLessThan(1e-12);
+    expect(relChange(s.conserved.mass)).toBeLessThan(1e-12);
   });
 
   it('reaction–diffusion mass grows exactly as e^{r t}', () => {
@@ -81,8 +81,8 @@ describe('grid solvers', () => {
       rate: 0.5,
       times: [0, 0.5, 0.99],
     });
-    expect(relChange(s.conserved.massScaled!)).toBeLessThan(1e-11);
-    expect(s.conserved.mass![2]! / s.conserved.mass![0]!).toBeCloseTo(Math.exp(0.495), 10);
+    expect(relChange(s.conserved.massScaled)).toBeLessThan(1e-11);
+    expect(s.conserved.mass[2] / s.conserved.mass[0]).toBeCloseTo(Math.exp(0.495), 10);
   });
 
   it('viscous Burgers reaches second order and conserves mass', () => {
@@ -96,7 +96,7 @@ describe('grid solvers', () => {
       });
     expect(observedOrder(solve, 16)).toBeGreaterThan(1.8);
     const z = solveBurgers1d(bump, { points: 64, viscosity: 0.02, times: [0, 0.5] });
-    expect(relChange(z.conserved.mass!)).toBeLessThan(1e-12);
+    expect(relChange(z.conserved.mass)).toBeLessThan(1e-12);
   });
 
   it('finite-difference KdV reaches second order and keeps mass and the integral of u^2 when periodic', () => {
@@ -105,8 +105,8 @@ describe('grid solvers', () => {
       solveKdv1d((x) => Math.cos(Math.PI * x), { points: n, dispersion: 0.01, times, boundary: 'periodic' });
     expect(observedOrder(solve, 24)).toBeGreaterThan(1.8);
     const s = solve(64);
-    expect(absChange(s.conserved.mass!)).toBeLessThan(1e-12);
-    expect(relChange(s.conserved.l2!)).toBeLessThan(1e-7);
+    expect(absChange(s.conserved.mass)).toBeLessThan(1e-12);
+    expect(relChange(s.conserved.l2)).toBeLessThan(1e-7);
   });
 
   it('shallow water conserves mass and momentum to 1e-12 with periodic boundaries, also through shocks', () => {
@@ -114,10 +114,10 @@ describe('grid solvers', () => {
       { h: (x) => 1 + 0.5 * Math.exp(-50 * (x - 1) ** 2), velocity: (x) => 0.3 * Math.sin(Math.PI * x) },
       { points: 128, boundary: 'periodic', gravity: 1, times: [0, 0.5, 2] },
     );
-    expect(relChange(s.conserved.mass!)).toBeLessThan(1e-12);
-    const mom = s.conserved.momentum!;
-    expect(Math.max(...Array.from(mom, (v) => Math.abs(v - mom[0]!)))).toBeLessThan(
-      1e-12 * s.conserved.mass![0]!,
+    expect(relChange(s.conserved.mass)).toBeLessThan(1e-12);
+    const mom = s.conserved.momentum;
+    expect(Math.max(...Array.from(mom, (v) => Math.abs(v - mom[0])))).toBeLessThan(
+      1e-12 * s.conserved.mass[0],
     );
   });
 
@@ -141,7 +141,7 @@ describe('grid solvers', () => {
       { h: (x) => 1 + 0.3 * Math.exp(-40 * (x - 0.5) ** 2) },
       { points: 64, times: [0, 1, 3] },
     );
-    expect(relChange(s.conserved.mass!)).toBeLessThan(1e-12);
+    expect(relChange(s.conserved.mass)).toBeLessThan(1e-12);
   });
 });
 
@@ -162,9 +162,9 @@ describe('spectral solvers (ETDRK4)', () => {
       dispersion: delta,
       times: [0, 0.25, 0.5, 0.75, 1],
     });
-    expect(relChange(s.conserved.l2!)).toBeLessThan(1e-8);
-    expect(relChange(s.conserved.mass!)).toBeLessThan(1e-12);
-    const err = Math.max(...Array.from(s.x, (x, i) => Math.abs(s.u[4 * 256 + i]! - soliton(x, 1))));
+    expect(relChange(s.conserved.l2)).toBeLessThan(1e-8);
+    expect(relChange(s.conserved.mass)).toBeLessThan(1e-12);
+    const err = Math.max(...Array.from(s.x, (x, i) => Math.abs(s.u[4 * 256 + i] - soliton(x, 1))));
     expect(err).toBeLessThan(1e-4);
   });
 
@@ -182,21 +182,21 @@ describe('spectral solvers (ETDRK4)', () => {
         times: [0, 0.2],
         dtMax: 1e-4,
       });
-      return Math.max(...Array.from(s.x, (_, i) => Math.abs(s.u[128 + i]! - ref.u[128 + i]!)));
+      return Math.max(...Array.from(s.x, (_, i) => Math.abs(s.u[128 + i] - ref.u[128 + i])));
     });
-    expect(Math.log2(errs[0]! / errs[1]!)).toBeGreaterThan(3.6);
+    expect(Math.log2(errs[0] / errs[1])).toBeGreaterThan(3.6);
   });
 
   it('mass-conserving Allen–Cahn keeps the mass to round-off; the standard one does not; energy decreases', () => {
     const init = (x: number) => 0.3 + 0.5 * Math.sin(Math.PI * x) + 0.2 * Math.cos(3 * Math.PI * x);
     const times = [0, 0.5, 1, 2];
     const mc = solveAllenCahn1d(init, { points: 128, epsilon: 0.05, massConserving: true, times, dt: 0.01 });
-    expect(relChange(mc.conserved.mass!)).toBeLessThan(1e-12);
+    expect(relChange(mc.conserved.mass)).toBeLessThan(1e-12);
     const st = solveAllenCahn1d(init, { points: 128, epsilon: 0.05, times, dt: 0.01 });
-    expect(relChange(st.conserved.mass!)).toBeGreaterThan(1e-3);
+    expect(relChange(st.conserved.mass)).toBeGreaterThan(1e-3);
     for (const s of [mc, st]) {
-      const e = s.conserved.energy!;
-      for (let k = 1; k < e.length; k++) expect(e[k]!).toBeLessThan(e[k - 1]!);
+      const e = s.conserved.energy;
+      for (let k = 1; k < e.length; k++) expect(e[k]).toBeLessThan(e[k - 1]);
     }
   });
 
@@ -205,7 +205,7 @@ describe('spectral solvers (ETDRK4)', () => {
     const run = (dt: number) => solveAllenCahn1d(init, { points: 64, epsilon: 0.1, times: [0, 1], dt });
     const ref = run(1e-3);
     const err = (s: ReturnType<typeof run>) =>
-      Math.max(...Array.from(s.x, (_, i) => Math.abs(s.u[64 + i]! - ref.u[64 + i]!)));
+      Math.max(...Array.from(s.x, (_, i) => Math.abs(s.u[64 + i] - ref.u[64 + i])));
     expect(Math.log2(err(run(0.1)) / err(run(0.05)))).toBeGreaterThan(3.6);
   });
 });

@@ -205,7 +205,7 @@ export function solvePinnProjPreset(
         'INVALID_ARGUMENT',
         `${fn}(): solver 'exact' exists only for the advection presets and burgers, got '${name}'`,
       );
-    return exactAdvection(preset, { n, times: Float64Array.from(times), a: c.velocity! });
+    return exactAdvection(preset, { n, times: Float64Array.from(times), a: c.velocity });
   }
   if (name === 'burgers' || name === 'kdvPeriodic' || name === 'advectionPeriodic' || solver === 'spectral') {
     if (
@@ -231,27 +231,27 @@ export function solvePinnProjPreset(
   let fine: PdeSolution;
   switch (name) {
     case 'advection':
-      fine = solveAdvection1d(preset.initial, { ...base, points: n * refine, velocity: c.velocity! });
+      fine = solveAdvection1d(preset.initial, { ...base, points: n * refine, velocity: c.velocity });
       break;
     case 'wave':
-      fine = solveWave1d(preset.initial, { ...base, points: n * refine, speed: c.speed! });
+      fine = solveWave1d(preset.initial, { ...base, points: n * refine, speed: c.speed });
       break;
     case 'kdv':
-      fine = solveKdv1d(preset.initial, { ...base, points: n * refine, dispersion: c.dispersion! });
+      fine = solveKdv1d(preset.initial, { ...base, points: n * refine, dispersion: c.dispersion });
       break;
     case 'reactionDiffusion':
       fine = solveReactionDiffusion1d(preset.initial, {
         ...base,
         points: n * refine,
-        diffusivity: c.diffusivity!,
-        rate: c.rate!,
+        diffusivity: c.diffusivity,
+        rate: c.rate,
       });
       break;
     default:
       fine = solveAdvection2d(preset.initial, {
         ...base,
         points: [n * refine, n * refine],
-        velocity: [c.velocity!, c.velocity!],
+        velocity: [c.velocity, c.velocity],
       });
       break;
   }
@@ -262,7 +262,7 @@ export function solvePinnProjPreset(
 function coarsen(fine: PdeSolution, r: number, dim: 1 | 2): PdeSolution {
   const nt = fine.t.length;
   const pick = (a: Float64Array) =>
-    Float64Array.from({ length: a.length / r }, (_, i) => a[i * r + (r - 1) / 2]!);
+    Float64Array.from({ length: a.length / r }, (_, i) => a[i * r + (r - 1) / 2]);
   const x = pick(fine.x);
   const y = fine.y ? pick(fine.y) : undefined;
   const nx = x.length;
@@ -277,13 +277,13 @@ function coarsen(fine: PdeSolution, r: number, dim: 1 | 2): PdeSolution {
         for (let j = 0; j < ny; j++) {
           const fi = i * r + (r - 1) / 2;
           const fj = dim === 2 ? j * r + (r - 1) / 2 : 0;
-          out[(k * nx + i) * ny + j] = a[(k * fnx + fi) * fny + fj]!;
+          out[(k * nx + i) * ny + j] = a[(k * fnx + fi) * fny + fj];
         }
     return out;
   };
   const u = sample(fine.u);
   const fields = Object.fromEntries(Object.entries(fine.fields).map(([key, a]) => [key, sample(a)]));
-  const weights = new Float64Array(m).fill(fine.weights[0]! * (dim === 2 ? r * r : r));
+  const weights = new Float64Array(m).fill(fine.weights[0] * (dim === 2 ? r * r : r));
   const mass = new Float64Array(nt);
   const l2 = new Float64Array(nt);
   for (let k = 0; k < nt; k++) [mass[k], l2[k]] = integrals(u, k, weights);
@@ -295,7 +295,7 @@ function coarsen(fine: PdeSolution, r: number, dim: 1 | 2): PdeSolution {
     fields,
     weights,
     shape: dim === 2 ? [nt, nx, ny] : [nt, nx],
-    conserved: { ...fine.conserved, mass, l2, fineMass: fine.conserved.mass!, fineL2: fine.conserved.l2! },
+    conserved: { ...fine.conserved, mass, l2, fineMass: fine.conserved.mass, fineL2: fine.conserved.l2 },
   };
 }
 
@@ -309,10 +309,10 @@ function exactAdvection(
   const m = twoD ? o.n * o.n : o.n;
   const u = new Float64Array(nt * m);
   for (let k = 0; k < nt; k++) {
-    const s = o.a * o.times[k]!;
+    const s = o.a * o.times[k];
     for (let i = 0; i < o.n; i++) {
-      if (!twoD) u[k * m + i] = preset.initial(x[i]! - s);
-      else for (let j = 0; j < o.n; j++) u[k * m + i * o.n + j] = preset.initial(x[i]! - s, x[j]! - s);
+      if (!twoD) u[k * m + i] = preset.initial(x[i] - s);
+      else for (let j = 0; j < o.n; j++) u[k * m + i * o.n + j] = preset.initial(x[i] - s, x[j] - s);
     }
   }
   const dx = 2 / o.n;

@@ -37,11 +37,11 @@ export function runGrid(spec: {
     dtMax: spec.dtMax,
     onOutput(k, s) {
       u.set(s.subarray(0, m), k * m);
-      extra.forEach((name, c) => fields[name]!.set(s.subarray((c + 1) * m, (c + 2) * m), k * m));
+      extra.forEach((name, c) => fields[name].set(s.subarray((c + 1) * m, (c + 2) * m), k * m));
       const [i1, i2] = integrals(u, k, spec.weights);
-      conserved.mass![k] = i1;
-      conserved.l2![k] = i2;
-      for (const [key, f] of Object.entries(monitors)) conserved[key]![k] = f(s);
+      conserved.mass[k] = i1;
+      conserved.l2[k] = i2;
+      for (const [key, f] of Object.entries(monitors)) conserved[key][k] = f(s);
     },
   });
   const status =

@@ -99,8 +99,8 @@ export function solveShallowWater1d(
     );
   const q = new Float64Array(2 * n); // [h..., hu...]
   for (let i = 0; i < n; i++) {
-    q[i] = h0[i]!;
-    q[n + i] = h0[i]! * v0[i]!;
+    q[i] = h0[i];
+    q[n + i] = h0[i] * v0[i];
   }
   const G = 2;
   const ph = new Float64Array(n + 2 * G);
@@ -112,37 +112,37 @@ export function solveShallowWater1d(
   let maxSpeed = 0;
   const rhs = (s: Float64Array, out: Float64Array) => {
     for (let i = 0; i < n; i++) {
-      ph[G + i] = s[i]!;
-      pm[G + i] = s[n + i]!;
+      ph[G + i] = s[i];
+      pm[G + i] = s[n + i];
     }
     for (let k = 0; k < G; k++) {
       if (boundary === 'periodic') {
-        ph[G - 1 - k] = ph[G + n - 1 - k]!;
-        pm[G - 1 - k] = pm[G + n - 1 - k]!;
-        ph[G + n + k] = ph[G + k]!;
-        pm[G + n + k] = pm[G + k]!;
+        ph[G - 1 - k] = ph[G + n - 1 - k];
+        pm[G - 1 - k] = pm[G + n - 1 - k];
+        ph[G + n + k] = ph[G + k];
+        pm[G + n + k] = pm[G + k];
       } else {
         const sign = boundary === 'neumann' ? 1 : -1;
-        ph[G - 1 - k] = ph[G + k]!;
-        pm[G - 1 - k] = sign * pm[G + k]!;
-        ph[G + n + k] = ph[G + n - 1 - k]!;
-        pm[G + n + k] = sign * pm[G + n - 1 - k]!;
+        ph[G - 1 - k] = ph[G + k];
+        pm[G - 1 - k] = sign * pm[G + k];
+        ph[G + n + k] = ph[G + n - 1 - k];
+        pm[G + n + k] = sign * pm[G + n - 1 - k];
       }
     }
     if (recon === 'muscl') {
       for (let c = 1; c < n + 2 * G - 1; c++) {
-        sh[c] = mc(ph[c]! - ph[c - 1]!, ph[c + 1]! - ph[c]!);
-        sm[c] = mc(pm[c]! - pm[c - 1]!, pm[c + 1]! - pm[c]!);
+        sh[c] = mc(ph[c] - ph[c - 1], ph[c + 1] - ph[c]);
+        sm[c] = mc(pm[c] - pm[c - 1], pm[c + 1] - pm[c]);
       }
     }
     maxSpeed = 0;
     for (let f = 0; f <= n; f++) {
       const L = G + f - 1;
       const R = G + f;
-      const hL = ph[L]! + 0.5 * sh[L]!;
-      const mL = pm[L]! + 0.5 * sm[L]!;
-      const hR = ph[R]! - 0.5 * sh[R]!;
-      const mR = pm[R]! - 0.5 * sm[R]!;
+      const hL = ph[L] + 0.5 * sh[L];
+      const mL = pm[L] + 0.5 * sm[L];
+      const hR = ph[R] - 0.5 * sh[R];
+      const mR = pm[R] - 0.5 * sm[R];
       const uL = mL / hL;
       const uR = mR / hR;
       const cL = Math.sqrt(g * hL);
@@ -178,8 +178,8 @@ export function solveShallowWater1d(
       fh[n] = 0;
     }
     for (let i = 0; i < n; i++) {
-      out[i] = -(fh[i + 1]! - fh[i]!) / dx;
-      out[n + i] = -(fm[i + 1]! - fm[i]!) / dx;
+      out[i] = -(fh[i + 1] - fh[i]) / dx;
+      out[n + i] = -(fm[i + 1] - fm[i]) / dx;
     }
   };
   const nt = times.length;
@@ -196,18 +196,18 @@ export function solveShallowWater1d(
   let steps = 0;
   let status: PdeSolution['status'] = 'ok';
   outer: for (let k = 0; k < nt; k++) {
-    const target = times[k]!;
+    const target = times[k];
     while (t < target) {
       rhs(q, k1);
       let h = (cfl * dx) / maxSpeed;
       if (t + h >= target) h = target - t;
-      for (let i = 0; i < 2 * n; i++) q1[i] = q[i]! + h * k1[i]!;
+      for (let i = 0; i < 2 * n; i++) q1[i] = q[i] + h * k1[i];
       rhs(q1, k1);
-      for (let i = 0; i < 2 * n; i++) q2[i] = 0.75 * q[i]! + 0.25 * (q1[i]! + h * k1[i]!);
+      for (let i = 0; i < 2 * n; i++) q2[i] = 0.75 * q[i] + 0.25 * (q1[i] + h * k1[i]);
       rhs(q2, k1);
       let ok = true;
       for (let i = 0; i < 2 * n; i++) {
-        const v = q[i]! / 3 + (2 / 3) * (q2[i]! + h * k1[i]!);
+        const v = q[i] / 3 + (2 / 3) * (q2[i] + h * k1[i]);
         q[i] = v;
         if (v - v !== 0 || (i < n && !(v > 0))) ok = false;
       }
@@ -220,8 +220,8 @@ export function solveShallowWater1d(
     }
     let s1 = 0, s2 = 0, s3 = 0, s4 = 0; // prettier-ignore
     for (let i = 0; i < n; i++) {
-      const hh = q[i]!;
-      const mm = q[n + i]!;
+      const hh = q[i];
+      const mm = q[n + i];
       H[k * n + i] = hh;
       M[k * n + i] = mm;
       s1 += dx * hh;

@@ -84,13 +84,13 @@ export function solveKdvSpectral(
   const k = waveNumbers(n, grid.domain[1] - grid.domain[0]);
   const mask = dealiasMask(n, options.dealias ?? true);
   const L = new Float64Array(2 * n);
-  for (let m = 0; m < n; m++) L[2 * m + 1] = delta * k[m]! ** 3;
+  for (let m = 0; m < n; m++) L[2 * m + 1] = delta * k[m] ** 3;
   const u0 = sampleInitial(fn, initial, x);
   const hat = new Float64Array(2 * n);
   space.forward(u0, hat);
   for (let m = 0; m < n; m++) {
-    hat[2 * m]! *= mask[m]!;
-    hat[2 * m + 1]! *= mask[m]!;
+    hat[2 * m] *= mask[m];
+    hat[2 * m + 1] *= mask[m];
   }
   space.inverse(hat, u0);
   const umax = u0.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
@@ -103,13 +103,13 @@ export function solveKdvSpectral(
     space,
     L,
     nonlinear(_vHat, v, out) {
-      for (let i = 0; i < n; i++) sq[i] = v[i]! * v[i]!;
+      for (let i = 0; i < n; i++) sq[i] = v[i] * v[i];
       space.forward(sq, sqHat);
       for (let m = 0; m < n; m++) {
         // -(i k / 2) (a + i b) = (k b / 2) - i (k a / 2)
-        const s = 0.5 * k[m]! * mask[m]! * (m === n / 2 ? 0 : 1);
-        out[2 * m] = s * sqHat[2 * m + 1]!;
-        out[2 * m + 1] = -s * sqHat[2 * m]!;
+        const s = 0.5 * k[m] * mask[m] * (m === n / 2 ? 0 : 1);
+        out[2 * m] = s * sqHat[2 * m + 1];
+        out[2 * m + 1] = -s * sqHat[2 * m];
       }
     },
     u0,
@@ -166,7 +166,7 @@ export function solveAllenCahn1d(
   const x = cellCentres(grid.domain, n);
   const k = waveNumbers(n, grid.domain[1] - grid.domain[0]);
   const L = new Float64Array(2 * n);
-  for (let m = 0; m < n; m++) L[2 * m] = -eps * eps * k[m]! ** 2;
+  for (let m = 0; m < n; m++) L[2 * m] = -eps * eps * k[m] ** 2;
   const f = new Float64Array(n);
   const nt = grid.times.length;
   const u = new Float64Array(nt * n).fill(NaN);
@@ -178,7 +178,7 @@ export function solveAllenCahn1d(
     space,
     L,
     nonlinear(_vHat, v, out) {
-      for (let i = 0; i < n; i++) f[i] = v[i]! - v[i]! ** 3;
+      for (let i = 0; i < n; i++) f[i] = v[i] - v[i] ** 3;
       space.forward(f, out);
       if (conserving) {
         out[0] = 0;
@@ -193,14 +193,14 @@ export function solveAllenCahn1d(
       u.set(v, kk * n);
       space.forward(v, hat);
       for (let m = 0; m < n; m++) {
-        const s = m === n / 2 ? 0 : k[m]!;
-        const re = hat[2 * m]!;
-        hat[2 * m] = -s * hat[2 * m + 1]!;
+        const s = m === n / 2 ? 0 : k[m];
+        const re = hat[2 * m];
+        hat[2 * m] = -s * hat[2 * m + 1];
         hat[2 * m + 1] = s * re;
       }
       space.inverse(hat, ux);
       let e = 0;
-      for (let i = 0; i < n; i++) e += dx * ((eps * eps * ux[i]! ** 2) / 2 + (v[i]! ** 2 - 1) ** 2 / 4);
+      for (let i = 0; i < n; i++) e += dx * ((eps * eps * ux[i] ** 2) / 2 + (v[i] ** 2 - 1) ** 2 / 4);
       energy[kk] = e;
     },
   });

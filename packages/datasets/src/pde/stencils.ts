@@ -9,11 +9,11 @@ export function fillGhosts(buf: Float64Array, g: number, boundary: Boundary): vo
   const n = buf.length - 2 * g;
   for (let k = 0; k < g; k++) {
     if (boundary === 'periodic') {
-      buf[g - 1 - k] = buf[g + n - 1 - k]!;
-      buf[g + n + k] = buf[g + k]!;
+      buf[g - 1 - k] = buf[g + n - 1 - k];
+      buf[g + n + k] = buf[g + k];
     } else {
-      buf[g - 1 - k] = buf[g + k]!;
-      buf[g + n + k] = buf[g + n - 1 - k]!;
+      buf[g - 1 - k] = buf[g + k];
+      buf[g + n + k] = buf[g + n - 1 - k];
     }
   }
 }
@@ -33,7 +33,7 @@ export function advectionFluxes(
   const g = 2;
   for (let f = 0; f <= n; f++) {
     const c = g + f; // pad index of cell f
-    out[f] = (a * (-pad[c - 2]! + 7 * pad[c - 1]! + 7 * pad[c]! - pad[c + 1]!)) / 12;
+    out[f] = (a * (-pad[c - 2] + 7 * pad[c - 1] + 7 * pad[c] - pad[c + 1])) / 12;
   }
   if (opts.boundary === 'zero-flux') {
     out[0] = 0;
@@ -54,11 +54,11 @@ export function gradientAtFaces(
   const { dx, out } = opts;
   const g = 2;
   if (opts.order === 2) {
-    for (let f = 0; f <= n; f++) out[f] = (pad[g + f]! - pad[g + f - 1]!) / dx;
+    for (let f = 0; f <= n; f++) out[f] = (pad[g + f] - pad[g + f - 1]) / dx;
   } else {
     for (let f = 0; f <= n; f++) {
       const c = g + f;
-      out[f] = (-pad[c + 1]! + 15 * pad[c]! - 15 * pad[c - 1]! + pad[c - 2]!) / (12 * dx);
+      out[f] = (-pad[c + 1] + 15 * pad[c] - 15 * pad[c - 1] + pad[c - 2]) / (12 * dx);
     }
   }
 }

@@ -44,7 +44,7 @@ export function solveWave1d(
     fillGhosts(pad, 2, boundary);
     gradientAtFaces(pad, n, { dx, order: 2, out: grad });
     let e = 0;
-    for (let i = 0; i < n; i++) e += 0.5 * dx * (s[n + i]! ** 2 + c * c * grad[i + 1]! ** 2);
+    for (let i = 0; i < n; i++) e += 0.5 * dx * (s[n + i] ** 2 + c * c * grad[i + 1] ** 2);
     return e;
   };
   return runGrid({
@@ -57,11 +57,11 @@ export function solveWave1d(
     state0,
     extra: ['v'],
     rhs(_t, s, out) {
-      for (let i = 0; i < n; i++) out[i] = s[n + i]!;
+      for (let i = 0; i < n; i++) out[i] = s[n + i];
       pad.set(s.subarray(0, n), 2);
       fillGhosts(pad, 2, boundary);
       gradientAtFaces(pad, n, { dx, order: 4, out: grad });
-      for (let i = 0; i < n; i++) out[n + i] = (c * c * (grad[i + 1]! - grad[i]!)) / dx;
+      for (let i = 0; i < n; i++) out[n + i] = (c * c * (grad[i + 1] - grad[i])) / dx;
     },
     dtMax: options.dtMax ?? (cfl * dx) / c,
     throwOnFailure: grid.throwOnFailure,

@@ -36,10 +36,10 @@ export function harmonicOscillator(options: { mass?: number; stiffness?: number 
   const k = checkNumber({ fn, name: 'stiffness' }, options.stiffness ?? 1, { positive: true });
   const w = Math.sqrt(k / m);
   const Hs: ScalarFunction = (x, s) =>
-    s.add(s.scale(s.mul(x[1]!, x[1]!), 0.5 / m), s.scale(s.mul(x[0]!, x[0]!), 0.5 * k));
+    s.add(s.scale(s.mul(x[1], x[1]), 0.5 / m), s.scale(s.mul(x[0], x[0]), 0.5 * k));
   const gradH = (x: ArrayLike<number>, out: Float64Array = new Float64Array(2)) => {
-    out[0] = k * x[0]!;
-    out[1] = x[1]! / m;
+    out[0] = k * x[0];
+    out[1] = x[1] / m;
     return out;
   };
   return defineSystem({
@@ -49,20 +49,20 @@ export function harmonicOscillator(options: { mass?: number; stiffness?: number 
     separable: true,
     params: Object.freeze({ mass: m, stiffness: k }),
     Hs,
-    H: (x: ArrayLike<number>) => (0.5 * x[1]! ** 2) / m + 0.5 * k * x[0]! ** 2,
+    H: (x: ArrayLike<number>) => (0.5 * x[1] ** 2) / m + 0.5 * k * x[0] ** 2,
     gradH,
     Htensor: tensorFunction(Hs),
     conserved: Object.freeze([defineConserved('energy', Hs, { A: Float64Array.of(k, 0, 0, 1 / m), dim: 2 })]),
     integratorSystem: separable({
-      dTdp: (p, out: Float64Array = new Float64Array(1)) => ((out[0] = p[0]! / m), out),
-      dVdq: (q, out: Float64Array = new Float64Array(1)) => ((out[0] = k * q[0]!), out),
+      dTdp: (p, out: Float64Array = new Float64Array(1)) => ((out[0] = p[0] / m), out),
+      dVdq: (q, out: Float64Array = new Float64Array(1)) => ((out[0] = k * q[0]), out),
       T: kinetic(m),
-      V: (q, s) => s.scale(s.mul(q[0]!, q[0]!), 0.5 * k),
+      V: (q, s) => s.scale(s.mul(q[0], q[0]), 0.5 * k),
     }),
     flow: (x0: ArrayLike<number>, t: number) => {
       const c = Math.cos(w * t);
       const sn = Math.sin(w * t);
-      return Float64Array.of(x0[0]! * c + (x0[1]! / (m * w)) * sn, -m * w * x0[0]! * sn + x0[1]! * c);
+      return Float64Array.of(x0[0] * c + (x0[1] / (m * w)) * sn, -m * w * x0[0] * sn + x0[1] * c);
     },
     sample: (rng, o) => sampleNormal(rng, 1, o),
   });
@@ -91,8 +91,8 @@ export function nHarmonicOscillators(n: number): PhysicalSystem {
   const quad = (entries: [number, number, number][]) => {
     const A = new Float64Array(dim * dim);
     for (const [i, j, v] of entries) {
-      A[i * dim + j]! += v;
-      if (i !== j) A[j * dim + i]! += v;
+      A[i * dim + j] += v;
+      if (i !== j) A[j * dim + i] += v;
     }
     return { A, dim };
   };
@@ -102,7 +102,7 @@ export function nHarmonicOscillators(n: number): PhysicalSystem {
     conserved.push(
       defineConserved(
         `I_${i}`,
-        (x, s) => s.scale(s.add(s.mul(x[i]!, x[i]!), s.mul(x[n + i]!, x[n + i]!)), 0.5),
+        (x, s) => s.scale(s.add(s.mul(x[i], x[i]), s.mul(x[n + i], x[n + i])), 0.5),
         quad([
           [i, i, 1],
           [n + i, n + i, 1],
@@ -115,7 +115,7 @@ export function nHarmonicOscillators(n: number): PhysicalSystem {
       conserved.push(
         defineConserved(
           `L_${i}${j}`,
-          (x, s) => s.sub(s.mul(x[i]!, x[n + j]!), s.mul(x[j]!, x[n + i]!)),
+          (x, s) => s.sub(s.mul(x[i], x[n + j]), s.mul(x[j], x[n + i])),
           quad([
             [i, n + j, 1],
             [j, n + i, -1],
@@ -123,7 +123,7 @@ export function nHarmonicOscillators(n: number): PhysicalSystem {
         ),
         defineConserved(
           `K_${i}${j}`,
-          (x, s) => s.add(s.mul(x[i]!, x[j]!), s.mul(x[n + i]!, x[n + j]!)),
+          (x, s) => s.add(s.mul(x[i], x[j]), s.mul(x[n + i], x[n + j])),
           quad([
             [i, j, 1],
             [n + i, n + j, 1],
@@ -153,8 +153,8 @@ export function nHarmonicOscillators(n: number): PhysicalSystem {
       const sn = Math.sin(t);
       const x = new Float64Array(dim);
       for (let i = 0; i < n; i++) {
-        x[i] = x0[i]! * c + x0[n + i]! * sn;
-        x[n + i] = -x0[i]! * sn + x0[n + i]! * c;
+        x[i] = x0[i] * c + x0[n + i] * sn;
+        x[n + i] = -x0[i] * sn + x0[n + i] * c;
       }
       return x;
     },
@@ -188,11 +188,11 @@ export function massSpringChain(
   const K = new Float64Array(n * n);
   const spring = (i: number, j: number) => {
     // spring between i and j (j = -1 means a wall)
-    K[i * n + i]! += k;
+    K[i * n + i] += k;
     if (j >= 0) {
-      K[j * n + j]! += k;
-      K[i * n + j]! -= k;
-      K[j * n + i]! -= k;
+      K[j * n + j] += k;
+      K[i * n + j] -= k;
+      K[j * n + i] -= k;
     }
   };
   for (let i = 0; i + 1 < n; i++) spring(i, i + 1);
@@ -203,10 +203,10 @@ export function massSpringChain(
   const V: ScalarFunction = (q, s) => {
     const terms = [];
     for (let i = 0; i + 1 < n; i++) {
-      const d = s.sub(q[i + 1]!, q[i]!);
+      const d = s.sub(q[i + 1], q[i]);
       terms.push(s.mul(d, d));
     }
-    if (ends === 'fixed') terms.push(s.mul(q[0]!, q[0]!), s.mul(q[n - 1]!, q[n - 1]!));
+    if (ends === 'fixed') terms.push(s.mul(q[0], q[0]), s.mul(q[n - 1], q[n - 1]));
     return s.scale(sum(s, terms), 0.5 * k);
   };
   const T = kinetic(m);
@@ -214,13 +214,13 @@ export function massSpringChain(
     s.add(T(Array.prototype.slice.call(x, n), s), V(Array.prototype.slice.call(x, 0, n), s));
   const A = new Float64Array(dim * dim);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) A[i * dim + j] = K[i * n + j]!;
+    for (let j = 0; j < n; j++) A[i * dim + j] = K[i * n + j];
     A[(n + i) * dim + n + i] = 1 / m;
   }
   const dVdq = (q: ArrayLike<number>, out: Float64Array = new Float64Array(n)) => {
     for (let i = 0; i < n; i++) {
       let f = 0;
-      for (let j = 0; j < n; j++) f += K[i * n + j]! * q[j]!;
+      for (let j = 0; j < n; j++) f += K[i * n + j] * q[j];
       out[i] = f;
     }
     return out;
@@ -235,7 +235,7 @@ export function massSpringChain(
         (x, s) =>
           sum(
             s,
-            Array.from({ length: n }, (_, i) => x[n + i]!),
+            Array.from({ length: n }, (_, i) => x[n + i]),
           ),
         { b, dim },
       ),
@@ -251,19 +251,19 @@ export function massSpringChain(
     H: (x: ArrayLike<number>) => {
       const f = dVdq(Array.prototype.slice.call(x, 0, n));
       let e = 0;
-      for (let i = 0; i < n; i++) e += 0.5 * x[i]! * f[i]! + (0.5 * x[n + i]! ** 2) / m;
+      for (let i = 0; i < n; i++) e += 0.5 * x[i] * f[i] + (0.5 * x[n + i] ** 2) / m;
       return e;
     },
     gradH: (x: ArrayLike<number>, out: Float64Array = new Float64Array(dim)) => {
       out.set(dVdq(Array.prototype.slice.call(x, 0, n)));
-      for (let i = 0; i < n; i++) out[n + i] = x[n + i]! / m;
+      for (let i = 0; i < n; i++) out[n + i] = x[n + i] / m;
       return out;
     },
     Htensor: tensorFunction(Hs),
     conserved: Object.freeze(conserved),
     integratorSystem: separable({
       dTdp: (p, out: Float64Array = new Float64Array(n)) => {
-        for (let i = 0; i < n; i++) out[i] = p[i]! / m;
+        for (let i = 0; i < n; i++) out[i] = p[i] / m;
         return out;
       },
       dVdq,

@@ -22,19 +22,18 @@ import type { Rng } from '@noether/autodiff';
  */
 export function kepler(options: { mu?: number } = {}): PhysicalSystem {
   const mu = checkNumber({ fn: 'kepler', name: 'mu' }, options.mu ?? 1, { positive: true });
-  const T: ScalarFunction = (p, s) => s.scale(s.add(s.mul(p[0]!, p[0]!), s.mul(p[1]!, p[1]!)), 0.5);
-  const V: ScalarFunction = (q, s) =>
-    s.scale(s.pow(s.add(s.mul(q[0]!, q[0]!), s.mul(q[1]!, q[1]!)), -0.5), -mu);
-  const Hs: ScalarFunction = (x, s) => s.add(T([x[2]!, x[3]!], s), V([x[0]!, x[1]!], s));
-  const Ls: ScalarFunction = (x, s) => s.sub(s.mul(x[0]!, x[3]!), s.mul(x[1]!, x[2]!));
+  const T: ScalarFunction = (p, s) => s.scale(s.add(s.mul(p[0], p[0]), s.mul(p[1], p[1])), 0.5);
+  const V: ScalarFunction = (q, s) => s.scale(s.pow(s.add(s.mul(q[0], q[0]), s.mul(q[1], q[1])), -0.5), -mu);
+  const Hs: ScalarFunction = (x, s) => s.add(T([x[2], x[3]], s), V([x[0], x[1]], s));
+  const Ls: ScalarFunction = (x, s) => s.sub(s.mul(x[0], x[3]), s.mul(x[1], x[2]));
   const lrl =
     (axis: 0 | 1): ScalarFunction =>
     (x, s) => {
       const L = Ls(x, s);
-      const rinv = s.pow(s.add(s.mul(x[0]!, x[0]!), s.mul(x[1]!, x[1]!)), -0.5);
+      const rinv = s.pow(s.add(s.mul(x[0], x[0]), s.mul(x[1], x[1])), -0.5);
       return axis === 0
-        ? s.sub(s.mul(x[3]!, L), s.scale(s.mul(x[0]!, rinv), mu))
-        : s.sub(s.neg(s.mul(x[2]!, L)), s.scale(s.mul(x[1]!, rinv), mu));
+        ? s.sub(s.mul(x[3], L), s.scale(s.mul(x[0], rinv), mu))
+        : s.sub(s.neg(s.mul(x[2], L)), s.scale(s.mul(x[1], rinv), mu));
     };
   const A = new Float64Array(16);
   A[0 * 4 + 3] = 1;
@@ -42,9 +41,9 @@ export function kepler(options: { mu?: number } = {}): PhysicalSystem {
   A[1 * 4 + 2] = -1;
   A[2 * 4 + 1] = -1;
   const dVdq = (q: ArrayLike<number>, out: Float64Array = new Float64Array(2)) => {
-    const r3 = Math.hypot(q[0]!, q[1]!) ** 3;
-    out[0] = (mu * q[0]!) / r3;
-    out[1] = (mu * q[1]!) / r3;
+    const r3 = Math.hypot(q[0], q[1]) ** 3;
+    out[0] = (mu * q[0]) / r3;
+    out[1] = (mu * q[1]) / r3;
     return out;
   };
   return defineSystem({
@@ -54,13 +53,13 @@ export function kepler(options: { mu?: number } = {}): PhysicalSystem {
     separable: true,
     params: Object.freeze({ mu }),
     Hs,
-    H: (x: ArrayLike<number>) => 0.5 * (x[2]! ** 2 + x[3]! ** 2) - mu / Math.hypot(x[0]!, x[1]!),
+    H: (x: ArrayLike<number>) => 0.5 * (x[2] ** 2 + x[3] ** 2) - mu / Math.hypot(x[0], x[1]),
     gradH: (x: ArrayLike<number>, out: Float64Array = new Float64Array(4)) => {
-      const r3 = Math.hypot(x[0]!, x[1]!) ** 3;
-      out[0] = (mu * x[0]!) / r3;
-      out[1] = (mu * x[1]!) / r3;
-      out[2] = x[2]!;
-      out[3] = x[3]!;
+      const r3 = Math.hypot(x[0], x[1]) ** 3;
+      out[0] = (mu * x[0]) / r3;
+      out[1] = (mu * x[1]) / r3;
+      out[2] = x[2];
+      out[3] = x[3];
       return out;
     },
     Htensor: tensorFunction(Hs),
@@ -71,7 +70,7 @@ export function kepler(options: { mu?: number } = {}): PhysicalSystem {
       defineConserved('lrlY', lrl(1)),
     ]),
     integratorSystem: separable({
-      dTdp: (p, out: Float64Array = new Float64Array(2)) => ((out[0] = p[0]!), (out[1] = p[1]!), out),
+      dTdp: (p, out: Float64Array = new Float64Array(2)) => ((out[0] = p[0]), (out[1] = p[1]), out),
       dVdq,
       T,
       V,

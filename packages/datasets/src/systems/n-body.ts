@@ -56,7 +56,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
   const T: ScalarFunction = (p, s) =>
     sum(
       s,
-      Array.from({ length: N }, (_, u) => s.scale(s.mul(p[u]!, p[u]!), 0.5 / masses[Math.floor(u / dim)]!)),
+      Array.from({ length: N }, (_, u) => s.scale(s.mul(p[u], p[u]), 0.5 / masses[Math.floor(u / dim)])),
     );
   const V: ScalarFunction = (q, s) => {
     const terms = [];
@@ -64,10 +64,10 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
       for (let j = i + 1; j < n; j++) {
         let r2 = s.constant(s2);
         for (let a = 0; a < dim; a++) {
-          const d = s.sub(q[qi(i, a)]!, q[qi(j, a)]!);
+          const d = s.sub(q[qi(i, a)], q[qi(j, a)]);
           r2 = s.add(r2, s.mul(d, d));
         }
-        terms.push(s.scale(s.pow(r2, -0.5), -G * masses[i]! * masses[j]!));
+        terms.push(s.scale(s.pow(r2, -0.5), -G * masses[i] * masses[j]));
       }
     return sum(s, terms);
   };
@@ -78,28 +78,28 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++) {
         let r2 = s2;
-        for (let a = 0; a < dim; a++) r2 += (q[qi(i, a)]! - q[qi(j, a)]!) ** 2;
-        const f = (G * masses[i]! * masses[j]!) / (r2 * Math.sqrt(r2));
+        for (let a = 0; a < dim; a++) r2 += (q[qi(i, a)] - q[qi(j, a)]) ** 2;
+        const f = (G * masses[i] * masses[j]) / (r2 * Math.sqrt(r2));
         for (let a = 0; a < dim; a++) {
-          const d = f * (q[qi(i, a)]! - q[qi(j, a)]!);
-          out[qi(i, a)]! += d;
-          out[qi(j, a)]! -= d;
+          const d = f * (q[qi(i, a)] - q[qi(j, a)]);
+          out[qi(i, a)] += d;
+          out[qi(j, a)] -= d;
         }
       }
     return out;
   };
   const dTdp = (p: ArrayLike<number>, out: Float64Array = new Float64Array(N)) => {
-    for (let u = 0; u < N; u++) out[u] = p[u]! / masses[Math.floor(u / dim)]!;
+    for (let u = 0; u < N; u++) out[u] = p[u] / masses[Math.floor(u / dim)];
     return out;
   };
   const H = (x: ArrayLike<number>) => {
     let e = 0;
-    for (let u = 0; u < N; u++) e += (0.5 * x[N + u]! ** 2) / masses[Math.floor(u / dim)]!;
+    for (let u = 0; u < N; u++) e += (0.5 * x[N + u] ** 2) / masses[Math.floor(u / dim)];
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++) {
         let r2 = s2;
-        for (let a = 0; a < dim; a++) r2 += (x[qi(i, a)]! - x[qi(j, a)]!) ** 2;
-        e -= (G * masses[i]! * masses[j]!) / Math.sqrt(r2);
+        for (let a = 0; a < dim; a++) r2 += (x[qi(i, a)] - x[qi(j, a)]) ** 2;
+        e -= (G * masses[i] * masses[j]) / Math.sqrt(r2);
       }
     return e;
   };
@@ -108,10 +108,10 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
   const bilinear = (terms: [number, number, number][]) => {
     const A = new Float64Array(D * D);
     for (const [u, v, c] of terms) {
-      if (u === v) A[u * D + u]! += 2 * c;
+      if (u === v) A[u * D + u] += 2 * c;
       else {
-        A[u * D + v]! += c;
-        A[v * D + u]! += c;
+        A[u * D + v] += c;
+        A[v * D + u] += c;
       }
     }
     return { A, dim: D };
@@ -119,13 +119,13 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
   const P = <Nn>(x: ArrayLike<Nn>, s: ScalarOps<Nn>, a: number) =>
     sum(
       s,
-      Array.from({ length: n }, (_, i) => x[pi(i, a)]!),
+      Array.from({ length: n }, (_, i) => x[pi(i, a)]),
     );
   const Q = <Nn>(x: ArrayLike<Nn>, s: ScalarOps<Nn>, a: number) =>
     s.scale(
       sum(
         s,
-        Array.from({ length: n }, (_, i) => s.scale(x[qi(i, a)]!, masses[i]!)),
+        Array.from({ length: n }, (_, i) => s.scale(x[qi(i, a)], masses[i])),
       ),
       1 / Mtot,
     );
@@ -133,7 +133,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
     sum(
       s,
       Array.from({ length: n }, (_, i) =>
-        s.sub(s.mul(x[qi(i, a)]!, x[pi(i, b)]!), s.mul(x[qi(i, b)]!, x[pi(i, a)]!)),
+        s.sub(s.mul(x[qi(i, a)], x[pi(i, b)]), s.mul(x[qi(i, b)], x[pi(i, a)])),
       ),
     );
   const Lterms = (a: number, b: number): [number, number, number][] =>
@@ -158,7 +158,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
       const terms = Lterms(a, b);
       for (let j = 0; j < n; j++)
         for (let k = 0; k < n; k++) {
-          terms.push([qi(j, a), pi(k, b), -masses[j]! / Mtot], [qi(j, b), pi(k, a), masses[j]! / Mtot]);
+          terms.push([qi(j, a), pi(k, b), -masses[j] / Mtot], [qi(j, b), pi(k, a), masses[j] / Mtot]);
         }
       conserved.push(
         defineConserved(
@@ -188,7 +188,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
     H,
     gradH: (x: ArrayLike<number>, out: Float64Array = new Float64Array(D)) => {
       out.set(dVdq(Array.prototype.slice.call(x, 0, N)));
-      for (let u = 0; u < N; u++) out[N + u] = x[N + u]! / masses[Math.floor(u / dim)]!;
+      for (let u = 0; u < N; u++) out[N + u] = x[N + u] / masses[Math.floor(u / dim)];
       return out;
     },
     Htensor: tensorFunction(Hs),

@@ -22,9 +22,9 @@ export function pendulum(options: { mass?: number; length?: number; gravity?: nu
   const g = checkNumber({ fn, name: 'gravity' }, options.gravity ?? 1, { positive: true });
   const I = m * l * l;
   const mgl = m * g * l;
-  const T: ScalarFunction = (p, s) => s.scale(s.mul(p[0]!, p[0]!), 0.5 / I);
-  const V: ScalarFunction = (q, s) => s.scale(s.sub(s.constant(1), s.cos(q[0]!)), mgl);
-  const Hs: ScalarFunction = (x, s) => s.add(T([x[1]!], s), V([x[0]!], s));
+  const T: ScalarFunction = (p, s) => s.scale(s.mul(p[0], p[0]), 0.5 / I);
+  const V: ScalarFunction = (q, s) => s.scale(s.sub(s.constant(1), s.cos(q[0])), mgl);
+  const Hs: ScalarFunction = (x, s) => s.add(T([x[1]], s), V([x[0]], s));
   return defineSystem({
     name: 'pendulum',
     dof: 1,
@@ -32,17 +32,17 @@ export function pendulum(options: { mass?: number; length?: number; gravity?: nu
     separable: true,
     params: Object.freeze({ mass: m, length: l, gravity: g }),
     Hs,
-    H: (x: ArrayLike<number>) => (0.5 * x[1]! ** 2) / I + mgl * (1 - Math.cos(x[0]!)),
+    H: (x: ArrayLike<number>) => (0.5 * x[1] ** 2) / I + mgl * (1 - Math.cos(x[0])),
     gradH: (x: ArrayLike<number>, out: Float64Array = new Float64Array(2)) => {
-      out[0] = mgl * Math.sin(x[0]!);
-      out[1] = x[1]! / I;
+      out[0] = mgl * Math.sin(x[0]);
+      out[1] = x[1] / I;
       return out;
     },
     Htensor: tensorFunction(Hs),
     conserved: Object.freeze([defineConserved('energy', Hs)]),
     integratorSystem: separable({
-      dTdp: (p, out: Float64Array = new Float64Array(1)) => ((out[0] = p[0]! / I), out),
-      dVdq: (q, out: Float64Array = new Float64Array(1)) => ((out[0] = mgl * Math.sin(q[0]!)), out),
+      dTdp: (p, out: Float64Array = new Float64Array(1)) => ((out[0] = p[0] / I), out),
+      dVdq: (q, out: Float64Array = new Float64Array(1)) => ((out[0] = mgl * Math.sin(q[0])), out),
       T,
       V,
     }),
@@ -72,7 +72,7 @@ export function doublePendulum(
   const M = m1 + m2;
   const c0 = 2 * m2 * l1 * l1 * l2 * l2;
   const Hs: ScalarFunction = (x, s) => {
-    const [q1, q2, p1, p2] = [x[0]!, x[1]!, x[2]!, x[3]!];
+    const [q1, q2, p1, p2] = [x[0], x[1], x[2], x[3]];
     const d = s.sub(q1, q2);
     const sd = s.sin(d);
     const num = s.sub(
@@ -83,15 +83,15 @@ export function doublePendulum(
     return s.sub(s.div(num, den), s.add(s.scale(s.cos(q1), M * g * l1), s.scale(s.cos(q2), m2 * g * l2)));
   };
   const H = (x: ArrayLike<number>) => {
-    const d = x[0]! - x[1]!;
+    const d = x[0] - x[1];
     const num =
-      m2 * l2 * l2 * x[2]! ** 2 + M * l1 * l1 * x[3]! ** 2 - 2 * m2 * l1 * l2 * x[2]! * x[3]! * Math.cos(d);
+      m2 * l2 * l2 * x[2] ** 2 + M * l1 * l1 * x[3] ** 2 - 2 * m2 * l1 * l2 * x[2] * x[3] * Math.cos(d);
     return (
-      num / (c0 * (m1 + m2 * Math.sin(d) ** 2)) - M * g * l1 * Math.cos(x[0]!) - m2 * g * l2 * Math.cos(x[1]!)
+      num / (c0 * (m1 + m2 * Math.sin(d) ** 2)) - M * g * l1 * Math.cos(x[0]) - m2 * g * l2 * Math.cos(x[1])
     );
   };
   const gradH = (x: ArrayLike<number>, out: Float64Array = new Float64Array(4)) => {
-    const [q1, q2, p1, p2] = [x[0]!, x[1]!, x[2]!, x[3]!];
+    const [q1, q2, p1, p2] = [x[0], x[1], x[2], x[3]];
     const d = q1 - q2;
     const cd = Math.cos(d);
     const sd = Math.sin(d);

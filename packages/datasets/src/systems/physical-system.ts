@@ -72,7 +72,7 @@ export interface PhysicalSystem {
 /** {@link ScalarOps} over tensors (element-wise; used to evaluate ScalarFunctions on batch columns). */
 const tensorScalarOps: ScalarOps<tf.Tensor> = Object.freeze({
   constant: (c: number) => tf.scalar(c),
-  value: (x: tf.Tensor) => (x.dataSync() as Float32Array)[0]!,
+  value: (x: tf.Tensor) => (x.dataSync() as Float32Array)[0],
   add: (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b),
   sub: (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b),
   mul: (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b),
@@ -93,7 +93,7 @@ export function tensorFunction(fn: ScalarFunction): (x: tf.Tensor) => tf.Tensor 
     tf.tidy(() => {
       const cols = tf.unstack(x, 1);
       const out = fn(cols, tensorScalarOps);
-      return out.rank === 0 ? tf.broadcastTo(out, [x.shape[0]!]) : out;
+      return out.rank === 0 ? tf.broadcastTo(out, [x.shape[0]]) : out;
     });
 }
 
@@ -174,8 +174,8 @@ export function symmetryGenerator(c: ConservedQuantity): Float64Array {
   for (let i = 0; i < dim; i++) {
     const src = i < n ? n + i : i - n;
     const sign = i < n ? 1 : -1;
-    for (let j = 0; j < dim; j++) G[i * m + j] = sign * c.A[src * dim + j]! || 0;
-    G[i * m + dim] = sign * c.b[src]! || 0;
+    for (let j = 0; j < dim; j++) G[i * m + j] = sign * c.A[src * dim + j] || 0;
+    G[i * m + dim] = sign * c.b[src] || 0;
   }
   return G;
 }
@@ -188,7 +188,7 @@ export function symmetryGenerator(c: ConservedQuantity): Float64Array {
 export function matrixRank(rows: readonly ArrayLike<number>[], tol = 1e-10): number {
   if (rows.length === 0) return 0;
   const m = rows.length;
-  const n = rows[0]!.length;
+  const n = rows[0].length;
   const a = rows.map((r) => Float64Array.from(r));
   let rank = 0;
   let scale = 0;
@@ -202,7 +202,7 @@ export function matrixRank(rows: readonly ArrayLike<number>[], tol = 1e-10): num
       if (usedRow[i]) continue;
       for (let j = 0; j < n; j++) {
         if (used[j]) continue;
-        const v = Math.abs(a[i]![j]!);
+        const v = Math.abs(a[i][j]);
         if (v > best) [best, bi, bj] = [v, i, j];
       }
     }
@@ -211,11 +211,11 @@ export function matrixRank(rows: readonly ArrayLike<number>[], tol = 1e-10): num
     usedRow[bi] = 1;
     used[bj] = 1;
     rank++;
-    const piv = a[bi]!;
+    const piv = a[bi];
     for (let i = 0; i < m; i++) {
       if (usedRow[i]) continue;
-      const f = a[i]![bj]! / piv[bj]!;
-      if (f !== 0) for (let j = 0; j < n; j++) a[i]![j]! -= f * piv[j]!;
+      const f = a[i][bj] / piv[bj];
+      if (f !== 0) for (let j = 0; j < n; j++) a[i][j] -= f * piv[j];
     }
   }
 }
@@ -226,7 +226,7 @@ export function poissonBracket(c: ConservedQuantity, system: PhysicalSystem, x: 
   const gh = system.gradH(x);
   const n = system.dof;
   let s = 0;
-  for (let i = 0; i < n; i++) s += gc[i]! * gh[n + i]! - gc[n + i]! * gh[i]!;
+  for (let i = 0; i < n; i++) s += gc[i] * gh[n + i] - gc[n + i] * gh[i];
   return s;
 }
 

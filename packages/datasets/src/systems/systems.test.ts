@@ -37,26 +37,28 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
       const ref = gradient(sys.Hs, x, realOps);
       const g = sys.gradH(x);
       for (let i = 0; i < sys.dim; i++)
-        expect(Math.abs(g[i]! - ref[i]!)).toBeLessThan(1e-11 * (1 + Math.abs(ref[i]!)));
+        expect(Math.abs(g[i] - ref[i])).toBeLessThan(1e-11 * (1 + Math.abs(ref[i])));
       expect(sys.H(x)).toBeCloseTo(sys.Hs(x, realOps), 12);
     }
   });
 
   it('has a tensor H whose autodiff gradient matches gradH (float32) without leaking tensors', () => {
     const xs = points(sys, 4);
-    const before = tf.memory().numTensors;
-    const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
-    const g = grad((x: tf.Tensor) => tf.sum(sys.Htensor(x)))(batch);
-    const h = sys.Htensor(batch);
-    const gd = g.arraySync() as number[][];
-    const hd = h.arraySync() as number[];
-    tf.dispose([batch, g, h]);
-    expect(tf.memory().numTensors).toBe(before);
+    let gd: number[][] = [];
+    let hd: number[] = [];
+    expectNoLeak(() => {
+      const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
+      const g = grad((x: tf.Tensor) => tf.sum(sys.Htensor(x)))(batch);
+      const h = sys.Htensor(batch);
+      gd = g.arraySync() as number[][];
+      hd = h.arraySync() as number[];
+      return [batch, g, h];
+    });
     xs.forEach((x, b) => {
-      expect(Math.abs(hd[b]! - sys.H(x))).toBeLessThan(1e-4 * (1 + Math.abs(sys.H(x))));
+      expect(Math.abs(hd[b] - sys.H(x))).toBeLessThan(1e-4 * (1 + Math.abs(sys.H(x))));
       const ref = sys.gradH(x);
       for (let i = 0; i < sys.dim; i++)
-        expect(Math.abs(gd[b]![i]! - ref[i]!)).toBeLessThan(2e-4 * (1 + Math.abs(ref[i]!)));
+        expect(Math.abs(gd[b][i] - ref[i])).toBeLessThan(2e-4 * (1 + Math.abs(ref[i])));
     });
   });
 
@@ -69,7 +71,7 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
         const vd = v.arraySync() as number[];
         v.dispose();
         xs.forEach((x, b) =>
-          expect(Math.abs(vd[b]! - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))),
+          expect(Math.abs(vd[b] - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))),
         );
       }
       return batch;
@@ -83,8 +85,8 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
         if (c.A && c.b) {
           let q = 0;
           for (let i = 0; i < sys.dim; i++) {
-            q += c.b[i]! * x[i]!;
-            for (let j = 0; j < sys.dim; j++) q += 0.5 * x[i]! * c.A[i * sys.dim + j]! * x[j]!;
+            q += c.b[i] * x[i];
+            for (let j = 0; j < sys.dim; j++) q += 0.5 * x[i] * c.A[i * sys.dim + j] * x[j];
           }
           expect(q).toBeCloseTo(c.f64(x), 11);
         }
@@ -122,7 +124,7 @@ describe('symmetry generators', () => {
     const sys = planarThreeBody();
     const gens = sys.conserved.filter((c) => c.A).map(symmetryGenerator);
     expect(gens.length).toBe(7);
-    expect(gens[0]!.length).toBe(13 * 13);
+    expect(gens[0].length).toBe(13 * 13);
     expect(matrixRank(gens)).toBe(7);
     // and adding a non-conserved quadratic (q_0x^2) raises the rank, so the rank test can fail
     const extra = new Float64Array(169);
@@ -131,7 +133,7 @@ describe('symmetry generators', () => {
   });
 
   it('the oscillator generator J A is the SO(2) rotation', () => {
-    const G = symmetryGenerator(harmonicOscillator().conserved[0]!);
+    const G = symmetryGenerator(harmonicOscillator().conserved[0]);
     expect(Array.from(G)).toEqual([0, 1, 0, -1, 0, 0, 0, 0, 0]);
   });
 });
@@ -149,7 +151,7 @@ describe('generateTrajectories', () => {
     });
     expect(exact.method).toBe('closed-form');
     expect(num.method).toBe('kahanLi8');
-    for (let i = 0; i < exact.x.length; i++) expect(Math.abs(exact.x[i]! - num.x[i]!)).toBeLessThan(1e-9);
+    for (let i = 0; i < exact.x.length; i++) expect(Math.abs(exact.x[i] - num.x[i])).toBeLessThan(1e-9);
   });
 
   it('gives byte-identical data for the same seed and different data for another seed', () => {
@@ -175,7 +177,7 @@ describe('generateTrajectories', () => {
       },
     });
     let v = 0;
-    for (let i = 0; i < d.x.length; i++) v += (d.x[i]! - d.clean[i]!) ** 2 / d.x.length;
+    for (let i = 0; i < d.x.length; i++) v += (d.x[i] - d.clean[i]) ** 2 / d.x.length;
     expect(Math.sqrt(v)).toBeGreaterThan(0.045);
     expect(Math.sqrt(v)).toBeLessThan(0.055);
     expect(calls).toBe(50);
@@ -208,8 +210,8 @@ describe('generateTrajectories', () => {
       });
       let m = 0;
       let v = 0;
-      for (let b = 0; b < 40; b++) for (let i = 0; i < 6; i++) m += d.x[b * 2 * 12 + i]! / 240;
-      for (let b = 0; b < 40; b++) for (let i = 0; i < 6; i++) v += (d.x[b * 2 * 12 + i]! - m) ** 2 / 240;
+      for (let b = 0; b < 40; b++) for (let i = 0; i < 6; i++) m += d.x[b * 2 * 12 + i] / 240;
+      for (let b = 0; b < 40; b++) for (let i = 0; i < 6; i++) v += (d.x[b * 2 * 12 + i] - m) ** 2 / 240;
       return { m, s: Math.sqrt(v) };
     };
     const moved = stats({ qScale: 1, pScale: 0.2, qShift: 1 });

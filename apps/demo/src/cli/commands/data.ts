@@ -31,7 +31,7 @@ function stats(a: NpyArray): string {
   let nonFinite = 0;
   const data = a.data as ArrayLike<number>;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
+    const v = data[i];
     if (!Number.isFinite(v)) nonFinite++;
     else {
       lo = Math.min(lo, v);
