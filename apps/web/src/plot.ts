@@ -21,7 +21,7 @@ export function createChart(host: HTMLElement, spec: TopLevelSpec): Chart {
   let pending: Promise<void> = Promise.resolve();
   return {
     update(values) {
-      const rows = values.slice() as object[];
+      const rows = values.slice();
       pending = pending.then(async () => {
         if (!view) {
           view = import('vega-embed').then(async ({ default: embed }) => {

@@ -32,7 +32,7 @@ export function describeValue(value: unknown): string {
       const dtype = (value as { dtype?: unknown }).dtype;
       return `a ${typeof dtype === 'string' ? dtype + ' ' : ''}tensor of shape [${shape.join(', ')}]`;
     }
-    return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+    return `an object (${value.constructor?.name ?? 'Object'})`;
   }
   return typeof value;
 }

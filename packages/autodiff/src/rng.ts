@@ -75,7 +75,7 @@ export function createRng(seed: number | RngState, stream = 54): Rng {
       state = (state * MULT + inc) & MASK64;
     };
     stepBig();
-    state = (state + (BigInt.asUintN(64, BigInt(seed as number)) & MASK64)) & MASK64;
+    state = (state + (BigInt.asUintN(64, BigInt(seed)) & MASK64)) & MASK64;
     stepBig();
     hi = Number(state >> 32n) >>> 0;
     lo = Number(state & 0xffffffffn) >>> 0;

@@ -55,5 +55,5 @@ export function checkNumber(
       `${fn}(): argument '${name}' must be ${what}, got ${typeof value === 'number' ? String(value) : typeof value}`,
     );
   }
-  return value as number;
+  return value;
 }

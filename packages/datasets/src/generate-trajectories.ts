@@ -186,7 +186,7 @@ export function generateTrajectories(
           throwOnFailure: false,
           tol: 1e-15,
         });
-        states = r.x.data as Float64Array;
+        states = r.x.data;
         err = r.status === 'ok' && states.length === nt * dim ? errOf(states) : Infinity;
         if (err <= tol) break;
         if (substeps >= 4096)

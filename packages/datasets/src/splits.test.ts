@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import { describe, expect, it } from 'vitest';
 import { buildDataset, datasetCatalog } from './catalog';
 import type { Trajectories } from './generate-trajectories';
@@ -13,10 +14,10 @@ function initialStats(d: Trajectories) {
   const part = (offset: number) => {
     const mean = new Float64Array(dof);
     for (let i = 0; i < count; i++)
-      for (let j = 0; j < dof; j++) mean[j]! += d.clean[i * nt * dim + offset + j]! / count;
+      for (let j = 0; j < dof; j++) mean[j] += d.clean[i * nt * dim + offset + j] / count;
     let ss = 0;
     for (let i = 0; i < count; i++)
-      for (let j = 0; j < dof; j++) ss += (d.clean[i * nt * dim + offset + j]! - mean[j]!) ** 2;
+      for (let j = 0; j < dof; j++) ss += (d.clean[i * nt * dim + offset + j] - mean[j]) ** 2;
     return { mean: mean.reduce((a, b) => a + b, 0) / dof, spread: Math.sqrt(ss / (count * dof)) };
   };
   return { q: part(0), p: part(dof) };
@@ -30,12 +31,12 @@ describe("the Noether's Razor splits of every catalogue system (default seed and
         name,
         Object.fromEntries(splits.map((s) => [s, buildDataset(name, { split: s }) as Trajectories])),
       );
-    return built.get(name)!;
+    return defined(built.get(name), name);
   };
 
   it.each(entries.map((e) => e.name))('%s: every split generates, finite, energy error <= 1e-10', (name) => {
     for (const s of splits) {
-      const d = get(name)[s]!;
+      const d = get(name)[s];
       expect(d.x.every(Number.isFinite), `${name} ${s}`).toBe(true);
       expect(d.maxEnergyError, `${name} ${s}`).toBeLessThanOrEqual(1e-10);
     }
@@ -47,8 +48,8 @@ describe("the Noether's Razor splits of every catalogue system (default seed and
     for (const a of splits)
       for (const b of splits)
         if (a < b)
-          expect(Buffer.from(d[a]!.x.buffer).equals(Buffer.from(d[b]!.x.buffer)), `${a} = ${b}`).toBe(false);
-    const st = Object.fromEntries(splits.map((s) => [s, initialStats(d[s]!)]));
+          expect(Buffer.from(d[a].x.buffer).equals(Buffer.from(d[b].x.buffer)), `${a} = ${b}`).toBe(false);
+    const st = Object.fromEntries(splits.map((s) => [s, initialStats(d[s])]));
     const { train, test, testWider, testMoved } = st as Record<
       (typeof splits)[number],
       ReturnType<typeof initialStats>
@@ -69,13 +70,13 @@ describe("the Noether's Razor splits of every catalogue system (default seed and
         let max = 0;
         for (let i = 0; i < count; i++) {
           const [qx, qy, px, py] = t.clean.subarray(i * nt * dim, i * nt * dim + 4);
-          max = Math.max(max, Math.abs(Math.hypot(px!, py!) * Math.sqrt(Math.hypot(qx!, qy!)) - 1));
+          max = Math.max(max, Math.abs(Math.hypot(px, py) * Math.sqrt(Math.hypot(qx, qy)) - 1));
         }
         return max;
       };
-      expect(deviation(d.test!)).toBeLessThanOrEqual(0.08 + 1e-12);
-      expect(deviation(d.train!)).toBeGreaterThan(0.1);
-      expect(deviation(d.train!)).toBeLessThanOrEqual(0.2 + 1e-12);
+      expect(deviation(d.test)).toBeLessThanOrEqual(0.08 + 1e-12);
+      expect(deviation(d.train)).toBeGreaterThan(0.1);
+      expect(deviation(d.train)).toBeLessThanOrEqual(0.2 + 1e-12);
     } else {
       expect(test.p.spread / train.p.spread).toBeGreaterThan(0.35);
       expect(test.p.spread / train.p.spread).toBeLessThan(0.45);

@@ -90,9 +90,9 @@ describe('writeFileAtomic', () => {
     const e = errorOf(() =>
       writeFileAtomic(path, big(100), {
         fs: {
-          writeSync: (() => {
+          writeSync: () => {
             throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-          }) as typeof fs.writeSync,
+          },
         },
       }),
     );
@@ -185,11 +185,11 @@ describe('writeFileAtomic', () => {
     const e = errorOf(() =>
       writeFileAtomic(join(dir, 'a.json'), 'x', {
         fs: {
-          openSync: (() => {
+          openSync: () => {
             throw Object.assign(new Error(`EACCES: permission denied, open '${dir}/...'`), {
               code: 'EACCES',
             });
-          }) as typeof fs.openSync,
+          },
         },
       }),
     );
@@ -221,9 +221,9 @@ describe('writeFileAtomic', () => {
     const e = errorOf(() =>
       writeFileAtomic(path, 'new', {
         fs: {
-          renameSync: (() => {
+          renameSync: () => {
             throw Object.assign(new Error('EXDEV: injected'), { code: 'EXDEV' });
-          }) as typeof fs.renameSync,
+          },
         },
       }),
     );
@@ -233,7 +233,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('removes the temporary files of killed writers of the same target, and only those', () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has exited
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // a process that has exited
     const path = join(dir, 'ckpt.json');
     const stale = `.ckpt.json.${dead}.0123456789abcdef.tmp`;
     const live = `.ckpt.json.${process.ppid}.fedcba9876543210.tmp`; // a running process may still be writing

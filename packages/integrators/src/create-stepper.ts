@@ -117,8 +117,8 @@ export interface Stepper<A> {
 
 function kindOf(options: StepperOptions): ArrayKind<unknown> {
   const k = options.kind ?? 'float64';
-  if (k === 'float64') return float64Kind as ArrayKind<unknown>;
-  if (k === 'tensor') return tensorKind as ArrayKind<unknown>;
+  if (k === 'float64') return float64Kind;
+  if (k === 'tensor') return tensorKind;
   if (k && typeof k === 'object' && typeof k.axpy === 'function') return k;
   throw new IntegratorError(
     'INVALID_ARGUMENT',
@@ -149,7 +149,7 @@ export function createStepper<A extends ArrayLike64 = Float64Array>(
 ): Stepper<A> {
   const m = resolveMethod('createStepper', method);
   const K = kindOf(options) as unknown as ArrayKind<A>;
-  const sys = bindSystem<A>(system as System<never>, K, { fn: 'createStepper', ops: options.ops });
+  const sys = bindSystem<A>(system, K, { fn: 'createStepper', ops: options.ops });
   if (m.type === 'splitting') {
     if (!sys.separable) {
       throw new IntegratorError(
@@ -385,7 +385,7 @@ function advanceEach<A>(stepper: Stepper<A>, state: StepperState<A>, range: Step
       o = K.tidy(() => {
         const r = stepper.step(prev, t, dt);
         return { state: r.state, status: r.status };
-      }) as StepOutcome<A>;
+      });
       const keep = new Set(stepper.arrays(o.state));
       K.dispose(stepper.arrays(prev).filter((a) => !keep.has(a)));
     } else o = stepper.step(prev, t, dt);

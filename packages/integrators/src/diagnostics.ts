@@ -160,7 +160,7 @@ export function symplecticityError(
   const K = scalarKind(D as ScalarOps<Dual<number>>);
   const stepper = createStepper(m, system as System<never>, {
     kind: K as never,
-    ops: D as ScalarOps<unknown>,
+    ops: D,
     tol: options.tol,
     maxIterations: options.maxIterations,
   });

@@ -39,7 +39,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float64Array).length})`;
   if (Array.isArray(value)) return `[${value.map(describe).join(',')}]`;
-  if (typeof value === 'object' && 'shape' in (value as object)) {
+  if (typeof value === 'object' && 'shape' in value) {
     return `Tensor[${(value as { shape: number[] }).shape.join(',')}]`;
   }
   return typeof value;
@@ -70,5 +70,5 @@ export function checkNumber(
       `${fn}(): argument '${name}' must be ${what}, got ${describe(value)}`,
     );
   }
-  return value as number;
+  return value;
 }

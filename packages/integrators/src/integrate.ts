@@ -250,7 +250,7 @@ function runIntegration<A extends ArrayLike64>(
   if (input.kind === 'tensor') {
     const xt = input.x0;
     const run = runOne(stepper, xt as A, { plan, adaptive, onProgress: options.onProgress });
-    const x = run.saved.length ? tf.stack(run.saved as tf.Tensor[], xt.rank === 1 ? 0 : 1) : tf.zeros([0]);
+    const x = run.saved.length ? tf.stack(run.saved, xt.rank === 1 ? 0 : 1) : tf.zeros([0]);
     tf.dispose(run.saved as tf.Tensor[]);
     result = {
       status: run.status,
@@ -330,7 +330,7 @@ function checkCost(
       ? [x0.length]
       : ((x0 as { shape?: readonly number[] }).shape ?? [0]);
   const dim = shape[shape.length - 1] ?? 0;
-  const batch = shape.length > 1 ? shape[0]! : 1;
+  const batch = shape.length > 1 ? shape[0] : 1;
   const steps = adaptive ? plan.maxSteps : plan.nSteps;
   const saves = plan.saveAt ? plan.saveAt.length + 1 : Math.floor(steps / plan.saveEvery) + 2;
   const bytes = saves * batch * dim * 8; // float64, or float32 twice (saved + stacked)

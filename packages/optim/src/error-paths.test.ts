@@ -47,7 +47,7 @@ describe('error paths leave no tensors and raise the package error', () => {
   });
 
   it('minimize64 refuses a gradient of the wrong length', () => {
-    const f = (x: Float64Array) => ({ loss: x[0]! ** 2, grad: Float64Array.of(2 * x[0]!, 0) });
+    const f = (x: Float64Array) => ({ loss: x[0] ** 2, grad: Float64Array.of(2 * x[0], 0) });
     expect(() => minimize64(f, Float64Array.of(1))).toThrow(
       /minimize64\(\): argument 'lossAndGrad' must return \{ loss: number, grad: Float64Array of length 1 \}/,
     );

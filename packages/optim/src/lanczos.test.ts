@@ -11,14 +11,14 @@ function quadratic(lambda: Float64Array, seed: number) {
   });
   const reflect = (x: Float64Array, h: Float64Array) => {
     let d = 0;
-    for (let i = 0; i < n; i++) d += h[i]! * x[i]!;
-    return x.map((xi, i) => xi - 2 * d * h[i]!);
+    for (let i = 0; i < n; i++) d += h[i] * x[i];
+    return x.map((xi, i) => xi - 2 * d * h[i]);
   };
   // A x = Q diag Q^T x, Q = H0 H1 H2 (each symmetric), so Q^T = H2 H1 H0
   return (x: Float64Array) => {
     let y = Float64Array.from(x);
     for (const h of hs) y = reflect(y, h);
-    y = y.map((v, i) => v * lambda[i]!);
+    y = y.map((v, i) => v * lambda[i]);
     for (const h of [...hs].reverse()) y = reflect(y, h);
     return y;
   };
@@ -32,13 +32,13 @@ describe('Lanczos and stochastic Lanczos quadrature', () => {
       (a, b) => a - b,
     );
     const got = Array.from(values).sort((a, b) => a - b);
-    got.forEach((v, i) => expect(v).toBeCloseTo(exact[i]!, 12));
+    got.forEach((v, i) => expect(v).toBeCloseTo(exact[i], 12));
     expect(first.reduce((a, v) => a + v * v, 0)).toBeCloseTo(1, 12);
   });
 
   it('give the top eigenvalues of a dense quadratic with a known spectrum to 1e-8', () => {
     const n = 300;
-    const lambda = Float64Array.from({ length: n }, (_, i) => (i < 3 ? [5122.6, 3525.5, 1000][i]! : i / n));
+    const lambda = Float64Array.from({ length: n }, (_, i) => (i < 3 ? [5122.6, 3525.5, 1000][i] : i / n));
     const r = lanczos(quadratic(lambda, 3), n, { steps: 40, seed: 1 });
     expect(r.matvecs).toBe(40);
     expect(r.ritzValues[0]).toBeCloseTo(5122.6, 8);
@@ -58,8 +58,8 @@ describe('Lanczos and stochastic Lanczos quadrature', () => {
     let v = Float64Array.from(q);
     for (let k = 1; k <= 5; k++) {
       v = A(v);
-      const direct = v.reduce((a, x, i) => a + x * q[i]!, 0);
-      const quad = r.ritzValues.reduce((a, t, i) => a + r.weights[i]! * t ** k, 0);
+      const direct = v.reduce((a, x, i) => a + x * q[i], 0);
+      const quad = r.ritzValues.reduce((a, t, i) => a + r.weights[i] * t ** k, 0);
       expect(Math.abs(quad - direct) / Math.max(1, Math.abs(direct))).toBeLessThan(1e-9);
     }
   });
@@ -76,7 +76,7 @@ describe('Lanczos and stochastic Lanczos quadrature', () => {
     expect(d.weights.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 10);
     let high = 0;
     d.nodes.forEach((x, i) => {
-      if (x > 5) high += d.weights[i]!;
+      if (x > 5) high += d.weights[i];
     });
     expect(Math.abs(high - 0.25)).toBeLessThan(0.05); // Rademacher probes: std ~ 0.25 sqrt(2/(8 n)) ~ 0.01
     expect(Math.abs(d.trace / exactTrace - 1)).toBeLessThan(0.03);
@@ -84,7 +84,7 @@ describe('Lanczos and stochastic Lanczos quadrature', () => {
     const rho = densityOnGrid(d, grid, 0.2);
     const mass = rho.reduce((a, v) => a + v * 0.05, 0);
     expect(mass).toBeCloseTo(1, 3);
-    expect(rho[Math.round((1 + 1) / 0.05)]).toBeGreaterThan(rho[Math.round((5 + 1) / 0.05)]! * 100);
+    expect(rho[Math.round((1 + 1) / 0.05)]).toBeGreaterThan(rho[Math.round((5 + 1) / 0.05)] * 100);
   });
 
   it('reject bad arguments with the function and argument named', () => {

@@ -63,7 +63,7 @@ export function lanczos(matvec: SymmetricMatVec, n: number, options: LanczosOpti
   if (!(start instanceof Float64Array) || start.length !== n)
     invalid([fn, 'start'], `a Float64Array of length ${n}`, start);
   let norm0 = 0;
-  for (let i = 0; i < n; i++) norm0 += start[i]! * start[i]!;
+  for (let i = 0; i < n; i++) norm0 += start[i] * start[i];
   norm0 = Math.sqrt(norm0);
   if (!(norm0 > 0) || !Number.isFinite(norm0)) invalid([fn, 'start'], 'a finite non-zero vector', start);
   const Q: Float64Array[] = [start.map((v) => v / norm0)];
@@ -71,7 +71,7 @@ export function lanczos(matvec: SymmetricMatVec, n: number, options: LanczosOpti
   const beta: number[] = [];
   let matvecs = 0;
   for (let j = 0; j < m; j++) {
-    const q = Q[j]!;
+    const q = Q[j];
     const w = Float64Array.from(matvec(q));
     matvecs++;
     if (w.length !== n || w.some((v) => !Number.isFinite(v)))
@@ -83,30 +83,30 @@ export function lanczos(matvec: SymmetricMatVec, n: number, options: LanczosOpti
         },
       );
     let a = 0;
-    for (let i = 0; i < n; i++) a += w[i]! * q[i]!;
+    for (let i = 0; i < n; i++) a += w[i] * q[i];
     alpha.push(a);
     // w -= a q + beta q_prev, then full reorthogonalisation (twice is enough, Kahan-Parlett).
     for (let pass = 0; pass < 2; pass++)
       for (const p of Q) {
         let d = 0;
-        for (let i = 0; i < n; i++) d += w[i]! * p[i]!;
-        for (let i = 0; i < n; i++) w[i]! -= d * p[i]!;
+        for (let i = 0; i < n; i++) d += w[i] * p[i];
+        for (let i = 0; i < n; i++) w[i] -= d * p[i];
       }
     if (j === m - 1) break;
     let b = 0;
-    for (let i = 0; i < n; i++) b += w[i]! * w[i]!;
+    for (let i = 0; i < n; i++) b += w[i] * w[i];
     b = Math.sqrt(b);
     if (b <= 1e-12 * Math.max(1, Math.abs(a))) break; // invariant subspace found
     beta.push(b);
     Q.push(w.map((v) => v / b));
   }
   const { values, first } = tridiagonalEigen(Float64Array.from(alpha), Float64Array.from(beta));
-  const order = Array.from(values, (_, i) => i).sort((x, y) => values[y]! - values[x]!);
+  const order = Array.from(values, (_, i) => i).sort((x, y) => values[y] - values[x]);
   return {
     alpha: Float64Array.from(alpha),
     beta: Float64Array.from(beta),
-    ritzValues: Float64Array.from(order, (i) => values[i]!),
-    weights: Float64Array.from(order, (i) => first[i]! ** 2),
+    ritzValues: Float64Array.from(order, (i) => values[i]),
+    weights: Float64Array.from(order, (i) => first[i] ** 2),
     matvecs,
   };
 }
@@ -131,44 +131,44 @@ export function tridiagonalEigen(
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
-        const s = Math.abs(dd[m]!) + Math.abs(dd[m + 1]!);
-        if (Math.abs(ee[m]!) <= Number.EPSILON * s) break;
+        const s = Math.abs(dd[m]) + Math.abs(dd[m + 1]);
+        if (Math.abs(ee[m]) <= Number.EPSILON * s) break;
       }
       if (m === l) break;
       if (++iter > 60)
         throw new OptimError('NOT_CONVERGED', 'tridiagonalEigen(): QL iteration did not converge', {
           fn: 'tridiagonalEigen',
         });
-      let g = (dd[l + 1]! - dd[l]!) / (2 * ee[l]!);
+      let g = (dd[l + 1] - dd[l]) / (2 * ee[l]);
       let r = Math.hypot(g, 1);
-      g = dd[m]! - dd[l]! + ee[l]! / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      g = dd[m] - dd[l] + ee[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
       let s = 1;
       let c = 1;
       let p = 0;
       let i = m - 1;
       for (; i >= l; i--) {
-        let f = s * ee[i]!;
-        const b = c * ee[i]!;
+        let f = s * ee[i];
+        const b = c * ee[i];
         r = Math.hypot(f, g);
         ee[i + 1] = r;
         if (r === 0) {
-          dd[i + 1]! -= p;
+          dd[i + 1] -= p;
           ee[m] = 0;
           break;
         }
         s = f / r;
         c = g / r;
-        g = dd[i + 1]! - p;
-        r = (dd[i]! - g) * s + 2 * c * b;
+        g = dd[i + 1] - p;
+        r = (dd[i] - g) * s + 2 * c * b;
         p = s * r;
         dd[i + 1] = g + p;
         g = c * r - b;
-        f = z[i + 1]!;
-        z[i + 1] = s * z[i]! + c * f;
-        z[i] = c * z[i]! - s * f;
+        f = z[i + 1];
+        z[i + 1] = s * z[i] + c * f;
+        z[i] = c * z[i] - s * f;
       }
       if (r === 0 && i >= l) continue;
-      dd[l]! -= p;
+      dd[l] -= p;
       ee[l] = g;
       ee[m] = 0;
     }
@@ -224,8 +224,8 @@ export function spectralDensity(
     matvecs += r.matvecs;
     r.ritzValues.forEach((v, i) => {
       nodes.push(v);
-      weights.push(r.weights[i]! / probes);
-      trace += (n * r.weights[i]! * v) / probes;
+      weights.push(r.weights[i] / probes);
+      trace += (n * r.weights[i] * v) / probes;
     });
   }
   return { nodes: Float64Array.from(nodes), weights: Float64Array.from(weights), trace, matvecs };
@@ -246,7 +246,7 @@ export function densityOnGrid(
   return Float64Array.from(grid, (t) => {
     let s = 0;
     measure.nodes.forEach((x, i) => {
-      s += measure.weights[i]! * Math.exp(-((t - x) ** 2) / (2 * sigma * sigma));
+      s += measure.weights[i] * Math.exp(-((t - x) ** 2) / (2 * sigma * sigma));
     });
     return s * c;
   });

@@ -301,7 +301,7 @@ export function lbfgsOptimizer(options: LbfgsOptions = {}): TrainingOptimizer {
       return { ...rest, x: encode(x), grad: encode(grad), s: s.map(encode), y: y.map(encode) };
     },
     async loadState(saved) {
-      if (saved !== null && (typeof saved !== 'object' || !('x' in (saved as object)))) {
+      if (saved !== null && (typeof saved !== 'object' || !('x' in saved))) {
         throw new OptimError('FORMAT', 'lbfgsOptimizer.loadState(): state must be a saved L-BFGS state');
       }
       if (state) lbfgs.dispose(state);

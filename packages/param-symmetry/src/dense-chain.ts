@@ -72,7 +72,7 @@ function toActivation(fn: string, a: Activation | Activation['kind'] | undefined
     if (a === 'homogeneous') invalid([fn, 'activation'], "an object { kind: 'homogeneous', degree }", a);
     if (!['linear', 'relu', 'tanh', 'sin', 'softplus', 'sigmoid', 'softmax'].includes(a))
       invalid([fn, 'activation'], 'a known activation', a);
-    return { kind: a } as Activation;
+    return { kind: a };
   }
   if (a.kind === 'leakyRelu') checkNumber([fn, 'activation.alpha'], a.alpha, { min: 0, inclusive: true });
   if (a.kind === 'homogeneous') checkNumber([fn, 'activation.degree'], a.degree, { min: 0 });
@@ -175,8 +175,7 @@ export function denseChainFromModel(
   if (!(model instanceof tf.LayersModel)) invalid([fn, 'model'], 'a tf.LayersModel', model);
   const layers: DenseLayer[] = [];
   const shapes: number[][] = [];
-  const mutable = (): { activation: Activation; normalization: Normalization } =>
-    layers[layers.length - 1] as unknown as { activation: Activation; normalization: Normalization };
+  const mutable = (): { activation: Activation; normalization: Normalization } => layers[layers.length - 1];
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     const config = layer.getConfig() as Record<string, unknown>;

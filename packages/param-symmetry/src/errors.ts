@@ -40,5 +40,5 @@ export function checkNumber(
     const kind = opts.integer ? 'integer' : 'number';
     invalid(where, `a finite ${kind} ${opts.inclusive ? '>=' : '>'} ${opts.min}`, value);
   }
-  return value as number;
+  return value;
 }

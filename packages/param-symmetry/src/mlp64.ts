@@ -320,7 +320,7 @@ export function chainLoss(chain: DenseChain, weights: readonly tf.Tensor[], data
     let a: tf.Tensor = data.x;
     const lastIdx = chain.layers.length - 1;
     chain.layers.forEach((layer, l) => {
-      let z = tf.matMul(a as tf.Tensor2D, weights[layer.kernel] as tf.Tensor2D) as tf.Tensor;
+      let z = tf.matMul(a, weights[layer.kernel]) as tf.Tensor;
       if (layer.bias >= 0) z = tf.add(z, weights[layer.bias]);
       a =
         l === lastIdx && layer.activation.kind === 'softmax' && kind === 'cross-entropy'

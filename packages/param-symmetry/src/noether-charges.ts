@@ -265,12 +265,7 @@ export function noetherCharges(
 ): ChargeSet {
   let chain: DenseChain;
   if (model instanceof tf.LayersModel) chain = denseChainFromModel(model, options);
-  else if (
-    model &&
-    typeof model === 'object' &&
-    Array.isArray((model as DenseChain).layers) &&
-    Array.isArray((model as DenseChain).shapes)
-  )
+  else if (model && typeof model === 'object' && Array.isArray(model.layers) && Array.isArray(model.shapes))
     chain =
       options.hamiltonian !== undefined
         ? Object.freeze({ ...model, hamiltonian: options.hamiltonian })

@@ -33,10 +33,7 @@ describe('PINN-Proj end to end (advection, small)', () => {
     const times = timeGrid(0, 0.9, 10);
     const sample = sampleOnTimeLevels({ times, pointsPerLevel: 20, spatial: [[0, 2]], seed: 11 });
     const xt = tf.tensor2d(sample.xt, [sample.count, 2]);
-    const x0 = tf.tensor2d(
-      Array.from({ length: 40 }, (_, i) => [(2 * i) / 39, 0]).flat(),
-      [40, 2],
-    ) as tf.Tensor2D;
+    const x0 = tf.tensor2d(Array.from({ length: 40 }, (_, i) => [(2 * i) / 39, 0]).flat(), [40, 2]);
     const u0 = tf.tensor2d(
       Float32Array.from({ length: 40 }, (_, i) => ic((2 * i) / 39)),
       [40, 1],

@@ -57,7 +57,7 @@ export class ProjectionLayer extends tf.layers.Layer {
         : config.constraintType === 'quadratic'
           ? { type: 'quadratic' as const, c2: config.c2 as number }
           : { type: config.constraintType, c1: config.c1 as number, c2: config.c2 as number };
-    validateConstraint(constraint as never, fn, 'config');
+    validateConstraint(constraint, fn, 'config');
     for (const key of ['c1', 'c2'] as const) {
       const v = config[key];
       if (v !== undefined && typeof v !== 'number')
@@ -66,7 +66,7 @@ export class ProjectionLayer extends tf.layers.Layer {
     if (!Array.isArray(config.weights))
       invalid([fn, 'config.weights'], 'an array of quadrature weights', config.weights);
     this.grid = resolveGridWeights(config.weights, config.weights.length, fn);
-    targetConstants(constraint as never, this.grid.W, { slices: 1, fn });
+    targetConstants(constraint, this.grid.W, { slices: 1, fn });
     this.projection = {
       constraintType: config.constraintType,
       c1: config.c1,

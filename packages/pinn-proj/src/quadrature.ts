@@ -92,7 +92,7 @@ export function quadrature(
 ): Quadrature {
   const fn = 'quadrature';
   const options: Partial<QuadratureOptions> = typeof nodeCount === 'number' ? {} : (nodeCount ?? {});
-  const n = typeof nodeCount === 'number' ? nodeCount : (nodeCount?.n as number);
+  const n = typeof nodeCount === 'number' ? nodeCount : nodeCount?.n;
   if (!RULES.includes(rule)) invalid([fn, 'rule'], `one of ${RULES.join(', ')}`, rule);
   if (
     !Array.isArray(domain) ||
@@ -196,7 +196,7 @@ export function resolveWeights(spec: WeightSpec, n: number, fn = 'resolveWeights
   if (spec !== null && typeof spec === 'object' && 'rule' in spec && !('length' in spec)) {
     w = quadrature(spec.rule, spec.domain, n).weights;
   } else if (spec !== null && typeof spec === 'object' && 'weights' in spec && 'nodes' in spec) {
-    w = (spec as Quadrature).weights;
+    w = spec.weights;
   } else if (
     spec !== null &&
     typeof spec === 'object' &&

@@ -137,9 +137,9 @@ function resolveGrid(options: WithProjectionOptions, fn: string): ProjectedNet['
   let dim: number;
   let weights: WeightSpec | undefined = options.weights;
   if (g && typeof g === 'object' && 'nodes' in g && 'weights' in g) {
-    nodes = Float64Array.from((g as Quadrature).nodes);
-    dim = (g as Quadrature).dim;
-    weights ??= (g as Quadrature).weights;
+    nodes = Float64Array.from(g.nodes);
+    dim = g.dim;
+    weights ??= g.weights;
   } else if (
     g &&
     typeof (g as ArrayLike<unknown>).length === 'number' &&
@@ -172,7 +172,7 @@ function resolveGrid(options: WithProjectionOptions, fn: string): ProjectedNet['
     'length' in weights && typeof weights.length === 'number'
       ? weights.length
       : 'n' in weights
-        ? (weights as Quadrature).n
+        ? weights.n
         : n;
   if (count !== n) {
     throw new PinnProjError(
@@ -215,7 +215,7 @@ function jet(g: (tau: tf.Tensor2D) => tf.Tensor, tau: tf.Tensor2D, order: number
  * (differentiable on every backend; `tf.gather`'s gradient needs UnsortedSegmentSum, which wasm lacks).
  */
 function perPoint(levelValues: tf.Tensor, oneHot: tf.Tensor2D): tf.Tensor {
-  return tf.matMul(oneHot, levelValues as tf.Tensor2D);
+  return tf.matMul(oneHot, levelValues);
 }
 
 /** The `[N, K]` one-hot matrix of the points' levels (float32). */

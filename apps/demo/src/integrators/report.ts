@@ -194,13 +194,13 @@ export function alignTable(lines: readonly string[]): string[] {
       .split('|')
       .map((c) => c.trim()),
   );
-  const widths = rows[0]!.map((_, j) =>
+  const widths = rows[0].map((_, j) =>
     Math.max(3, ...rows.filter((_, i) => i !== 1).map((r) => (r[j] ?? '').length)),
   );
   return rows.map((r, i) =>
     i === 1
       ? `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`
-      : `| ${r.map((c, j) => c.padEnd(widths[j]!)).join(' | ')} |`,
+      : `| ${r.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getCase, referenceOf, targetsOf } from './cases';
@@ -17,11 +18,11 @@ describe('PINN-Proj fidelity: targets, seeds and the exact time derivative', () 
     expect(c.conserved).toBe(false);
     const ref = referenceOf(c);
     const { c1, c2 } = targetsOf(c, ref);
-    expect(c1[99]! / c1[0]!).toBeLessThan(0.88); // mass leaves the box through x = 2
-    expect(c2[99]).toBe(ref.conserved.l2![99]);
+    expect(c1[99] / c1[0]).toBeLessThan(0.88); // mass leaves the box through x = 2
+    expect(c2[99]).toBe(ref.conserved.l2[99]);
     const k = constraintOf(c, 'joint');
     expect(k.type === 'joint' && typeof k.c1 === 'function' && k.c1(0.5)).toBeCloseTo(
-      ref.conserved.mass![50]!,
+      ref.conserved.mass[50],
       12,
     );
     // Burgers: the mass stays 0 (constant target), the integral of u^2 decays (callback)
@@ -59,7 +60,7 @@ describe('PINN-Proj fidelity: targets, seeds and the exact time derivative', () 
         quadraticSum: 0.5,
       }) as RunResult;
     const g = seedGroups([fake(0, 'pinn', 0.1), fake(1, 'pinn', 0.3), fake(0, 'proj', 0.2)], ['joint']);
-    const pinn = g.find((x) => x.variant === 'pinn')!;
+    const pinn = defined(g.find((x) => x.variant === 'pinn'));
     expect(pinn.relL2.mean).toBeCloseTo(0.2, 14);
     expect(pinn.conservation.mean).toBe(0.75); // joint: linear + quadratic of the plain PINN
     expect(pinn.seeds).toEqual([0, 1]);
@@ -84,8 +85,8 @@ describe('PINN-Proj fidelity: targets, seeds and the exact time derivative', () 
     expect(exact.id).toMatch(/-exact$/);
     expect(exact.id.replace(/-exact$/, '')).not.toBe(detached.id);
     // untrained: the same values of u~ (data term), another time derivative (residual term)
-    expect(exact.terms.data).toBeCloseTo(detached.terms.data!, 5);
-    expect(Math.abs(exact.terms.residual! / detached.terms.residual! - 1)).toBeGreaterThan(1e-3);
+    expect(exact.terms.data).toBeCloseTo(detached.terms.data, 5);
+    expect(Math.abs(exact.terms.residual / detached.terms.residual - 1)).toBeGreaterThan(1e-3);
     expect(exact.conservation).toBeLessThan(1e-5);
   });
 });

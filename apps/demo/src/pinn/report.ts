@@ -45,7 +45,7 @@ export interface ReportPlan {
 /** The penalty weight the main table shows: 10 (the paper's) when swept, else the first. */
 export function primaryLambda(plan: ReportPlan): number {
   const ls = plan.lambdas ?? [10];
-  return ls.includes(10) ? 10 : ls[0]!;
+  return ls.includes(10) ? 10 : ls[0];
 }
 
 /** `--quick`: the `pnpm demo` step (a few minutes at most). */
@@ -499,7 +499,7 @@ function referenceSection(plan: ReportPlan, results: RunResult[]): string[] {
     '| case | problem | conserved | int u: t = 0 -> 0.99 | int u^2: t = 0 -> 0.99 | sum abs(c1(t) - c1(0)) | sum abs(c2(t) - c2(0)) | Proj vs c(t) | Proj vs c(0) | penalty vs c(t) | penalty vs c(0) |',
     '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
-  const kind = plan.constraints.includes('joint') ? 'joint' : plan.constraints[0]!;
+  const kind = plan.constraints.includes('joint') ? 'joint' : plan.constraints[0];
   const lambda = primaryLambda(plan);
   for (const c of plan.cases) {
     const ri = referenceIntegrals(c, pinnProjPresets[getCase(c).preset].problem);

@@ -94,8 +94,8 @@ export function constantTargetError(
 ): number {
   const ref = referenceOf(getCase(r.settings.case));
   const nt = ref.t.length;
-  const c1 = new Float64Array(nt).fill(ref.conserved.mass![0]!);
-  const c2 = new Float64Array(nt).fill(ref.conserved.l2![0]!);
+  const c1 = new Float64Array(nt).fill(ref.conserved.mass[0]);
+  const c2 = new Float64Array(nt).fill(ref.conserved.l2[0]);
   return constraintError(conservationErrors(prediction, ref.weights, { c1, c2 }), kind);
 }
 
@@ -115,21 +115,21 @@ export interface ReferenceIntegrals {
 export function referenceIntegrals(name: CaseName, problem: string): ReferenceIntegrals {
   const c = getCase(name);
   const ref = referenceOf(c);
-  const m = ref.conserved.mass!;
-  const q = ref.conserved.l2!;
+  const m = ref.conserved.mass;
+  const q = ref.conserved.l2;
   const K = m.length;
   let mo = 0;
   let qo = 0;
   for (let k = 0; k < K; k++) {
-    mo += Math.abs(m[k]! - m[0]!);
-    qo += Math.abs(q[k]! - q[0]!);
+    mo += Math.abs(m[k] - m[0]);
+    qo += Math.abs(q[k] - q[0]);
   }
   return {
     case: name,
     problem,
     conserved: c.conserved,
-    mass: [m[0]!, m[K - 1]!],
-    l2: [q[0]!, q[K - 1]!],
+    mass: [m[0], m[K - 1]],
+    l2: [q[0], q[K - 1]],
     massOffset: mo,
     l2Offset: qo,
   };

@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hessianSpectrum, parameterLoss } from './spectrum';
@@ -28,30 +29,30 @@ function jacobiEigenvalues(a: number[][]): number[] {
   const m = a.map((r) => [...r]);
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p]![q]! ** 2;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p][q] ** 2;
     if (off < 1e-22) break;
     for (let p = 0; p < n; p++)
       for (let q = p + 1; q < n; q++) {
-        if (Math.abs(m[p]![q]!) < 1e-300) continue;
-        const theta = (m[q]![q]! - m[p]![p]!) / (2 * m[p]![q]!);
+        if (Math.abs(m[p][q]) < 1e-300) continue;
+        const theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let k = 0; k < n; k++) {
-          const kp = m[k]![p]!;
-          const kq = m[k]![q]!;
-          m[k]![p] = c * kp - s * kq;
-          m[k]![q] = s * kp + c * kq;
+          const kp = m[k][p];
+          const kq = m[k][q];
+          m[k][p] = c * kp - s * kq;
+          m[k][q] = s * kp + c * kq;
         }
         for (let k = 0; k < n; k++) {
-          const pk = m[p]![k]!;
-          const qk = m[q]![k]!;
-          m[p]![k] = c * pk - s * qk;
-          m[q]![k] = s * pk + c * qk;
+          const pk = m[p][k];
+          const qk = m[q][k];
+          m[p][k] = c * pk - s * qk;
+          m[q][k] = s * pk + c * qk;
         }
       }
   }
-  return m.map((r, i) => r[i]!).sort((x, y) => y - x);
+  return m.map((r, i) => r[i]).sort((x, y) => y - x);
 }
 
 describe('Hessian spectrum of the reproduction loss', () => {
@@ -60,8 +61,8 @@ describe('Hessian spectrum of the reproduction loss', () => {
       const s = tiny(variant);
       const run = await runCase(s);
       const pl = parameterLoss(s);
-      const theta = tf.tensor1d(decodePrediction(run.params!));
-      const value = tf.tidy(() => pl.loss(theta).dataSync()[0]!);
+      const theta = tf.tensor1d(decodePrediction(defined(run.params)));
+      const value = tf.tidy(() => pl.loss(theta).dataSync()[0]);
       theta.dispose();
       pl.dispose();
       expect(Math.abs(value - run.loss) / run.loss).toBeLessThan(1e-4);
@@ -71,7 +72,7 @@ describe('Hessian spectrum of the reproduction loss', () => {
   it('gives top eigenvalues equal to those of the dense Hessian (built column by column, Jacobi) of a tiny PINN-Proj loss', async () => {
     const s = tiny('proj');
     const run = await runCase(s);
-    const params = decodePrediction(run.params!);
+    const params = decodePrediction(defined(run.params));
     const before = tf.memory().numTensors;
     const n = params.length; // 2*5 + 5 + 5 + 1 = 21
     const spec = hessianSpectrum(s, params, { steps: n, probes: 2, densitySteps: 8, top: 3 });
@@ -93,16 +94,15 @@ describe('Hessian spectrum of the reproduction loss', () => {
       xm[j] -= h;
       const gp = g(xp);
       const gm = g(xm);
-      H.push(Array.from(gp, (v, i) => (v - gm[i]!) / (xp[j]! - xm[j]!)));
+      H.push(Array.from(gp, (v, i) => (v - gm[i]) / (xp[j] - xm[j])));
     }
     pl.dispose();
-    const sym = H.map((r, i) => r.map((v, j) => (v + H[j]![i]!) / 2));
+    const sym = H.map((r, i) => r.map((v, j) => (v + H[j][i]) / 2));
     const eig = jacobiEigenvalues(sym);
-    for (let k = 0; k < 3; k++)
-      expect(Math.abs(spec.top[k]! - eig[k]!) / Math.abs(eig[0]!)).toBeLessThan(2e-3);
-    const trace = sym.reduce((a, r, i) => a + r[i]!, 0);
+    for (let k = 0; k < 3; k++) expect(Math.abs(spec.top[k] - eig[k]) / Math.abs(eig[0])).toBeLessThan(2e-3);
+    const trace = sym.reduce((a, r, i) => a + r[i], 0);
     expect(spec.weights.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 6);
-    expect(Number.isFinite(spec.trace) && Math.abs(spec.trace - trace) < 0.5 * Math.abs(eig[0]!) * n).toBe(
+    expect(Number.isFinite(spec.trace) && Math.abs(spec.trace - trace) < 0.5 * Math.abs(eig[0]) * n).toBe(
       true,
     );
   });

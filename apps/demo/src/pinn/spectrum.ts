@@ -42,7 +42,7 @@ export function parameterLoss(settings: RunSettings): ParameterLoss {
   const targets = targetsOf(c, ref);
   const sizes = [dim + 1, ...Array<number>(settings.hidden).fill(settings.width), 1];
   const shapes: Array<[number, number]> = [];
-  for (let l = 0; l + 1 < sizes.length; l++) shapes.push([sizes[l]!, sizes[l + 1]!]);
+  for (let l = 0; l + 1 < sizes.length; l++) shapes.push([sizes[l], sizes[l + 1]]);
   const size = shapes.reduce((a, [p, q]) => a + p * q + q, 0);
   const levels = levelSubset(ref, settings.levels);
   const L = levels.length;
@@ -52,7 +52,7 @@ export function parameterLoss(settings: RunSettings): ParameterLoss {
   const toTensor = (p: LevelPoints) => tf.tensor2d(p.xt, [p.count, dim + 1]);
   const oneHot = (p: LevelPoints) => {
     const a = new Float32Array(p.count * L);
-    for (let i = 0; i < p.count; i++) a[i * L + p.level[i]!] = 1;
+    for (let i = 0; i < p.count; i++) a[i * L + p.level[i]] = 1;
     return tf.tensor2d(a, [p.count, L]);
   };
   const collocXt = toTensor(colloc);
@@ -64,15 +64,15 @@ export function parameterLoss(settings: RunSettings): ParameterLoss {
   const icIdx = ic ? oneHot(ic) : undefined;
   const gridXt = tf.tensor2d(evaluationGrid(ref, nodes, levels), [L * n, dim + 1]);
   const wCol = tf.tensor2d(Float32Array.from(w), [n, 1]);
-  const levelTimes = Float64Array.from(levels, (k) => ref.t[k]!);
+  const levelTimes = Float64Array.from(levels, (k) => ref.t[k]);
   const tc = targetConstants(constraint, W, { slices: L, times: levelTimes });
   const gridWeights = { w: Float64Array.from(w), W };
   const c1 = tf.tensor2d(
-    Float32Array.from(levels, (k) => targets.c1[k]!),
+    Float32Array.from(levels, (k) => targets.c1[k]),
     [L, 1],
   );
   const c2 = tf.tensor2d(
-    Float32Array.from(levels, (k) => targets.c2[k]!),
+    Float32Array.from(levels, (k) => targets.c2[k]),
     [L, 1],
   );
   const constants = [collocXt, dataXt, dataU, icXt, collocIdx, dataIdx, icIdx, gridXt, wCol, c1, c2].filter(
@@ -92,7 +92,7 @@ export function parameterLoss(settings: RunSettings): ParameterLoss {
       const net: Field = (xt) => {
         let h: tf.Tensor2D = xt;
         for (let i = 0; i < params.length; i += 2) {
-          h = tf.add(tf.matMul(h, params[i]!), params[i + 1]!);
+          h = tf.add(tf.matMul(h, params[i]), params[i + 1]);
           if (i + 2 < params.length) h = tf.tanh(h);
         }
         return h;
@@ -112,8 +112,8 @@ export function parameterLoss(settings: RunSettings): ParameterLoss {
         } else {
           const a = tensorAffine(U, gridWeights, { type: settings.constraint, targets: tc, eps: 1e-12 });
           field = (lv) => {
-            const scaleM1 = a.scaleM1 ? tf.matMul(lv, a.scaleM1 as tf.Tensor2D) : null;
-            const shift = a.shift ? tf.matMul(lv, a.shift as tf.Tensor2D) : null;
+            const scaleM1 = a.scaleM1 ? tf.matMul(lv, a.scaleM1) : null;
+            const shift = a.shift ? tf.matMul(lv, a.shift) : null;
             return (z) => applyAffine(net(z), { scaleM1, shift }) as tf.Tensor2D;
           };
         }
@@ -199,7 +199,7 @@ export function hessianSpectrum(
     return out;
   };
   try {
-    const lossValue = tf.tidy(() => pl.loss(theta).dataSync()[0]!);
+    const lossValue = tf.tidy(() => pl.loss(theta).dataSync()[0]);
     const seed = options.seed ?? 0;
     const lz = lanczos(matvec, pl.size, { steps: options.steps ?? 30, seed });
     const dens = spectralDensity(matvec, pl.size, {
@@ -209,7 +209,7 @@ export function hessianSpectrum(
     });
     return {
       top: Array.from(lz.ritzValues.subarray(0, options.top ?? 5)),
-      bottom: lz.ritzValues[lz.ritzValues.length - 1]!,
+      bottom: lz.ritzValues[lz.ritzValues.length - 1],
       nodes: Array.from(dens.nodes),
       weights: Array.from(dens.weights),
       trace: dens.trace,

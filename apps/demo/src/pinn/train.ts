@@ -290,7 +290,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
         let pen = tf.scalar(0);
         if (kind !== 'quadratic') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I1, c1), area))));
         if (kind !== 'linear') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I2, c2), area))));
-        out.penalty = pen as tf.Scalar;
+        out.penalty = pen;
       }
     }
     out.residual = tf.mean(tf.square(c.residual(field(collocLevels), collocXt))) as tf.Scalar;

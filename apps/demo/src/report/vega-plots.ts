@@ -127,8 +127,8 @@ export function linePlotSpec(series: Series[], options: LinePlotOptions = {}): T
   series.forEach((s) => {
     const n = Math.min(s.x.length, s.y.length);
     for (let i = 0; i < n; i++) {
-      const x = s.x[i]!;
-      const y = s.y[i]!;
+      const x = s.x[i];
+      const y = s.y[i];
       if (ok(x, options.logX) && ok(y, options.logY)) rows.push({ x, y, series: s.label, order: i });
     }
   });
@@ -166,7 +166,7 @@ export function linePlotSpec(series: Series[], options: LinePlotOptions = {}): T
         sort: labels,
         scale: {
           domain: labels,
-          range: series.map((s, k) => (custom && s.color ? s.color : tableau[k % tableau.length]!)),
+          range: series.map((s, k) => (custom && s.color ? s.color : tableau[k % tableau.length])),
         },
       },
       order: { field: 'order', type: 'quantitative' },
@@ -183,7 +183,7 @@ function schemeTable(name: string, reverse: boolean): Uint8Array {
     const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(c) ?? /#(..)(..)(..)/.exec(c);
     if (!m) throw new Error(`vega scheme '${name}' gave an unexpected colour ${c}`);
     const base = c.startsWith('#') ? 16 : 10;
-    for (let j = 0; j < 3; j++) lut[3 * i + j] = parseInt(m[j + 1]!, base);
+    for (let j = 0; j < 3; j++) lut[3 * i + j] = parseInt(m[j + 1], base);
   }
   return lut;
 }
@@ -248,7 +248,7 @@ export function heatmapSpec(
   let hi = options.vmax ?? -Infinity;
   if (options.vmin === undefined || options.vmax === undefined) {
     for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
+      const v = values[i];
       if (!Number.isFinite(v)) continue;
       if (options.vmin === undefined) lo = Math.min(lo, v);
       if (options.vmax === undefined) hi = Math.max(hi, v);
@@ -267,7 +267,7 @@ export function heatmapSpec(
   for (let r = 0; r < rows; r++) {
     const src = (rows - 1 - r) * cols; // PNG rows run top to bottom; data row 0 is at the bottom
     for (let c = 0; c < cols; c++) {
-      const v = values[src + c]!;
+      const v = values[src + c];
       const o = 3 * (r * cols + c);
       if (!Number.isFinite(v)) {
         rgb.set([255, 0, 255], o); // magenta: a non-finite value

@@ -175,7 +175,7 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
           if (res.status !== 'ok') throw new Error(`${name}: ${res.status} ${res.message ?? ''}`);
           const rows = res.t.length;
           for (let i = 1; i < rows; i++) {
-            const state = [0, 1, 2, 3].map((j) => res.x.get(i, j) as number);
+            const state = [0, 1, 2, 3].map((j) => res.x.get(i, j));
             track.t.push(res.t[i] / (2 * Math.PI));
             track.energyError.push(Math.abs(energyOf(state) - H0) / Math.abs(H0));
             track.q.push([state[0], state[1]]);

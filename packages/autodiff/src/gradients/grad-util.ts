@@ -14,7 +14,7 @@ export function nonDifferentiable(fn: (...inputs: tf.Tensor[]) => tf.Tensor, inp
       gradFunc: () => tensors.map((t) => tf.zeros(t.shape, 'float32')),
     };
   });
-  return (op as (...t: tf.Tensor[]) => tf.Tensor)(...inputs);
+  return op(...inputs);
 }
 
 /** A float32 0/1 mask of `predicate(x)`, with zero derivative. */

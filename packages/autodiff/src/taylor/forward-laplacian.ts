@@ -69,7 +69,7 @@ export function forwardLaplacianOf(
   const n = batched ? (x.shape[1] as number) : x.size;
   const layout = { order: 2, widths: [n, 1], collapsed: true };
   const { value, jet } = runJets(fn, f, { x, directions: unitDirections(x, batched), layout });
-  const batch = batched ? (x.shape[0] as number) : 1;
+  const batch = batched ? x.shape[0] : 1;
   const okShape = batched
     ? (value.rank === 1 && value.shape[0] === batch) ||
       (value.rank === 2 && value.shape[0] === batch && value.shape[1] === 1)

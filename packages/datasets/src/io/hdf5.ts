@@ -57,7 +57,7 @@ function hdf5Reason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const lines = [...text.matchAll(/#\d+: .* in (\w+)\(\): (.*)$/gm)];
   const last = lines[lines.length - 1];
-  return last ? `${last[2]!.trim()} (in ${last[1]})` : text.split('\n')[0]!;
+  return last ? `${last[2].trim()} (in ${last[1]})` : text.split('\n')[0];
 }
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -136,16 +136,17 @@ export async function readPdeBench(path: string, options: ReadOptions = {}): Pro
       if (!(entity instanceof h5wasm.Dataset)) return format(`: '${name}' is not a dataset`);
       const meta = entity.metadata;
       if (meta.virtual_sources && meta.virtual_sources.length > 0)
-        format(`: '${name}' is a virtual dataset reading '${meta.virtual_sources[0]!.file_name}' (refused)`);
+        format(`: '${name}' is a virtual dataset reading '${meta.virtual_sources[0].file_name}' (refused)`);
       // h5wasm type codes: 0 integer, 1 float (H5T_class_t).
-      if (!meta.shape || (meta.type !== 0 && meta.type !== 1) || meta.vlen)
-        format(`: '${name}' is not a numeric array`);
-      const elements = meta.shape!.reduce((a, b) => a * b, 1);
+      const shape = meta.shape;
+      if (!shape || (meta.type !== 0 && meta.type !== 1) || meta.vlen)
+        return format(`: '${name}' is not a numeric array`);
+      const elements = shape.reduce((a, b) => a * b, 1);
       const need = elements * (8 + meta.size);
       if (need > budget)
         throw new DatasetsError(
           'LIMIT_EXCEEDED',
-          `${fn}(): file '${path}': dataset '${name}' [${meta.shape!.join(', ')}] needs ${need} bytes to read, more than the ${budget} left of the limit of ${maxBytes} (option maxBytes)`,
+          `${fn}(): file '${path}': dataset '${name}' [${shape.join(', ')}] needs ${need} bytes to read, more than the ${budget} left of the limit of ${maxBytes} (option maxBytes)`,
         );
       budget -= need;
       let raw: unknown;
@@ -163,16 +164,16 @@ export async function readPdeBench(path: string, options: ReadOptions = {}): Pro
       const values = raw as ArrayLike<number | bigint>;
       if (values === null || typeof values !== 'object' || values.length !== elements)
         format(`: '${name}' could not be read as ${elements} numbers`);
-      return { shape: meta.shape!, data: Float64Array.from(values as ArrayLike<number>, Number) };
+      return { shape, data: Float64Array.from(values as ArrayLike<number>, Number) };
     };
-    const tensor = get('tensor', true)!;
-    const x = get('x-coordinate', true)!;
-    const t = get('t-coordinate', true)!;
+    const tensor = get('tensor', true) ?? format(`has no dataset 'tensor'`);
+    const x = get('x-coordinate', true) ?? format(`has no dataset 'x-coordinate'`);
+    const t = get('t-coordinate', true) ?? format(`has no dataset 't-coordinate'`);
     const y = get('y-coordinate', false);
     const s = tensor.shape;
     if (s.length < 3) format(`: 'tensor' has shape [${s.join(', ')}], expected [samples, nt, nx, ...]`);
     // PDEBench stores nt + 1 or nt coordinates depending on the set; accept either.
-    if (t.data.length !== s[1] && t.data.length !== s[1]! + 1)
+    if (t.data.length !== s[1] && t.data.length !== s[1] + 1)
       format(`: 't-coordinate' has ${t.data.length} values but 'tensor' has ${s[1]} time levels`);
     if (x.data.length !== s[2])
       format(`: 'x-coordinate' has ${x.data.length} values but 'tensor' has ${s[2]} x points`);

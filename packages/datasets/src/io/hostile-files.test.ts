@@ -60,7 +60,7 @@ function forgeZip(members: RawMember[], share = false): Uint8Array {
   let o = 0;
   members.forEach((m, i) => {
     if (share && i > 0) {
-      offsets.push(offsets[0]!);
+      offsets.push(offsets[0]);
       return;
     }
     const name = new TextEncoder().encode(m.name);
@@ -80,7 +80,7 @@ function forgeZip(members: RawMember[], share = false): Uint8Array {
   });
   const cdStart = o;
   members.forEach((m, i) => {
-    const name = new TextEncoder().encode(share ? members[0]!.name : m.name);
+    const name = new TextEncoder().encode(share ? members[0].name : m.name);
     const c = new Uint8Array(46 + name.length);
     const v = new DataView(c.buffer);
     v.setUint32(0, 0x02014b50, true);
@@ -89,7 +89,7 @@ function forgeZip(members: RawMember[], share = false): Uint8Array {
     v.setUint32(20, m.data.length, true);
     v.setUint32(24, m.usize, true);
     v.setUint16(28, name.length, true);
-    v.setUint32(42, offsets[i]!, true);
+    v.setUint32(42, offsets[i], true);
     if (share) c.set(new TextEncoder().encode(`${i}`.padStart(name.length, '_')), 46);
     else c.set(name, 46);
     parts.push(c);

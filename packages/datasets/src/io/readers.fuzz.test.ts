@@ -55,7 +55,7 @@ const validNpy = [
   encodeNpy({ data: new Float32Array(40), shape: [2, 4, 5] }),
 ];
 const validZip = writeZip([
-  { name: 'u.npy', data: validNpy[0]! },
+  { name: 'u.npy', data: validNpy[0] },
   { name: 'metadata.json', data: new TextEncoder().encode('{"kind":"pde"}') },
 ]);
 

@@ -177,8 +177,8 @@ export function readZip(bytes: Uint8Array, label: string, options: ReadZipOption
   // Members may not share bytes (overlapping members inflate one stream many times).
   const extents = members.slice().sort((a, b) => a.start - b.start);
   for (let k = 1; k < extents.length; k++)
-    if (extents[k]!.start < extents[k - 1]!.end)
-      fail(`members '${extents[k - 1]!.name}' and '${extents[k]!.name}' overlap`);
+    if (extents[k].start < extents[k - 1].end)
+      fail(`members '${extents[k - 1].name}' and '${extents[k].name}' overlap`);
   if (declared > maxBytes)
     throw new DatasetsError(
       'LIMIT_EXCEEDED',

@@ -40,25 +40,25 @@ export function solveBurgersSine(options: BurgersSineOptions = {}): PdeSolution 
   const dz = 24 / m;
   const expo = new Float64Array(m + 1);
   for (let k = 0; k < nt; k++) {
-    const t = times[k]!;
+    const t = times[k];
     for (let j = 0; j < n; j++) {
       if (t === 0) {
-        u[k * n + j] = Math.sin(Math.PI * x[j]!);
+        u[k * n + j] = Math.sin(Math.PI * x[j]);
         continue;
       }
       const s = 2 * Math.sqrt(nu * t);
       let top = -Infinity;
       for (let i = 0; i <= m; i++) {
         const z = -12 + i * dz;
-        const y = x[j]! - s * z;
+        const y = x[j] - s * z;
         expo[i] = -z * z - (1 - Math.cos(Math.PI * y)) / (2 * Math.PI * nu);
-        if (expo[i]! > top) top = expo[i]!;
+        if (expo[i] > top) top = expo[i];
       }
       let num = 0;
       let den = 0;
       for (let i = 0; i <= m; i++) {
         const z = -12 + i * dz;
-        const g = Math.exp(expo[i]! - top) * (i === 0 || i === m ? 0.5 : 1);
+        const g = Math.exp(expo[i] - top) * (i === 0 || i === m ? 0.5 : 1);
         num += ((s * z) / t) * g;
         den += g;
       }

@@ -122,10 +122,10 @@ export function createSpectralSpace(fn: string, n: number): SpectralSpace {
         cin[2 * i] = real[i];
         cin[2 * i + 1] = 0;
       }
-      fft.transform(out as unknown as number[], cin as unknown as number[]);
+      fft.transform(out, cin);
     },
     inverse(spec, real) {
-      fft.inverseTransform(cout as unknown as number[], spec as unknown as number[]);
+      fft.inverseTransform(cout, spec);
       for (let i = 0; i < n; i++) real[i] = cout[2 * i];
     },
   };

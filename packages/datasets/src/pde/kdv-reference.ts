@@ -100,7 +100,7 @@ export function solveKdvReference(initial: (x: number) => number, options: KdvRe
   const x = cellCentres(domain, n);
   const nt = times.length;
   const u = new Float64Array(nt * n);
-  for (let k = 0; k < nt; k++) for (let j = 0; j < n; j++) u[k * n + j] = wide.u[k * nodes + offset + j * r]!;
+  for (let k = 0; k < nt; k++) for (let j = 0; j < n; j++) u[k * n + j] = wide.u[k * nodes + offset + j * r];
   const weights = new Float64Array(n).fill(dx);
   const mass = new Float64Array(nt);
   const l2 = new Float64Array(nt);
@@ -116,7 +116,7 @@ export function solveKdvReference(initial: (x: number) => number, options: KdvRe
     u,
     shape: [nt, n],
     weights,
-    conserved: { mass, l2, wideMass: wide.conserved.mass!, wideL2: wide.conserved.l2! },
+    conserved: { mass, l2, wideMass: wide.conserved.mass, wideL2: wide.conserved.l2 },
     fields: {},
     steps: wide.steps,
     status: wide.status,

@@ -219,9 +219,9 @@ export function solvePinnProjPreset(
       );
     const sol =
       name === 'burgers'
-        ? solveBurgersSine({ viscosity: c.viscosity!, points: n, times })
+        ? solveBurgersSine({ viscosity: c.viscosity, points: n, times })
         : solveKdvReference(preset.initial, {
-            dispersion: c.dispersion!,
+            dispersion: c.dispersion,
             problem: name === 'kdv' ? 'whole-line' : 'periodic',
             points: n,
             times,

@@ -13,7 +13,7 @@ export function matMulTerm(
   const [p, q] = operands;
   if (lead.p && !lead.q && p.rank === 3 && q.rank === 2 && !transpose.a) {
     const [s, m, n] = p.shape;
-    const flat = tf.matMul(tf.reshape(p, [s * m, n]), q as tf.Tensor2D, false, transpose.b);
+    const flat = tf.matMul(tf.reshape(p, [s * m, n]), q, false, transpose.b);
     return tf.reshape(flat, [s, m, flat.shape[1] as number]);
   }
   return tf.matMul(p, q, transpose.a, transpose.b);
