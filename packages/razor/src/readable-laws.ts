@@ -96,7 +96,7 @@ export interface ReadableLawsOptions {
    * tolerance / q (default 0.3).
    */
   tolerance?: number;
-  /** A column becomes a pivot when its largest entry exceeds this fraction of the largest remaining (default 0.2). */
+  /** A column becomes a pivot when its largest entry exceeds this fraction of that row's largest remaining entry (default 0.2). */
   pivotFloor?: number;
 }
 
@@ -136,13 +136,13 @@ export function readableLaws(
   const out: Float64Array[] = [];
   let remaining = rows.map((r) => Float64Array.from(r));
   for (let col = 0; col < width && remaining.length > 0; col++) {
-    let overall = 0;
-    for (const r of remaining) for (let j = col; j < width; j++) overall = Math.max(overall, Math.abs(r[j]));
-    if (overall === 0) break;
     let best = -1;
     for (let i = 0; i < remaining.length; i++)
       if (best < 0 || Math.abs(remaining[i][col]) > Math.abs(remaining[best][col])) best = i;
-    if (Math.abs(remaining[best][col]) <= floor * overall) continue;
+    // The column is a pivot when its entry is a significant fraction of that row's own largest remaining entry.
+    let own = 0;
+    for (let j = col; j < width; j++) own = Math.max(own, Math.abs(remaining[best][j]));
+    if (own === 0 || Math.abs(remaining[best][col]) <= floor * own) continue;
     const pivot = remaining[best].map((v) => v / remaining[best][col]);
     remaining = remaining.filter((_, i) => i !== best).map((r) => r.map((v, j) => v - r[col] * pivot[j]));
     for (const prev of out) {

@@ -25,7 +25,7 @@ laws as formulas and test errors.
 
   --n N            oscillators for nho (default 2)
   --variant V      learned (default) | vanilla (plain variational HNN) | oracle (true generators)
-  --steps N        training steps (default: ho 2000, nho 8000, three-body 6000)
+  --steps N        training steps (default: ho 300, nho 2000, three-body 6000)
   --seed S         seed (default 0)
   --flows S        symmetry flows per step (default 16)
   --substeps N     Euler substeps (default 5; three-body 10)
