@@ -221,7 +221,8 @@ export function createRazorModel(options: RazorModelOptions): RazorModel {
   const flows = (step: number, samples = resolved.flowSamples): Flows => {
     if (variant === 'vanilla') return identityFlows(dim);
     return tidyObject(() => {
-      const g = generators()!;
+      const g = generators();
+      if (!g) throw new RazorError('INVALID_ARGUMENT', `flows(): the ${variant} model has no generators`);
       const k = g.shape[0];
       const eps = sampleFlowCoefficients(stepRng(seed, step), [samples, k], {
         kind: resolved.flowSampling,

@@ -36,7 +36,7 @@ export function checkInteger(
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     invalid(where, max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`, value);
   }
-  return value as number;
+  return value;
 }
 
 /** Throws unless `value` is a finite positive number. */
@@ -44,5 +44,5 @@ export function checkPositive(where: readonly [fn: string, arg: string], value: 
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     invalid(where, 'a finite positive number', value);
   }
-  return value as number;
+  return value;
 }

@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -147,8 +148,8 @@ describe('conserved quantities and flows', () => {
     const eps = tf.randomUniform([8, 4], -1, 1, 'float32', 3) as tf.Tensor2D;
     const flows = sampleFlows(G, eps, Math.PI);
     const x = tf.randomNormal([10, 4], 0, 1, 'float32', 5) as tf.Tensor2D;
-    const L = flows.linear.arraySync() as number[][][];
-    const xs = x.arraySync() as number[][];
+    const L = flows.linear.arraySync();
+    const xs = x.arraySync();
     for (const Ls of L) {
       for (const xv of xs) {
         const y = Ls.map((row) => row.reduce((a, v, j) => a + v * xv[j], 0));
@@ -292,7 +293,7 @@ describe('createRazorModel and razorLoss', () => {
     step = 1;
     tf.dispose(Object.values(loss()));
     expect(tf.memory().numTensors).toBe(before);
-    const G = model.generators()!;
+    const G = defined(model.generators());
     expect(G.shape).toEqual([5, 5, 5]);
     const p = model.predict(data.x, { dt: 0.2 });
     expect(p.shape).toEqual(data.x.shape);
@@ -310,7 +311,7 @@ describe('createRazorModel and razorLoss', () => {
       hidden: [8],
       oracleGenerators: unitaryGenerators(1),
     });
-    const G = oracle.generators()!;
+    const G = defined(oracle.generators());
     expect(Array.from(G.dataSync())).toEqual(Array.from(unitaryGenerators(1)[0]));
     G.dispose();
     vanilla.dispose();

@@ -51,13 +51,13 @@ function forward(weights: NetworkWeights, y: tf.Tensor2D, alpha: number): Pass {
   let h: tf.Tensor = y;
   for (let l = 0; l < layers.length - 1; l++) {
     const { w, b } = layers[l];
-    let z: tf.Tensor = tf.matMul(h as tf.Tensor2D, w);
+    let z: tf.Tensor = tf.matMul(h, w);
     if (b) z = tf.add(z, b);
     pre.push(z);
     h = eluAlpha(z, alpha);
     act.push(h);
   }
-  const out = tf.matMul(h as tf.Tensor2D, layers[layers.length - 1].w);
+  const out = tf.matMul(h, layers[layers.length - 1].w);
   return { layers, pre, act, out };
 }
 
@@ -96,7 +96,7 @@ export function networkInputGradient(weights: NetworkWeights, y: tf.Tensor2D, al
     let g: tf.Tensor = tf.reshape(layers[last].w, [1, -1]);
     for (let l = last - 1; l >= 0; l--) {
       g = tf.mul(g, eluAlphaDerivative(pre[l], act[l], alpha));
-      g = tf.matMul(g as tf.Tensor2D, tf.transpose(layers[l].w));
+      g = tf.matMul(g, tf.transpose(layers[l].w));
     }
     return g as tf.Tensor2D;
   });

@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { adamOptimizer, cosineSchedule, createTrainer, train, type Trainer } from '@noether/optim';
@@ -40,8 +41,8 @@ describe('one-oscillator smoke run', () => {
     });
     const result = await train(trainer, { steps });
     expect(result.status).toBe('ok');
-    const G = model.generators()!;
-    const flat = (G.arraySync() as number[][][]).map((g) => g.flat());
+    const G = defined(model.generators());
+    const flat = (G.arraySync()).map((g) => g.flat());
     G.dispose();
     const d = symmetryDiagnostics(flat, { trueGenerators: unitaryGenerators(1) });
     const [law] = readableLaws(d.directions.slice(0, 1), 2, { maxDenominator: 1 });

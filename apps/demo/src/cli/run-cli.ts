@@ -72,7 +72,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const args = argv.filter((a) => a !== '--debug');
   let command = '';
   try {
-    if (args.length === 0 || (args.length === 1 && isHelp(args[0]!))) {
+    if (args.length === 0 || (args.length === 1 && isHelp(args[0]))) {
       ctx.out(help());
       return 0;
     }
@@ -82,7 +82,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     }
     const found = match(args);
     if (!found) {
-      const head = args[0]!;
+      const head = args[0];
       const members = all.filter((c) => c.name.startsWith(`${head} `));
       if (members.length > 0 && (args.length === 1 || args.slice(1).every(isHelp))) {
         ctx.out(groupHelp(head, members));

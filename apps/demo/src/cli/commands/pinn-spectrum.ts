@@ -157,14 +157,14 @@ export const pinnSpectrumCommand: Command = {
       `| rel L2 of the run | ${results.pinn.run.relL2.toExponential(2)} | ${results.proj.run.relL2.toExponential(2)} | | | |`,
       `| Hessian-vector products, seconds | ${p.matvecs}, ${p.seconds.toFixed(0)} | ${q.matvecs}, ${q.seconds.toFixed(0)} | | | |`,
       '',
-      `Paper's claim: the projection "improves the conditioning of the loss landscape" (lower lambda_1). Here lambda_1 PINN / PINN-Proj = ${(p.top[0]! / q.top[0]!).toFixed(2)} (${p.top[0]! > q.top[0]! ? 'lower with PINN-Proj: consistent with the claim' : 'not lower with PINN-Proj: the claim is not reproduced'} for this seed).`,
+      `Paper's claim: the projection "improves the conditioning of the loss landscape" (lower lambda_1). Here lambda_1 PINN / PINN-Proj = ${(p.top[0] / q.top[0]).toFixed(2)} (${p.top[0] > q.top[0] ? 'lower with PINN-Proj: consistent with the claim' : 'not lower with PINN-Proj: the claim is not reproduced'} for this seed).`,
       '',
     ];
     const { grid, densities } = densityCurves([p, q]);
     const svg = linePlot(
       [
-        { label: 'PINN', x: grid, y: densities[0]!.map((v) => Math.max(v, 1e-8)) },
-        { label: 'PINN-Proj', x: grid, y: densities[1]!.map((v) => Math.max(v, 1e-8)) },
+        { label: 'PINN', x: grid, y: densities[0].map((v) => Math.max(v, 1e-8)) },
+        { label: 'PINN-Proj', x: grid, y: densities[1].map((v) => Math.max(v, 1e-8)) },
       ],
       {
         title: `${c.name}: Hessian spectral density (SLQ, Gaussian width 1% of the range)`,
