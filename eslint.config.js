@@ -3,8 +3,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Which @noether packages each package may import (its allowed lower layers). */
-const allowed = {
+/**
+ * Which @noether packages each package may import (its allowed lower layers). The boundaries test
+ * (tests/integration/boundaries.test.ts) checks every package manifest and every import against it.
+ * `@noether/test-utils` (private) is a devDependency any package's tests may use, never its sources.
+ */
+export const allowed = {
   autodiff: [],
   files: ['autodiff'],
   integrators: ['autodiff'],
@@ -31,6 +35,10 @@ const boundaryRules = Object.entries(allowed).map(([pkg, deps]) => ({
             message: `@noether/${pkg} may only import ${deps.length ? deps.map((d) => '@noether/' + d).join(', ') : 'no @noether package'} (dependency direction, see ARCHITECTURE.md).`,
           })),
         patterns: [
+          {
+            group: ['@noether/test-utils'],
+            message: '@noether/test-utils is for tests and benchmarks only.',
+          },
           {
             group: ['@noether/*/*'],
             message: 'Deep imports between packages are forbidden: import the package entry.',
@@ -74,4 +82,19 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   ...boundaryRules,
+  // Tests and benchmarks may use @noether/test-utils: the same boundary rule without that pattern.
+  ...boundaryRules.map(({ files, rules }) => {
+    const [level, options] = rules['no-restricted-imports'];
+    return {
+      files: files
+        .map((f) => f.replace('**/*.ts', '**/*.test.ts'))
+        .concat(files.map((f) => f.replace('**/*.ts', 'bench/**/*.ts'))),
+      rules: {
+        'no-restricted-imports': [
+          level,
+          { ...options, patterns: options.patterns.filter((p) => !p.group.includes('@noether/test-utils')) },
+        ],
+      },
+    };
+  }),
 );

@@ -7,7 +7,8 @@
  *   pnpm tsx packages/autodiff/bench/hnn-training-step.ts [--backend wasm|cpu] [--steps 20]
  */
 import * as tf from '@tensorflow/tfjs';
-import { grad, useOrderSafeGradients, useTfjsGradients } from '../src/index';
+import { grad } from '../src/index';
+import { useOrderSafeGradients, useTfjsGradients } from '../src/register-gradients';
 import { installTapeOrderFix } from '../src/tape-order-fix';
 import { argValue, median, table, timeMs, useBackend } from './bench-util';
 

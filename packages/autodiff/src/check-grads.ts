@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { reversePass } from './core-gradients';
 import { AutodiffError, describeValue } from './errors';
+import type { CheckStatus } from './status';
 import { richardsonSlope } from './finite-differences';
 import type { TensorFunction } from './grad';
 import { seededNormals } from './seeded-normal';
@@ -10,8 +11,8 @@ import { assertFunction, assertTensor, checkOutput } from './validate';
 export interface CheckGradsOptions {
   /** Highest derivative order checked; every order 1..order is checked. 1 to 3, default 1. */
   order?: number;
-  /** Finite-difference step along the unit direction. Default 1e-2 (Richardson-extrapolated, so O(eps^4)). */
-  eps?: number;
+  /** Finite-difference step along the unit direction. Default 1e-2 (Richardson-extrapolated, so O(fdStep^4)). */
+  fdStep?: number;
   /** Pass threshold: `|autodiff - fd| <= tol * max(1, |fd|)` for every check. Default 1e-3 (float32). */
   tol?: number;
   /** Number of random unit directions per order. Default 3. */
@@ -35,9 +36,9 @@ export interface CheckGradsResult {
   maxAbsError: number;
   /** Max over checks of `|autodiff - fd| / max(|fd|, 1e-12)`. */
   maxRelError: number;
-  /** Every check within `tol * max(1, |fd|)` and every value finite. */
-  ok: boolean;
-  /** Some derivative or finite difference was NaN or infinite (then `ok` is false). */
+  /** `'pass'` when every check is within `tol * max(1, |fd|)` and every value finite, else `'fail'`. */
+  status: CheckStatus;
+  /** Some derivative or finite difference was NaN or infinite (then `status` is `'fail'`). */
   nonFinite: boolean;
   checks: GradCheck[];
 }
@@ -65,9 +66,9 @@ function validatePositive(name: string, value: unknown): number {
  * @param f - any tensor function of x.
  * @param x - the point (borrowed).
  * @returns plain numbers (no tensors to dispose).
- * @throws {AutodiffError} `INVALID_ARGUMENT` for bad arguments (order outside 1..3, non-positive eps/tol).
+ * @throws {AutodiffError} `INVALID_ARGUMENT` for bad arguments (order outside 1..3, non-positive fdStep/tol).
  * @example
- * const { ok, maxRelError } = checkGrads((x) => tf.sum(tf.tanh(x)), tf.tensor1d([0.3, -1]), { order: 3 });
+ * const { status, maxRelError } = checkGrads((x) => tf.sum(tf.tanh(x)), tf.tensor1d([0.3, -1]), { order: 3 });
  * @see Griewank & Walther (2008), ch. 1 (checking derivatives); Richardson (1927).
  */
 export function checkGrads(
@@ -84,7 +85,7 @@ export function checkGrads(
       `checkGrads(): argument 'options.order' must be 1, 2 or 3, got ${describeValue(order)}`,
     );
   }
-  const eps = validatePositive('options.eps', options.eps ?? 1e-2);
+  const eps = validatePositive('options.fdStep', options.fdStep ?? 1e-2);
   const tol = validatePositive('options.tol', options.tol ?? 1e-3);
   const directions = options.directions ?? 3;
   if (!Number.isInteger(directions) || directions < 1) {
@@ -129,11 +130,12 @@ export function checkGrads(
   const maxRelError = Math.max(
     ...checks.map((c) => c.absError / Math.max(Math.abs(c.finiteDifference), 1e-12)),
   );
-  const ok = !nonFinite && checks.every((c) => c.absError <= tol * Math.max(1, Math.abs(c.finiteDifference)));
+  const pass =
+    !nonFinite && checks.every((c) => c.absError <= tol * Math.max(1, Math.abs(c.finiteDifference)));
   return {
     maxAbsError: nonFinite ? NaN : maxAbsError,
     maxRelError: nonFinite ? NaN : maxRelError,
-    ok,
+    status: pass ? 'pass' : 'fail',
     nonFinite,
     checks,
   };

@@ -1,3 +1,5 @@
+import { NoetherError, type NoetherErrorOptions } from './noether-error';
+
 /** Machine-readable reason codes for {@link AutodiffError}. */
 export type AutodiffErrorCode =
   'INVALID_ARGUMENT' | 'NOT_SCALAR' | 'SHAPE_MISMATCH' | 'NON_FINITE' | 'BACKEND_UNAVAILABLE';
@@ -6,12 +8,10 @@ export type AutodiffErrorCode =
  * The one error class of `@noether/autodiff`. Messages follow
  * `fn(): argument 'x' must be <expected>, got <given>`.
  */
-export class AutodiffError extends Error {
-  readonly code: AutodiffErrorCode;
-  constructor(code: AutodiffErrorCode, message: string) {
-    super(message);
+export class AutodiffError extends NoetherError<AutodiffErrorCode> {
+  constructor(code: AutodiffErrorCode, message: string, options?: NoetherErrorOptions) {
+    super(code, message, options);
     this.name = 'AutodiffError';
-    this.code = code;
   }
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grad, useOrderSafeGradients, useTfjsGradients } from './index';
+import { grad } from './index';
+import { useOrderSafeGradients, useTfjsGradients } from './register-gradients';
 
 afterAll(() => useOrderSafeGradients());
 

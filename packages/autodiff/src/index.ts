@@ -4,14 +4,15 @@ import './register-gradients';
 export { NoetherError, type NoetherErrorCode, type NoetherErrorOptions } from './noether-error';
 export type { RunStatus, FailureStatus, CheckStatus, ProgressInfo, OnProgress } from './status';
 export { AutodiffError, describeValue, type AutodiffErrorCode } from './errors';
-export { initBackend, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend';
+export { createRng, type Rng, type RngState } from './rng';
 export {
-  useOrderSafeGradients,
-  useTfjsGradients,
-  gradientMode,
-  replacedGradients,
-  type GradientMode,
-} from './register-gradients';
+  initBackend,
+  quietTfjsBanner,
+  type BackendName,
+  type BackendChoice,
+  type InitBackendOptions,
+} from './init-backend';
+export { replacedGradients } from './register-gradients';
 export { grad, valueAndGrad, type TensorFunction } from './grad';
 export { vjp } from './vjp';
 export { jvp } from './jvp';
@@ -27,4 +28,4 @@ export {
   type VerifyOrderSafetyOptions,
   type OrderSafetyRow,
 } from './verify-order-safety';
-export { OP_CATALOGUE, type OpCase } from './op-catalogue';
+export type { OpCase } from './op-catalogue';

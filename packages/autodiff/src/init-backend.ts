@@ -18,27 +18,79 @@ export interface InitBackendOptions {
 export interface BackendChoice {
   /** The active tfjs backend. */
   name: BackendName;
-  /** Why it was chosen, e.g. `auto: @tensorflow/tfjs-node not installed; wasm available`. */
+  /** Why it was chosen, as a short sentence, e.g. `the fastest available; tensorflow: @tensorflow/tfjs-node is not installed`. */
   reason: string;
 }
 
+/** The npm package that provides each backend (cpu comes with `@tensorflow/tfjs`). */
+const PACKAGES: Record<BackendName, string> = {
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs',
+};
+
+/** True when `error` says that `moduleName` itself (not one of its dependencies) cannot be found. */
+function isMissingModule(error: unknown, moduleName: string): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  // Node: ERR_MODULE_NOT_FOUND / MODULE_NOT_FOUND; bundlers and vite: "Could not resolve ...".
+  return (
+    typeof message === 'string' &&
+    (message.includes(`'${moduleName}'`) || message.includes(`"${moduleName}"`)) &&
+    (code === 'ERR_MODULE_NOT_FOUND' ||
+      code === 'MODULE_NOT_FOUND' ||
+      /cannot find (package|module)|could not resolve/i.test(message))
+  );
+}
+
+/** Loads a backend; returns null on success, else the reason as a short sentence (no paths, no stack). */
 async function tryLoad(name: BackendName): Promise<string | null> {
+  const moduleName = PACKAGES[name];
   try {
-    if (name === 'tensorflow') {
-      // Optional peer dependency: present only where a user installed it.
-      const moduleName = '@tensorflow/tfjs-node';
-      await import(/* @vite-ignore */ moduleName);
-    } else if (name === 'wasm') {
-      const moduleName = '@tensorflow/tfjs-backend-wasm';
-      await import(/* @vite-ignore */ moduleName);
-    }
+    // Optional peer dependencies: present only where a user installed them.
+    if (name !== 'cpu') await import(/* @vite-ignore */ moduleName);
+  } catch (error) {
+    if (isMissingModule(error, moduleName)) return `${moduleName} is not installed`;
+    const first = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
+    return `${moduleName} failed to load (${first.replace(/ (imported )?from \S+$/, '')})`;
+  }
+  try {
     const ok = await tf.setBackend(name);
     if (!ok || tf.getBackend() !== name) return `tf.setBackend('${name}') failed`;
     await tf.ready();
     return null;
   } catch (error) {
-    return (error as Error).message.split('\n')[0] ?? String(error);
+    return `${name} failed to initialise (${((error as Error).message ?? String(error)).split('\n')[0]})`;
   }
+}
+
+/**
+ * Turns off tfjs's "Hi, looks like you are running TensorFlow.js in Node.js ..." banner, which the cpu
+ * backend prints on its first write. {@link initBackend} calls it: it reports its own choice and why
+ * (including that tfjs-node is not installed). Call it yourself before creating tensors to silence the
+ * banner without calling initBackend. It makes the cpu backend's `firstUse` flag (the banner's only guard)
+ * always false, for the current and any later cpu backend instance; nothing else changes.
+ *
+ * @example
+ * import { quietTfjsBanner } from '@noether/autodiff';
+ * quietTfjsBanner();
+ */
+export function quietTfjsBanner(): void {
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (!cpu || typeof cpu.firstUse !== 'boolean') return;
+  cpu.firstUse = false;
+  const proto = Object.getPrototypeOf(cpu) as object;
+  if (!Object.prototype.hasOwnProperty.call(proto, 'firstUse')) {
+    // Later instances assign `this.firstUse = true` in their constructor: the setter swallows it.
+    Object.defineProperty(proto, 'firstUse', { get: () => false, set: () => {}, configurable: true });
+  }
+}
+
+/** The fix for a backend that failed to load, as the end of a sentence. */
+function fixFor(name: BackendName, failure: string): string {
+  if (!failure.endsWith('is not installed')) return '';
+  return name === 'tensorflow'
+    ? `; install it next to @tensorflow/tfjs (npm install @tensorflow/tfjs-node@${tf.version_core}) or choose NOETHER_BACKEND=wasm or cpu`
+    : `; install it (npm install ${PACKAGES[name]}@${tf.version_core}) or choose another backend`;
 }
 
 function readEnvBackend(): string | undefined {
@@ -58,6 +110,7 @@ function readEnvBackend(): string | undefined {
  * const { name } = await initBackend(); // 'wasm' on a machine without tfjs-node
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+  quietTfjsBanner();
   const log = options.log ?? ((message: string) => console.error(message));
   const forced = options.backend ?? readEnvBackend();
   const source = options.backend !== undefined ? 'options.backend' : 'NOETHER_BACKEND';
@@ -72,7 +125,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (failure !== null) {
       throw new AutodiffError(
         'BACKEND_UNAVAILABLE',
-        `initBackend(): backend '${forced}' requested by ${source} cannot be loaded: ${failure}`,
+        `initBackend(): backend '${forced}' requested by ${source} cannot be loaded: ${failure}${fixFor(forced as BackendName, failure)}`,
       );
     }
     const choice = { name: forced as BackendName, reason: `forced by ${source}` };
@@ -83,11 +136,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const name of BACKENDS) {
     const failure = await tryLoad(name);
     if (failure === null) {
-      const reason = skipped.length ? `auto: ${skipped.join('; ')}` : 'auto: fastest available';
+      const reason = skipped.length
+        ? `the fastest available; ${skipped.join('; ')}`
+        : 'the fastest available';
       log(`noether: using tfjs backend '${name}' (${reason})`);
       return { name, reason };
     }
-    skipped.push(`${name} unavailable (${failure})`);
+    skipped.push(`${name}: ${failure}`);
   }
   throw new AutodiffError(
     'BACKEND_UNAVAILABLE',

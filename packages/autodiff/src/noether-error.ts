@@ -27,7 +27,10 @@ export type NoetherErrorCode =
 
 /** Options of {@link NoetherError}. */
 export interface NoetherErrorOptions {
-  /** The public function that raised the error, without parentheses (`'integrate'`). */
+  /**
+   * The public function that raised the error, without parentheses (`'integrate'`). Default: the name
+   * the message starts with (`integrate(): ...` gives `'integrate'`).
+   */
   fn?: string;
   /** The underlying error, when this one wraps another. */
   cause?: unknown;
@@ -54,6 +57,6 @@ export class NoetherError<Code extends string = NoetherErrorCode> extends Error 
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NoetherError';
     this.code = code;
-    this.fn = options.fn;
+    this.fn = options.fn ?? /^([A-Za-z_$][\w$.]*)\(\)/.exec(message)?.[1];
   }
 }

@@ -30,7 +30,7 @@ const elu64 = (t: number) => (t > 0 ? t : Math.exp(t) - 1);
 const selu64 = (t: number) => SELU_SCALE * (t > 0 ? t : (SELU_SCALE_ALPHA / SELU_SCALE) * (Math.exp(t) - 1));
 
 /** erf in float64 by its Maclaurin series (|t| <= 3 here; terms until below 1e-17). */
-export function erf64(t: number): number {
+function erf64(t: number): number {
   let term = t;
   let sum = t;
   for (let n = 1; n < 200; n++) {

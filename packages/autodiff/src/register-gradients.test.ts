@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkGrads,
-  gradientMode,
-  replacedGradients,
-  useOrderSafeGradients,
-  useTfjsGradients,
-} from './index';
+import { checkGrads, replacedGradients } from './index';
+import { gradientMode, useOrderSafeGradients, useTfjsGradients } from './register-gradients';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -93,9 +88,9 @@ describe('the order-safe gradient registry', () => {
         order: 2,
       });
       expect(
-        [viaA.ok, viaB.ok, transposed.ok],
+        [viaA.status, viaB.status, transposed.status],
         JSON.stringify([viaA.maxAbsError, viaB.maxAbsError, transposed.maxAbsError]),
-      ).toEqual([true, true, true]);
+      ).toEqual(['pass', 'pass', 'pass']);
     }
     await tf.setBackend('cpu');
   });

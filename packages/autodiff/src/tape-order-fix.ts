@@ -61,8 +61,3 @@ export function uninstallTapeOrderFix(): void {
   engine.addTapeNode = original;
   delete engine[PATCH];
 }
-
-/** Whether the tape-order fix is installed. */
-export function isTapeOrderFixInstalled(): boolean {
-  return engineInternals()[PATCH] !== undefined;
-}

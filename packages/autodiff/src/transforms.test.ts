@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import {
   AutodiffError,
   checkGrads,
@@ -197,10 +198,7 @@ describe('memory', () => {
     ];
     for (const call of calls) {
       tf.dispose(call() as tf.TensorContainer); // warm-up: lazily created constants
-      const before = tf.memory().numTensors;
-      const out = call();
-      tf.dispose(out as tf.TensorContainer);
-      expect(tf.memory().numTensors, String(call)).toBe(before);
+      expectNoLeak(call, String(call));
     }
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { reversePass } from './core-gradients';
 import { AutodiffError, describeValue } from './errors';
+import type { CheckStatus } from './status';
 import { richardsonDerivative } from './finite-differences';
 import { OP_CATALOGUE, type OpCase } from './op-catalogue';
 
@@ -25,7 +26,8 @@ export interface OrderSafetyRow {
   tol: number;
   /** `analytic` or `richardson-fd` (float64). */
   reference: 'analytic' | 'richardson-fd';
-  pass: boolean;
+  /** `'pass'` when `maxError <= tol`. */
+  status: CheckStatus;
   /** Set when autodiff threw (the tfjs failure mode this package fixes). */
   error?: string;
 }
@@ -44,7 +46,7 @@ function nthDerivative(f: (t: tf.Tensor1D) => tf.Tensor, t: tf.Tensor1D, order: 
  * @returns one row per (op, order); plain data.
  * @throws {AutodiffError} `INVALID_ARGUMENT` for an order outside 1..3 or an unknown op name.
  * @example
- * const failures = verifyOrderSafety().filter((r) => !r.pass); // [] once this package is imported
+ * const failures = verifyOrderSafety().filter((r) => r.status === 'fail'); // [] once this package is imported
  * @see L. F. Richardson, "The deferred approach to the limit", Phil. Trans. R. Soc. A 226 (1927).
  */
 export function verifyOrderSafety(options: VerifyOrderSafetyOptions = {}): OrderSafetyRow[] {
@@ -86,10 +88,17 @@ export function verifyOrderSafety(options: VerifyOrderSafetyOptions = {}): Order
           maxError = Number.isFinite(e) ? Math.max(maxError, e) : NaN;
           if (Number.isNaN(maxError)) break;
         }
-        rows.push({ op: c.op, order, maxError, tol, reference: kind, pass: maxError <= tol });
+        rows.push({
+          op: c.op,
+          order,
+          maxError,
+          tol,
+          reference: kind,
+          status: maxError <= tol ? 'pass' : 'fail',
+        });
       } catch (error) {
         const message = (error as Error).message.split('\n')[0] ?? String(error);
-        rows.push({ op: c.op, order, maxError: NaN, tol, reference: kind, pass: false, error: message });
+        rows.push({ op: c.op, order, maxError: NaN, tol, reference: kind, status: 'fail', error: message });
       }
     }
   }
@@ -109,7 +118,7 @@ export function formatOrderSafetyTable(rows: readonly OrderSafetyRow[]): string 
     String(r.order),
     Number.isNaN(r.maxError) ? 'n/a' : r.maxError.toExponential(2),
     r.tol.toExponential(0),
-    r.pass ? 'pass' : `FAIL${r.error ? ` (${r.error.slice(0, 60)})` : ''}`,
+    r.status === 'pass' ? 'pass' : `FAIL${r.error ? ` (${r.error.slice(0, 60)})` : ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) =>

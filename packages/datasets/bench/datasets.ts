@@ -10,8 +10,8 @@
  * Run: pnpm --filter @noether/datasets bench  (or: pnpm tsx --conditions=@noether/source bench/datasets.ts)
  */
 import FFT from 'fft.js';
+import { createRng } from '@noether/autodiff';
 import {
-  createRng,
   generateTrajectories,
   planarThreeBody,
   solveKdv1d,
@@ -37,7 +37,7 @@ const time = (f: () => void, minMs = 400): number => {
   const count = 20;
   let substeps = 0;
   const t = time(() => {
-    substeps = generateTrajectories(sys, { count, steps: 50, dt: 0.1, seed: 1 }).substeps;
+    substeps = generateTrajectories(sys, { count, samples: 51, sampleDt: 0.1, seed: 1 }).substeps;
   }, 1500);
   const perTraj = t / count;
   // reference: kick-drift with the same number of force evaluations (kahanLi8: 17 stages per substep)

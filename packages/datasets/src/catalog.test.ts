@@ -7,7 +7,7 @@ describe('dataset catalogue', () => {
   it.each(datasetCatalog.filter((e) => e.kind !== 'pde').map((e) => [e.name, e.kind] as const))(
     '%s builds a small finite %s dataset',
     (name, kind) => {
-      const d = buildDataset(name, { count: 2, steps: 3, points: 64, seed: 4 });
+      const d = buildDataset(name, { count: 2, samples: 4, points: 64, seed: 4 });
       if (kind === 'trajectories') {
         const t = d as Trajectories;
         expect(t.shape[0]).toBe(2);

@@ -1,3 +1,4 @@
+import type { OnProgress, ProgressInfo } from '@noether/autodiff';
 import { DatasetsError } from './errors';
 import { generateTrajectories, type Trajectories } from './generate-trajectories';
 import { solveAllenCahn1d, solveKdvSpectral } from './pde/spectral';
@@ -6,7 +7,7 @@ import { solveHeat1d } from './pde/heat';
 import { solveShallowWater1d } from './pde/shallow-water';
 import type { PdeSolution } from './pde/pde-solution';
 import { solvePinnProjPreset, type PinnProjPresetName } from './pde/presets';
-import { createRng, type Rng } from './rng';
+import { createRng, type Rng } from '@noether/autodiff';
 import { harmonicOscillator, massSpringChain, nHarmonicOscillators } from './systems/harmonic';
 import { kepler } from './systems/kepler';
 import { planarThreeBody } from './systems/n-body';
@@ -16,8 +17,10 @@ import { razorSplits, type PhysicalSystem } from './systems/physical-system';
 /** Options shared by every catalogue entry (unused ones are ignored). */
 export interface CatalogOptions {
   count?: number;
-  steps?: number;
-  dt?: number;
+  /** Saved states per trajectory (or time levels of a PDE batch), the initial one included. */
+  samples?: number;
+  /** Time between saved states. */
+  sampleDt?: number;
   seed?: number;
   noise?: number;
   /** Noether's Razor split of the initial conditions: train, test, testWider, testMoved. */
@@ -26,7 +29,8 @@ export interface CatalogOptions {
   n?: number;
   /** Grid points of PDE datasets. */
   points?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each trajectory / solution with `{ step, total }`; returning `false` stops early. */
+  onProgress?: OnProgress<ProgressInfo>;
 }
 
 /** Random-initial-condition PDE batch in PDEBench layout: `tensor` `[count, nt, nx]`. */
@@ -66,16 +70,16 @@ function trajectories(
     defaults: Object.freeze({ seed: 0, noise: 0, split: 'train' as const, ...defaults }),
     build(o: CatalogOptions) {
       const opt = { ...this.defaults, ...o };
-      const split = razorSplits[opt.split!];
+      const split = Object.hasOwn(razorSplits, opt.split!) ? razorSplits[opt.split!] : undefined;
       if (!split)
         throw new DatasetsError(
-          'invalid-argument',
+          'INVALID_ARGUMENT',
           `buildDataset(): split must be one of ${Object.keys(razorSplits).join(', ')}, got ${String(opt.split)}`,
         );
       return generateTrajectories(make(opt), {
         count: opt.count!,
-        steps: opt.steps!,
-        dt: opt.dt!,
+        samples: opt.samples!,
+        sampleDt: opt.sampleDt!,
         seed: opt.seed!,
         noise: opt.noise,
         initialConditions: split,
@@ -93,7 +97,7 @@ function preset(name: PinnProjPresetName, summary: string): CatalogEntry {
     defaults: Object.freeze({}),
     build: (o: CatalogOptions) => {
       const sol = solvePinnProjPreset(name, o.points ? { points: o.points } : {});
-      o.onProgress?.(1, 1);
+      o.onProgress?.({ step: 1, total: 1 });
       return sol;
     },
   });
@@ -116,22 +120,23 @@ function batch(
     name,
     kind: 'pde-batch' as const,
     summary,
-    defaults: Object.freeze({ seed: 0, count: 8, points: 256, steps: 100, dt: 0.01, ...defaults }),
+    defaults: Object.freeze({ seed: 0, count: 8, points: 256, samples: 101, sampleDt: 0.01, ...defaults }),
     build(o: CatalogOptions): PdeBatch {
       const opt = { ...this.defaults, ...o };
       const rng = createRng(opt.seed!);
-      const times = Float64Array.from({ length: opt.steps! + 1 }, (_, k) => k * opt.dt!);
+      const times = Float64Array.from({ length: opt.samples! }, (_, k) => k * opt.sampleDt!);
       const sols: PdeSolution[] = [];
       for (let i = 0; i < opt.count!; i++) {
         sols.push(solve(rng.split(), { points: opt.points!, times }));
-        o.onProgress?.(i + 1, opt.count!);
+        if (o.onProgress?.({ step: i + 1, total: opt.count! }) === false) break;
       }
+      const count = sols.length;
       const m = sols[0]!.u.length;
-      const tensor = new Float64Array(opt.count! * m);
+      const tensor = new Float64Array(count * m);
       sols.forEach((s, i) => tensor.set(s.u, i * m));
       const conserved: Record<string, Float64Array> = {};
       for (const key of Object.keys(sols[0]!.conserved)) {
-        const c = new Float64Array(opt.count! * times.length);
+        const c = new Float64Array(count * times.length);
         sols.forEach((s, i) => c.set(s.conserved[key]!, i * times.length));
         conserved[key] = c;
       }
@@ -140,7 +145,7 @@ function batch(
         name,
         scheme: sols[0]!.scheme,
         tensor,
-        shape: [opt.count!, times.length, opt.points!] as const,
+        shape: [count, times.length, opt.points!] as const,
         x: sols[0]!.x,
         t: times,
         conserved,
@@ -159,54 +164,54 @@ function batch(
 export const datasetCatalog: readonly CatalogEntry[] = Object.freeze([
   trajectories('ho', 'harmonic oscillator (Razor: 7 x 4 steps, dt 0.2), closed form', {
     make: () => harmonicOscillator(),
-    defaults: { count: 7, steps: 4, dt: 0.2 },
+    defaults: { count: 7, samples: 5, sampleDt: 0.2 },
   }),
   trajectories('nho', 'n harmonic oscillators (--n, default 3; 200 x 50, dt 0.1), closed form', {
     make: (o) => nHarmonicOscillators(o.n ?? 3),
     defaults: {
       count: 200,
-      steps: 50,
-      dt: 0.1,
+      samples: 51,
+      sampleDt: 0.1,
     },
   }),
   trajectories('three-body', 'planar 3-body, unit masses, G = 1, softening 1 (200 x 50, dt 0.1)', {
     make: () => planarThreeBody(),
     defaults: {
       count: 200,
-      steps: 50,
-      dt: 0.1,
+      samples: 51,
+      sampleDt: 0.1,
     },
   }),
   trajectories('pendulum', 'simple pendulum (100 x 50, dt 0.1)', {
     make: () => pendulum(),
     defaults: {
       count: 100,
-      steps: 50,
-      dt: 0.1,
+      samples: 51,
+      sampleDt: 0.1,
     },
   }),
   trajectories('double-pendulum', 'double pendulum, non-separable (50 x 50, dt 0.05)', {
     make: () => doublePendulum(),
     defaults: {
       count: 50,
-      steps: 50,
-      dt: 0.05,
+      samples: 51,
+      sampleDt: 0.05,
     },
   }),
   trajectories('kepler', 'planar Kepler orbits (100 x 50, dt 0.1)', {
     make: () => kepler(),
     defaults: {
       count: 100,
-      steps: 50,
-      dt: 0.1,
+      samples: 51,
+      sampleDt: 0.1,
     },
   }),
   trajectories('spring-chain', 'mass-spring chain with fixed ends (--n masses, default 4)', {
     make: (o) => massSpringChain(o.n ?? 4),
     defaults: {
       count: 100,
-      steps: 50,
-      dt: 0.1,
+      samples: 51,
+      sampleDt: 0.1,
     },
   }),
   preset('advection', 'PINN-Proj 1D advection reference, [100, 256]'),
@@ -234,7 +239,7 @@ export const datasetCatalog: readonly CatalogEntry[] = Object.freeze([
 
 /**
  * Builds a catalogue dataset by name.
- * @throws DatasetsError `invalid-argument` for an unknown name (listing the known ones).
+ * @throws DatasetsError `INVALID_ARGUMENT` for an unknown name (listing the known ones).
  */
 export function buildDataset(
   name: string,
@@ -243,7 +248,7 @@ export function buildDataset(
   const entry = datasetCatalog.find((e) => e.name === name);
   if (!entry)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `buildDataset(): unknown dataset '${name}' (known: ${datasetCatalog.map((e) => e.name).join(', ')})`,
     );
   return entry.build(options);

@@ -1,24 +1,35 @@
-/** Machine-readable reason carried by every {@link DatasetsError}. */
+import { NoetherError, type NoetherErrorOptions } from '@noether/autodiff';
+
+/**
+ * Machine-readable reason carried by every {@link DatasetsError} (UPPER_SNAKE, see CONTRIBUTING.md):
+ * `NON_FINITE` a solution blew up, `NOT_CONVERGED` an energy tolerance could not be met, `FORMAT` a file is
+ * not a valid .npy/.npz/HDF5 file, `FILE_MISMATCH` a valid file lacks an expected array or has another shape,
+ * `IO` reading or writing failed.
+ */
 export type DatasetsErrorCode =
-  'invalid-argument' | 'numerical-failure' | 'file-corrupt' | 'file-mismatch' | 'file-io' | 'unsupported';
+  | 'INVALID_ARGUMENT'
+  | 'NON_FINITE'
+  | 'NOT_CONVERGED'
+  | 'FORMAT'
+  | 'FILE_MISMATCH'
+  | 'IO'
+  | 'LIMIT_EXCEEDED'
+  | 'UNSUPPORTED';
 
 /**
  * The one error class of `@noether/datasets`. Messages name the function (or file), the argument and what
  * was expected versus given.
  * @example
- * try { solveHeat1d(...) } catch (e) { if (e instanceof DatasetsError && e.code === 'invalid-argument') ... }
+ * try { solveHeat1d(...) } catch (e) { if (e instanceof DatasetsError && e.code === 'INVALID_ARGUMENT') ... }
  */
-export class DatasetsError extends Error {
-  /** Machine-readable reason. */
-  readonly code: DatasetsErrorCode;
-  constructor(code: DatasetsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class DatasetsError extends NoetherError<DatasetsErrorCode> {
+  constructor(code: DatasetsErrorCode, message: string, options?: NoetherErrorOptions) {
+    super(code, message, options);
     this.name = 'DatasetsError';
-    this.code = code;
   }
 }
 
-/** Throws `invalid-argument` unless `value` is a finite number (optionally > 0 / integer >= min). */
+/** Throws `INVALID_ARGUMENT` unless `value` is a finite number (optionally > 0 / integer >= min). */
 export function checkNumber(
   where: { fn: string; name: string },
   value: unknown,
@@ -40,7 +51,7 @@ export function checkNumber(
       .filter(Boolean)
       .join(' ');
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument '${name}' must be ${what}, got ${typeof value === 'number' ? String(value) : typeof value}`,
     );
   }

@@ -1,16 +1,16 @@
+import { createRng, type OnProgress, type ProgressInfo, type Rng, type RunStatus } from '@noether/autodiff';
 import { integrate, type MethodName } from '@noether/integrators';
 import { checkNumber, DatasetsError } from './errors';
-import { createRng, type Rng } from './rng';
 import type { PhysicalSystem, SamplerOptions } from './systems/physical-system';
 
 /** Options of {@link generateTrajectories}. */
 export interface GenerateTrajectoriesOptions {
   /** Number of trajectories. */
   count: number;
-  /** Saved steps per trajectory (each trajectory has steps + 1 states). */
-  steps: number;
+  /** Saved states per trajectory, the initial state included (an integer >= 2). */
+  samples: number;
   /** Time between saved states. */
-  dt: number;
+  sampleDt: number;
   /** Seed of the one random stream (initial conditions, then noise). */
   seed: number;
   /**
@@ -27,18 +27,23 @@ export interface GenerateTrajectoriesOptions {
    */
   integrator?: 'auto' | 'closed-form' | MethodName;
   /** Relative energy error allowed per trajectory; integration substeps are doubled until met; default 1e-10. */
-  energyTolerance?: number;
-  /** Called after each trajectory with (done, count). */
-  onProgress?: (done: number, total: number) => void;
+  energyTol?: number;
+  /**
+   * Called after each trajectory with `{ step: done, total: count }`; returning `false` stops and returns
+   * the trajectories done so far with status `'stopped'`.
+   */
+  onProgress?: OnProgress<ProgressInfo>;
 }
 
 /** Result of {@link generateTrajectories}. */
 export interface Trajectories {
-  /** States `[count, steps + 1, dim]` row-major (with noise when requested). */
+  /** `'ok'`, or `'stopped'` when `onProgress` returned false (then `shape[0]` trajectories are present). */
+  readonly status: Extract<RunStatus, 'ok' | 'stopped'>;
+  /** States `[count, samples, dim]` row-major (with noise when requested). */
   readonly x: Float64Array;
   /** Noise-free states, same layout. */
   readonly clean: Float64Array;
-  /** Times `[steps + 1]`. */
+  /** Times `[samples]`. */
   readonly t: Float64Array;
   readonly shape: readonly [number, number, number];
   /** Largest relative energy error |H(x_k) - H(x_0)| / max(1, |H(x_0)|) over all clean states. */
@@ -55,11 +60,11 @@ export interface Trajectories {
  * Generates trajectories of a Hamiltonian system in float64: exact flows where a closed form exists
  * (harmonic oscillators), otherwise high-accuracy integration with `@noether/integrators` (8th-order
  * Kahan–Li composition for separable H, 6th-order Gauss–Legendre otherwise) with substeps doubled until the
- * energy error is below `energyTolerance` (default 1e-10). One seeded PCG32 stream gives the initial
+ * energy error is below `energyTol` (default 1e-10). One seeded PCG32 stream gives the initial
  * conditions (one split per trajectory) and then the noise: the same seed gives the same bytes.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the energy tolerance cannot
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NOT_CONVERGED` if the energy tolerance cannot
  *   be met within 4096 substeps per saved step.
- * @example const data = generateTrajectories(planarThreeBody(), { count: 200, steps: 50, dt: 0.1, seed: 0 });
+ * @example const data = generateTrajectories(planarThreeBody(), { count: 200, samples: 51, sampleDt: 0.1, seed: 0 });
  * @see van der Ouderaa et al., "Noether's Razor" (2024), data generation (one-step transitions).
  */
 export function generateTrajectories(
@@ -68,11 +73,12 @@ export function generateTrajectories(
 ): Trajectories {
   const fn = 'generateTrajectories';
   const count = checkNumber({ fn, name: 'count' }, options.count, { integer: true, min: 1 });
-  const steps = checkNumber({ fn, name: 'steps' }, options.steps, { integer: true, min: 1 });
-  const dt = checkNumber({ fn, name: 'dt' }, options.dt, { positive: true });
+  const samples = checkNumber({ fn, name: 'samples' }, options.samples, { integer: true, min: 2 });
+  const dt = checkNumber({ fn, name: 'sampleDt' }, options.sampleDt, { positive: true });
+  const steps = samples - 1;
   const seed = checkNumber({ fn, name: 'seed' }, options.seed, { integer: true });
   const noise = checkNumber({ fn, name: 'noise' }, options.noise ?? 0, { min: 0 });
-  const tol = checkNumber({ fn, name: 'energyTolerance' }, options.energyTolerance ?? 1e-10, {
+  const tol = checkNumber({ fn, name: 'energyTol' }, options.energyTol ?? 1e-10, {
     positive: true,
   });
   const dim = system.dim;
@@ -85,7 +91,7 @@ export function generateTrajectories(
     if (Array.isArray(ic)) {
       if (ic.length !== count)
         throw new DatasetsError(
-          'invalid-argument',
+          'INVALID_ARGUMENT',
           `${fn}(): argument 'initialConditions' must list ${count} states, got ${ic.length}`,
         );
       x0 = Float64Array.from(ic[i] as ArrayLike<number>);
@@ -93,7 +99,7 @@ export function generateTrajectories(
     else x0 = system.sample(sub, (ic as SamplerOptions | undefined) ?? {});
     if (x0.length !== dim || x0.some((v) => !Number.isFinite(v)))
       throw new DatasetsError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `${fn}(): initial state ${i} must hold ${dim} finite numbers, got length ${x0.length}`,
       );
     x0s.push(x0);
@@ -102,7 +108,7 @@ export function generateTrajectories(
   const closed = choice === 'closed-form' || (choice === 'auto' && system.flow !== undefined);
   if (closed && !system.flow)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): system '${system.name}' has no closed-form flow; use integrator 'auto' or a method name`,
     );
   const method: MethodName =
@@ -112,8 +118,9 @@ export function generateTrajectories(
         : 'gaussLegendre6'
       : choice;
   const nt = steps + 1;
-  const clean = new Float64Array(count * nt * dim);
+  let clean = new Float64Array(count * nt * dim);
   let maxErr = 0;
+  let done = count;
   let substeps = closed ? 1 : Math.max(1, Math.ceil(dt / 0.01));
   for (let i = 0; i < count; i++) {
     const x0 = x0s[i]!;
@@ -144,11 +151,11 @@ export function generateTrajectories(
           tol: 1e-15,
         });
         states = r.x.data as Float64Array;
-        err = r.status === 'success' && states.length === nt * dim ? errOf(states) : Infinity;
+        err = r.status === 'ok' && states.length === nt * dim ? errOf(states) : Infinity;
         if (err <= tol) break;
         if (substeps >= 4096)
           throw new DatasetsError(
-            'numerical-failure',
+            'NOT_CONVERGED',
             `${fn}(): trajectory ${i} of '${system.name}' keeps an energy error of ${err.toExponential(2)} (> ${tol}) with ${substeps} substeps of '${method}' per step (status ${r.status})`,
           );
         substeps *= 2;
@@ -156,15 +163,20 @@ export function generateTrajectories(
     }
     clean.set(states, i * nt * dim);
     maxErr = Math.max(maxErr, err);
-    options.onProgress?.(i + 1, count);
+    if (options.onProgress?.({ step: i + 1, total: count }) === false && i + 1 < count) {
+      done = i + 1;
+      clean = clean.slice(0, done * nt * dim);
+      break;
+    }
   }
   const x = Float64Array.from(clean);
   if (noise > 0) for (let j = 0; j < x.length; j++) x[j]! += noise * rng.normal();
   return Object.freeze({
+    status: done < count ? ('stopped' as const) : ('ok' as const),
     x,
     clean,
     t: Float64Array.from({ length: nt }, (_, k) => k * dt),
-    shape: [count, nt, dim] as const,
+    shape: [done, nt, dim] as const,
     maxEnergyError: maxErr,
     method: closed ? 'closed-form' : method,
     substeps,

@@ -1,12 +1,5 @@
 export { DatasetsError, type DatasetsErrorCode } from './errors';
-export { createRng, type Rng } from './rng';
-export {
-  cellCentres,
-  defaultTimes,
-  type Boundary,
-  type GridOptions,
-  type PdeSolution,
-} from './pde/pde-solution';
+export { type Boundary, type GridOptions, type PdeSolution } from './pde/pde-solution';
 export {
   solveAdvection1d,
   solveAdvection2d,
@@ -23,7 +16,6 @@ export {
   type KdvSpectralOptions,
   type AllenCahnOptions,
 } from './pde/spectral';
-export { etdrk4Coefficients } from './pde/etdrk4';
 export {
   solveShallowWater1d,
   type ShallowWater1dOptions,
@@ -46,7 +38,6 @@ export {
   symmetryGenerator,
   symplecticMatrix,
   tensorFunction,
-  tensorOps,
   type ConservedQuantity,
   type PhysicalSystem,
   type SamplerOptions,
@@ -61,18 +52,9 @@ export {
   type Trajectories,
 } from './generate-trajectories';
 export { crc32 } from './io/crc32';
-export { writeZip, readZip, type ZipEntry } from './io/zip';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
-export {
-  writeFileAtomic,
-  saveNpy,
-  loadNpy,
-  saveNpz,
-  loadNpz,
-  expectArrays,
-  type NpzContents,
-} from './io/files';
-export { readPdeBench, type PdeBenchData } from './io/hdf5';
+export { saveNpy, loadNpy, saveNpz, loadNpz, type NpzContents, type ReadOptions } from './io/files';
+export { readPdeBench, writePdeBench, type PdeBenchData, type PdeBenchInput } from './io/hdf5';
 export {
   savePdeSolution,
   loadPdeSolution,

@@ -75,7 +75,7 @@ describe('createStepper: float64 splitting fast path', () => {
       expect(r.evaluations).toBe(ref.evaluations);
       let thrown: unknown;
       try {
-        integrate(method, system, { x0, dt: 0.01, steps: 1000, saveEvery: 1000 });
+        integrate(method, system, { x0, dt: 0.01, steps: 1000, saveEvery: 1000, throwOnFailure: true });
       } catch (e) {
         thrown = e;
       }
@@ -84,17 +84,46 @@ describe('createStepper: float64 splitting fast path', () => {
     },
   );
 
-  it('calls onStep after every step and ends on t1 when the last step is shorter', () => {
+  it('calls onProgress after every step and ends on t1 when the last step is shorter', () => {
     const seen: number[] = [];
     const r = integrate('forestRuth', kepler, {
       x0: keplerX0(0.6),
       dt: 0.1,
       t1: 1.05,
-      onStep: (k, t) => seen.push(k, t),
+      onProgress: ({ step, total, t }) => {
+        seen.push(step, t);
+        expect(total).toBe(11);
+      },
     });
     expect(r.steps).toBe(11);
     expect(seen.filter((_, i) => i % 2 === 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(seen[seen.length - 1]).toBe(1.05);
     expect(r.t[r.t.length - 1]).toBe(1.05);
+  });
+
+  it('stops with status stopped (never thrown) when onProgress returns false', () => {
+    const full = integrate('forestRuth', kepler, { x0: keplerX0(0.6), dt: 0.1, steps: 20 });
+    const r = integrate('forestRuth', kepler, {
+      x0: keplerX0(0.6),
+      dt: 0.1,
+      steps: 20,
+      throwOnFailure: true,
+      onProgress: ({ step }) => step < 7,
+    });
+    expect(r.status).toBe('stopped');
+    expect(r.steps).toBe(7);
+    expect(r.failedStep).toBeUndefined();
+    expect(Array.from(r.t)).toEqual(Array.from(full.t.subarray(0, 8)));
+    expect(Array.from(r.final)).toEqual(Array.from({ length: 4 }, (_, i) => full.x.get(7, i)));
+    const adaptive = integrate('dormandPrince54', kepler, {
+      x0: keplerX0(0.6),
+      t1: 10,
+      onProgress: ({ step, total }) => {
+        expect(total).toBeUndefined();
+        return step < 3;
+      },
+    });
+    expect(adaptive.status).toBe('stopped');
+    expect(adaptive.steps).toBe(3);
   });
 });

@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 import { float64Kind, tensorKind, type ArrayKind } from './array-kind';
 import { bindSystem, type BoundSystem } from './bind-system';
 import type { ButcherTableau } from './butcher-tableau';
@@ -24,8 +23,8 @@ export interface StepperState<A> {
 export interface StepOutcome<A> {
   /** The new state (the old one must not be used afterwards: float64 splitting updates in place). */
   state: StepperState<A>;
-  /** `'ok'`, or `'no-convergence'` when an implicit solve hit its iteration cap. */
-  status: 'ok' | 'no-convergence';
+  /** `'ok'`, or `'not-converged'` when an implicit solve hit its iteration cap. */
+  status: 'ok' | 'not-converged';
   /** Scaled error estimate (embedded tableaux with `tolerances`): accept when <= 1. */
   error?: number;
   /** Stage derivatives (Runge–Kutta), for dense output. */
@@ -48,8 +47,8 @@ export interface AdvanceOutcome<A> {
   state: StepperState<A>;
   /** Grid index after the last step taken: `to` on success, `k + 1` when step `k` failed. */
   done: number;
-  /** `'ok'`, `'non-finite'` (the state after step `done - 1` has a non-finite entry) or `'no-convergence'`. */
-  status: 'ok' | 'non-finite' | 'no-convergence';
+  /** `'ok'`, `'non-finite'` (the state after step `done - 1` has a non-finite entry) or `'not-converged'`. */
+  status: 'ok' | 'non-finite' | 'not-converged';
 }
 
 /** Options of {@link createStepper}. */
@@ -109,7 +108,7 @@ function kindOf(options: StepperOptions): ArrayKind<unknown> {
  * - splitting: the drift/kick sequence, with force reuse across steps when the scheme is FSAL;
  * - explicit Runge–Kutta: stages `k_i = f(x + dt sum_j a_ij k_j)`, FSAL reuse, embedded error estimate;
  * - implicit Runge–Kutta (Gauss–Legendre): fixed-point iteration on the stage derivatives with a
- *   tolerance and an iteration cap; non-convergence is returned as `status: 'no-convergence'`.
+ *   tolerance and an iteration cap; non-convergence is returned as `status: 'not-converged'`.
  *
  * @throws IntegratorError `UNKNOWN_METHOD`, `INVALID_ARGUMENT`, or `UNSUPPORTED` (a splitting method on a non-separable system).
  * @example
@@ -432,7 +431,7 @@ function rungeKuttaStepper<A>(
       m.b.map((v) => v * dt),
       ks,
     );
-    return { state: { x: xNew }, status: converged ? 'ok' : 'no-convergence', ks, iterations: it };
+    return { state: { x: xNew }, status: converged ? 'ok' : 'not-converged', ks, iterations: it };
   };
   const stepper: Stepper<A> = {
     method: m,
@@ -446,6 +445,3 @@ function rungeKuttaStepper<A>(
   };
   return stepper;
 }
-
-/** @internal the tensor kind, re-exported for typing convenience. */
-export type TensorStepper = Stepper<tf.Tensor>;

@@ -102,6 +102,7 @@ export function reversibilityError(
     saveEvery: options.steps,
     tol: options.tol,
     maxIterations: options.maxIterations,
+    throwOnFailure: true,
   };
   const there = integrate(method, system, { ...common, x0 }).final;
   for (let i = n; i < 2 * n; i++) there[i] = -there[i];
@@ -168,7 +169,7 @@ export function symplecticityError(
     const o = stepper.step(state, k * dt, dt);
     if (o.status !== 'ok')
       throw new IntegratorError(
-        'NO_CONVERGENCE',
+        'NOT_CONVERGED',
         `${fn}(): the implicit solve did not converge at step ${k}`,
         { step: k },
       );

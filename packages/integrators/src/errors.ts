@@ -1,3 +1,5 @@
+import { NoetherError, type NoetherErrorOptions } from '@noether/autodiff';
+
 /** Machine-readable reason carried by every {@link IntegratorError}. */
 export type IntegratorErrorCode =
   | 'INVALID_ARGUMENT'
@@ -6,8 +8,7 @@ export type IntegratorErrorCode =
   | 'INVALID_METHOD'
   | 'UNSUPPORTED'
   | 'NON_FINITE'
-  | 'NO_CONVERGENCE'
-  | 'MAX_STEPS';
+  | 'NOT_CONVERGED';
 
 /**
  * The one error class of `@noether/integrators`. `code` says why; `message` names the function and
@@ -20,16 +21,13 @@ export type IntegratorErrorCode =
  * catch (e) { if (e instanceof IntegratorError && e.code === 'INVALID_ARGUMENT') ... }
  * ```
  */
-export class IntegratorError extends Error {
-  /** Why the error was raised. */
-  readonly code: IntegratorErrorCode;
+export class IntegratorError extends NoetherError<IntegratorErrorCode> {
   /** For numerical failures: the index of the step that failed (0-based), otherwise undefined. */
   readonly step: number | undefined;
 
-  constructor(code: IntegratorErrorCode, message: string, options?: { step?: number }) {
-    super(message);
+  constructor(code: IntegratorErrorCode, message: string, options?: NoetherErrorOptions & { step?: number }) {
+    super(code, message, options);
     this.name = 'IntegratorError';
-    this.code = code;
     this.step = options?.step;
   }
 }

@@ -1,6 +1,5 @@
 export { IntegratorError, type IntegratorErrorCode } from './errors';
 export { realOps, dualOps, gradient, type ScalarOps, type ScalarFunction, type Dual } from './scalar-ops';
-export { float64Kind, tensorKind, scalarKind, type ArrayKind } from './array-kind';
 export {
   defineSplittingScheme,
   composeWeights,
@@ -18,7 +17,6 @@ export {
 } from './butcher-tableau';
 export {
   methods,
-  resolveMethod,
   symplecticEulerA,
   symplecticEulerB,
   leapfrog,
@@ -68,7 +66,13 @@ export {
   type StepRange,
   type AdvanceOutcome,
 } from './create-stepper';
-export { integrate, type IntegrateOptions, type IntegrateResult, type IntegrateStatus } from './integrate';
+export {
+  integrate,
+  type IntegrateOptions,
+  type IntegrateProgress,
+  type IntegrateResult,
+  type IntegrateStatus,
+} from './integrate';
 export {
   energyError,
   reversibilityError,

@@ -89,7 +89,7 @@ describe('integrate (float64)', () => {
         atol: rtol,
         saveAt,
       });
-      expect(r.status).toBe('success');
+      expect(r.status).toBe('ok');
       expect(Array.from(r.t)).toEqual(saveAt);
       const errs = saveAt.map((t, k) =>
         maxAbsDiff(
@@ -242,9 +242,9 @@ describe('integrate: numerical failure is a value', () => {
     expect(Number.isFinite(r.x.get(r.x.shape[0] - 1, 0))).toBe(true);
   });
 
-  it('throws NON_FINITE with the step index by default', () => {
+  it('throws NON_FINITE with the step index when throwOnFailure is true', () => {
     try {
-      integrate('euler', blowUp, { x0: Float64Array.of(1), dt: 0.25, steps: 100 });
+      integrate('euler', blowUp, { x0: Float64Array.of(1), dt: 0.25, steps: 100, throwOnFailure: true });
       throw new Error('no error thrown');
     } catch (e) {
       expect((e as IntegratorError).code).toBe('NON_FINITE');
@@ -253,7 +253,7 @@ describe('integrate: numerical failure is a value', () => {
     }
   });
 
-  it('reports a failed implicit solve as no-convergence', () => {
+  it('reports a failed implicit solve as not-converged', () => {
     const r = integrate('gaussLegendre6', kepler, {
       x0: keplerX0(0.6),
       dt: 0.5,
@@ -261,14 +261,20 @@ describe('integrate: numerical failure is a value', () => {
       maxIterations: 3,
       throwOnFailure: false,
     });
-    expect(r.status).toBe('no-convergence');
+    expect(r.status).toBe('not-converged');
     expect(r.failedStep).toBe(0);
     expect(() =>
-      integrate('gaussLegendre6', kepler, { x0: keplerX0(0.6), dt: 0.5, steps: 10, maxIterations: 3 }),
+      integrate('gaussLegendre6', kepler, {
+        x0: keplerX0(0.6),
+        dt: 0.5,
+        steps: 10,
+        maxIterations: 3,
+        throwOnFailure: true,
+      }),
     ).toThrow(/did not converge at step 0/);
   });
 
-  it('reports max-steps when the adaptive step cap is hit', () => {
+  it('reports max-iterations when the adaptive step cap is hit', () => {
     const r = integrate('dormandPrince54', kepler, {
       x0: keplerX0(0.6),
       t1: 100,
@@ -276,6 +282,6 @@ describe('integrate: numerical failure is a value', () => {
       maxSteps: 50,
       throwOnFailure: false,
     });
-    expect(r.status).toBe('max-steps');
+    expect(r.status).toBe('max-iterations');
   });
 });

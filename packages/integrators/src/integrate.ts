@@ -12,10 +12,24 @@ import {
 } from './create-stepper';
 import { IntegratorError, checkNumber, describe } from './errors';
 import { resolveMethod, type Method, type MethodName } from './methods';
+import type { OnProgress, ProgressInfo, RunStatus } from '@noether/autodiff';
 import type { ArrayLike64, System } from './systems';
 
-/** Why a run ended. */
-export type IntegrateStatus = 'success' | 'non-finite' | 'no-convergence' | 'max-steps';
+/**
+ * Why a run ended: `'ok'`, `'stopped'` (`onProgress` returned false), `'non-finite'`, `'not-converged'`
+ * (an implicit solve failed) or `'max-iterations'` (an adaptive run hit `maxSteps`).
+ */
+export type IntegrateStatus = RunStatus;
+
+/** What {@link IntegrateOptions.onProgress} receives after each accepted step. */
+export interface IntegrateProgress extends ProgressInfo {
+  /** Steps done so far (of the current row for a float64 batch). */
+  readonly step: number;
+  /** Fixed-step runs: the number of steps of the run. Undefined for adaptive runs. */
+  readonly total?: number;
+  /** The time reached. */
+  readonly t: number;
+}
 
 /** Options of {@link integrate}. */
 export interface IntegrateOptions<A extends ArrayLike64> {
@@ -42,22 +56,25 @@ export interface IntegrateOptions<A extends ArrayLike64> {
   atol?: number;
   /** Use step-size control when the method has an embedded estimate. Default true. */
   adaptive?: boolean;
-  /** Step cap of an adaptive run (status `'max-steps'` when hit). Default 1e6. */
+  /** Step cap of an adaptive run (status `'max-iterations'` when hit). Default 1e6. */
   maxSteps?: number;
   /** Implicit methods: fixed-point tolerance (see {@link createStepper}). */
   tol?: number;
   /** Implicit methods: fixed-point iteration cap. Default 100. */
   maxIterations?: number;
-  /** Throw an {@link IntegratorError} on numerical failure instead of returning the status. Default true. */
+  /** Throw an {@link IntegratorError} on numerical failure instead of returning the status. Default false. */
   throwOnFailure?: boolean;
-  /** Called after each accepted step with the number of steps done (for progress bars). */
-  onStep?: (step: number, t: number) => void;
+  /**
+   * Called after each accepted step with `{ step, total, t }` (for progress bars); returning `false` stops
+   * the run with status `'stopped'` (not a failure: never thrown).
+   */
+  onProgress?: OnProgress<IntegrateProgress>;
 }
 
 /** Result of {@link integrate}. Tensors in it are owned by the caller. */
 export interface IntegrateResult<A extends ArrayLike64> {
   status: IntegrateStatus;
-  /** Index (0-based) of the step that failed, when `status` is not `'success'`. */
+  /** Index (0-based) of the step that failed, when `status` is a failure. */
   failedStep: number | undefined;
   message: string | undefined;
   /** Saved times `[time]`. */
@@ -95,11 +112,11 @@ const FN = 'integrate';
  * reference accuracy) or tensors (`tf.Tensor`, batched float32, differentiable through every step).
  * Fixed-step methods take `dt` and `t1` or `steps`; `dormandPrince54` adapts its step (PI controller,
  * `rtol`/`atol`) and writes `saveAt` times by dense output. Numerical failure (non-finite state, failed
- * implicit solve, step cap) stops the run with a status and the failing step index, and is thrown unless
- * `throwOnFailure: false`. Non-finite tensor states are detected at save points and at the end.
+ * implicit solve, step cap) stops the run with a status and the failing step index; `throwOnFailure: true`
+ * throws it instead. Non-finite tensor states are detected at save points and at the end.
  *
  * @throws IntegratorError `INVALID_ARGUMENT` / `SHAPE_MISMATCH` / `UNKNOWN_METHOD` / `UNSUPPORTED` for bad
- *   inputs; `NON_FINITE` / `NO_CONVERGENCE` / `MAX_STEPS` on failure when `throwOnFailure` (default).
+ *   inputs; `NON_FINITE` / `NOT_CONVERGED` on failure when `throwOnFailure: true`.
  * @example
  * ```ts
  * const r = integrate('forestRuth', kepler, { x0: Float64Array.of(0.4, 0, 0, 2), dt: 0.01, steps: 1000, saveEvery: 10 });
@@ -136,7 +153,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
   }
   const adaptive = m.type === 'runge-kutta' && m.errorWeights !== undefined && options.adaptive !== false;
   const plan = planTime(options, adaptive);
-  const throwOnFailure = options.throwOnFailure ?? true;
+  const throwOnFailure = options.throwOnFailure ?? false;
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? (isTensor ? 1e-6 : 1e-9);
   checkNumber([FN, 'rtol'], rtol, { positive: true });
@@ -158,7 +175,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       );
     }
     checkShapes(stepper, xt as A, system);
-    const run = runOne(stepper, xt as A, { plan, adaptive, onStep: options.onStep });
+    const run = runOne(stepper, xt as A, { plan, adaptive, onProgress: options.onProgress });
     const x = run.saved.length ? tf.stack(run.saved as tf.Tensor[], xt.rank === 1 ? 0 : 1) : tf.zeros([0]);
     tf.dispose(run.saved as tf.Tensor[]);
     result = {
@@ -198,7 +215,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
     } else rows.push(x0 as Float64Array);
     checkShapes(stepper, rows[0] as A, system);
     const runs: RunOut<Float64Array>[] = [];
-    let status: IntegrateStatus = 'success';
+    let status: IntegrateStatus = 'ok';
     for (const row of rows) {
       const sub = createStepper<Float64Array>(m, system as System<Float64Array>, {
         kind: 'float64',
@@ -206,10 +223,10 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
         maxIterations: options.maxIterations,
         tolerances: adaptive ? { rtol, atol } : undefined,
       });
-      const run = runOne(sub, row, { plan, adaptive, onStep: options.onStep });
+      const run = runOne(sub, row, { plan, adaptive, onProgress: options.onProgress });
       (stepper.system as { evaluations: number }).evaluations += sub.system.evaluations;
       runs.push(run);
-      if (run.status !== 'success') {
+      if (run.status !== 'ok') {
         status = run.status;
         break;
       }
@@ -220,7 +237,7 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
     runs.forEach((r, b) => r.saved.slice(0, nt).forEach((s, k) => data.set(s, (b * nt + k) * dim)));
     const final = new Float64Array(runs.length * dim);
     runs.forEach((r, b) => final.set(r.final, b * dim));
-    const failed = runs.find((r) => r.status !== 'success');
+    const failed = runs.find((r) => r.status !== 'ok');
     result = {
       status,
       failedStep: failed?.failedStep,
@@ -235,14 +252,9 @@ export function integrate<A extends ArrayLike64 = Float64Array>(
       evaluations: stepper.system.evaluations,
     };
   }
-  if (result.status !== 'success' && throwOnFailure) {
+  if (result.status !== 'ok' && result.status !== 'stopped' && throwOnFailure) {
     if (isTensor) tf.dispose([result.x as tf.Tensor, result.final as tf.Tensor]);
-    const code =
-      result.status === 'non-finite'
-        ? 'NON_FINITE'
-        : result.status === 'no-convergence'
-          ? 'NO_CONVERGENCE'
-          : 'MAX_STEPS';
+    const code = result.status === 'non-finite' ? 'NON_FINITE' : 'NOT_CONVERGED';
     throw new IntegratorError(code, `${FN}(): ${result.message}`, { step: result.failedStep });
   }
   return result;
@@ -350,7 +362,7 @@ function checkShapes<A>(stepper: Stepper<A>, x0: A, system: System<never> | Syst
 interface RunContext {
   plan: TimePlan;
   adaptive: boolean;
-  onStep?: (step: number, t: number) => void;
+  onProgress?: OnProgress<IntegrateProgress>;
 }
 
 function runOne<A>(stepper: Stepper<A>, x0: A, ctx: RunContext): RunOut<A> {
@@ -363,7 +375,7 @@ function replaceState<A>(stepper: Stepper<A>, old: StepperState<A>, next: Steppe
   stepper.kind.dispose(stepper.arrays(old).filter((a) => !keep.has(a)));
 }
 
-function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): RunOut<A> {
+function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContext): RunOut<A> {
   const K = stepper.kind;
   const { t0, nSteps, saveEvery } = plan;
   const dt = plan.dt!;
@@ -396,18 +408,20 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
     return true;
   };
   save(0, t0);
-  const out = (
-    status: IntegrateStatus,
-    failedStep: number | undefined,
-    message: string | undefined,
-  ): RunOut<A> => {
+  const finish = (end: Pick<RunOut<A>, 'status' | 'failedStep' | 'message' | 'steps'>): RunOut<A> => {
     const final = stepper.snapshot(state);
     K.dispose(stepper.arrays(state));
-    return { status, failedStep, message, saved, times, final, steps: failedStep ?? nSteps, rejected: 0 };
+    return { ...end, saved, times, final, rejected: 0 };
   };
+  const out = (status: IntegrateStatus, failedStep: number | undefined, message: string | undefined) =>
+    finish({ status, failedStep, message, steps: failedStep ?? nSteps });
+  const stopped = (i: number, t: number) =>
+    finish({ status: 'stopped', message: `onProgress returned false after step ${i} (t = ${t})`, steps: i });
+  const progress = (i: number, t: number) =>
+    onProgress?.({ step: i, total: nSteps, t }) === false && i < nSteps;
   const tensor = K.name === 'tensor';
-  const failure = (status: 'non-finite' | 'no-convergence', i: number, t: number) =>
-    status === 'no-convergence'
+  const failure = (status: 'non-finite' | 'not-converged', i: number, t: number) =>
+    status === 'not-converged'
       ? out(
           status,
           i,
@@ -427,7 +441,7 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
     let i = 0;
     while (i < nSteps) {
       let end: number;
-      if (onStep) end = i + 1;
+      if (onProgress) end = i + 1;
       else if (saveList) {
         while (next < saveList.length && saveList[next] <= i) next++;
         end = next < saveList.length ? saveList[next] : nSteps;
@@ -445,9 +459,9 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
       i = r.done;
       const t = timeAt(i);
       save(i, t);
-      onStep?.(i, t);
+      if (progress(i, t)) return stopped(i, t);
     }
-    return out('success', undefined, undefined);
+    return out('ok', undefined, undefined);
   }
   // Tensors: one tidy per step keeping only the new state; finiteness is checked at save points and at the end.
   let t = t0;
@@ -461,7 +475,7 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
     replaceState(stepper, prev, o.state);
     state = o.state;
     t = timeAt(i + 1);
-    if (o.status !== 'ok') return failure('no-convergence', i, t);
+    if (o.status !== 'ok') return failure('not-converged', i, t);
     const didSave = save(i + 1, t);
     if (didSave || i === nSteps - 1) {
       const last = didSave ? saved[saved.length - 1] : undefined;
@@ -479,12 +493,12 @@ function runFixed<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): 
         return failure('non-finite', i, t);
       }
     }
-    onStep?.(i + 1, t);
+    if (progress(i + 1, t)) return stopped(i + 1, t);
   }
-  return out('success', undefined, undefined);
+  return out('ok', undefined, undefined);
 }
 
-function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext): RunOut<A> {
+function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onProgress }: RunContext): RunOut<A> {
   const m = stepper.method as ButcherTableau;
   const K = stepper.kind;
   const { t0, t1 } = plan;
@@ -525,7 +539,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext
   };
   while ((t1 - t) * dir > 1e-14 * Math.max(1, Math.abs(t1))) {
     if (steps + rejected >= plan.maxSteps)
-      return out('max-steps', steps, `reached maxSteps = ${plan.maxSteps} at t = ${t}`);
+      return out('max-iterations', steps, `reached maxSteps = ${plan.maxSteps} at t = ${t}`);
     const last = Math.abs(t1 - t) <= h * (1 + 1e-12);
     const hs = last ? t1 - t : dir * h;
     const prev = state;
@@ -583,7 +597,8 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext
         return out('non-finite', steps - 1, `the state became non-finite at step ${steps - 1} (t = ${t})`);
       h = hNew;
       lastReject = false;
-      onStep?.(steps, t);
+      if (onProgress?.({ step: steps, t }) === false && (t1 - t) * dir > 1e-14 * Math.max(1, Math.abs(t1)))
+        return out('stopped', undefined, `onProgress returned false after step ${steps} (t = ${t})`);
     } else {
       discard(o);
       rejected++;
@@ -591,7 +606,7 @@ function runAdaptive<A>(stepper: Stepper<A>, x0: A, { plan, onStep }: RunContext
       lastReject = true;
     }
   }
-  return out('success', undefined, undefined);
+  return out('ok', undefined, undefined);
 }
 
 /** Hairer's starting step: h0 = 0.01 |x0| / |f0|, refined with one Euler step (scaled norms). */

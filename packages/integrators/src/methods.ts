@@ -1,7 +1,6 @@
 import { defineButcherTableau, type ButcherTableau } from './butcher-tableau';
 import { IntegratorError, describe } from './errors';
 import {
-  compose,
   composeWeights,
   defineSplittingScheme,
   finishScheme,
@@ -58,7 +57,10 @@ export const leapfrogKDK = defineSplittingScheme({
   source: 'Verlet 1967; Hairer, Lubich & Wanner, Acta Numerica 12 (2003) 399-450',
 });
 
-/** The default leapfrog: {@link leapfrogDKD}. */
+/**
+ * The default leapfrog: {@link leapfrogDKD}.
+ * @alias
+ */
 export const leapfrog = leapfrogDKD;
 
 /** Velocity Verlet (kick-drift-kick with force reuse). Order 2. @see Swope, Andersen, Berens, Wilson, J. Chem. Phys. 76 (1982) 637. */
@@ -362,5 +364,3 @@ export function resolveMethod(fn: string, method: Method | MethodName | string):
     `${fn}(): argument 'method' must be a method name or the result of defineSplittingScheme/defineButcherTableau, got ${describe(method)}`,
   );
 }
-
-export { compose };

@@ -23,23 +23,12 @@ export const kepler: SeparableSystem<Float64Array> = separable({
 export const keplerX0 = (e: number): Float64Array =>
   Float64Array.of(1 - e, 0, 0, Math.sqrt((1 + e) / (1 - e)));
 
-/** Exact Kepler energy for the initial state of {@link keplerX0}: -1/2. */
-export const keplerEnergy = -0.5;
-
 /** Harmonic oscillator H = (p^2 + q^2)/2 per coordinate (float64). */
 export const oscillator: SeparableSystem<Float64Array> = separable({
   dTdp: (p, out = new Float64Array(p.length)) => (out.set(p), out),
   dVdq: (q, out = new Float64Array(q.length)) => (out.set(q), out),
   T: (p, s) => s.scale(s.mul(p[0], p[0]), 0.5),
   V: (q, s) => s.scale(s.mul(q[0], q[0]), 0.5),
-});
-
-/** The same oscillator for tensors `[batch, 2n]`. */
-export const oscillatorTensor: SeparableSystem<tf.Tensor> = separable<tf.Tensor>({
-  dTdp: (p) => tf.clone(p),
-  dVdq: (q) => tf.clone(q),
-  T: (p) => tf.mul(tf.sum(tf.square(p), -1), 0.5),
-  V: (q) => tf.mul(tf.sum(tf.square(q), -1), 0.5),
 });
 
 /** Kepler for tensors `[batch, 4]`. */

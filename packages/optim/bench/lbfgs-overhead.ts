@@ -6,27 +6,12 @@
  * Run: pnpm --filter @noether/optim bench   (or: pnpm tsx packages/optim/bench/lbfgs-overhead.ts [backend])
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededMlp } from '@noether/test-utils';
 import '@tensorflow/tfjs-backend-wasm';
 import { createLbfgs, tensorOps, variablesObjective } from '../src/index';
 
-function mlp(seed: number) {
-  const sizes = [2, 20, 20, 20, 20, 20, 20, 20, 20, 1];
-  const vars: tf.Variable[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    const lim = Math.sqrt(6 / (sizes[i] + sizes[i + 1]));
-    vars.push(tf.variable(tf.randomUniform([sizes[i], sizes[i + 1]], -lim, lim, 'float32', seed + i)));
-    vars.push(tf.variable(tf.zeros([sizes[i + 1]])));
-  }
-  const apply = (x: tf.Tensor2D) => {
-    let h: tf.Tensor2D = x;
-    for (let i = 0; i < vars.length; i += 2) {
-      h = tf.add(tf.matMul(h, vars[i] as tf.Tensor2D), vars[i + 1]) as tf.Tensor2D;
-      if (i + 2 < vars.length) h = tf.tanh(h);
-    }
-    return h;
-  };
-  return { vars, apply };
-}
+/** The benchmarks' network: 2 -> 8 x 20 tanh -> 1, seeded Glorot-uniform (@noether/test-utils). */
+const mlp = (seed: number) => seededMlp({ seed });
 
 async function main() {
   const backend = process.argv[2] ?? 'wasm';
@@ -56,8 +41,8 @@ async function main() {
       };
       const lbfgs = createLbfgs(tensorOps, {
         historySize: history,
-        changeTolerance: 0,
-        gradientTolerance: 0,
+        changeTol: 0,
+        gradTol: 0,
       });
       const x0 = obj.read();
       let s = lbfgs.init(x0, timed);

@@ -11,6 +11,8 @@ export interface StepRecord {
   terms: Record<string, number>;
   /** Wall time of the step in ms. */
   ms: number;
+  /** Loss evaluations the step used (L-BFGS: line-search trials included). Absent in older checkpoints. */
+  evaluations?: number;
 }
 
 /** A float32 array encoded for JSON. */
@@ -32,6 +34,8 @@ export interface Checkpoint {
   optimizer: { name: string; state: unknown };
   /** Loss history so far. */
   history: StepRecord[];
+  /** The run's settings (see `train`'s `checkpoint.settings`), compared on resume. */
+  settings?: Record<string, unknown>;
 }
 
 /** Where checkpoints live: a file (`fileCheckpointStore`), memory, or your own (IndexedDB, ...). */

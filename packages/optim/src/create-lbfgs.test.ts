@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import { createLbfgs } from './create-lbfgs';
-import { minimize, minimizeFloat64, variablesObjective } from './minimize';
+import { minimize, minimize64, variablesObjective } from './minimize';
 import { cubicMinimizer, strongWolfe } from './strong-wolfe';
 import { float64Ops, tensorOps } from './vector-ops';
 
@@ -89,34 +90,34 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 describe('L-BFGS in float64', () => {
   it('reaches the Rosenbrock minimum (1, 1) from (-1.2, 1) to 1e-8', () => {
-    const r = minimizeFloat64(rosenbrock, new Float64Array([-1.2, 1]), {
-      gradientTolerance: 1e-10,
-      changeTolerance: 0,
+    const r = minimize64(rosenbrock, new Float64Array([-1.2, 1]), {
+      gradTol: 1e-10,
+      changeTol: 0,
     });
-    expect(r.status).toBe('gradient-tolerance');
+    expect([r.status, r.reason]).toEqual(['ok', 'grad-tol']);
     expect(maxAbsDiff(r.x, [1, 1])).toBeLessThan(1e-8);
     expect(r.iterations).toBeLessThan(60);
   });
 
   it('reaches the 10-dimensional extended Rosenbrock minimum to 1e-7', () => {
     const x0 = Float64Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? -1.2 : 1));
-    const r = minimizeFloat64(rosenbrock, x0, {
+    const r = minimize64(rosenbrock, x0, {
       historySize: 10,
-      gradientTolerance: 1e-9,
-      changeTolerance: 0,
+      gradTol: 1e-9,
+      changeTol: 0,
     });
-    expect(r.status).toBe('gradient-tolerance');
+    expect([r.status, r.reason]).toEqual(['ok', 'grad-tol']);
     expect(maxAbsDiff(r.x, new Float64Array(10).fill(1))).toBeLessThan(1e-7);
   });
 
   it('solves a 30-dimensional SPD quadratic to the Cholesky solution within 1e-9', () => {
     const q = quadraticProblem(30, 7);
-    const r = minimizeFloat64(q.lossAndGrad, new Float64Array(30), {
+    const r = minimize64(q.lossAndGrad, new Float64Array(30), {
       historySize: 50,
-      gradientTolerance: 1e-11,
-      changeTolerance: 0,
+      gradTol: 1e-11,
+      changeTol: 0,
     });
-    expect(r.status).toBe('gradient-tolerance');
+    expect([r.status, r.reason]).toEqual(['ok', 'grad-tol']);
     expect(maxAbsDiff(r.x, q.xStar)).toBeLessThan(1e-9);
   });
 
@@ -132,7 +133,7 @@ describe('L-BFGS in float64', () => {
   });
 
   it('decreases the loss monotonically and reports max-iterations when capped', () => {
-    const r = minimizeFloat64(rosenbrock, new Float64Array([-1.2, 1]), { maxIterations: 5 });
+    const r = minimize64(rosenbrock, new Float64Array([-1.2, 1]), { maxIterations: 5 });
     expect(r.status).toBe('max-iterations');
     expect(r.iterations).toBe(5);
     for (let i = 1; i < r.losses.length; i++) expect(r.losses[i]).toBeLessThan(r.losses[i - 1]);
@@ -144,15 +145,15 @@ describe('L-BFGS in float64', () => {
       loss: x[0] > 3.5 ? NaN : (x[0] - 3) ** 2,
       grad: new Float64Array([x[0] > 3.5 ? NaN : 2 * (x[0] - 3)]),
     });
-    const r = minimizeFloat64(f, new Float64Array([-100]), { gradientTolerance: 1e-8, learningRate: 1 });
-    expect(r.status).toBe('gradient-tolerance');
+    const r = minimize64(f, new Float64Array([-100]), { gradTol: 1e-8, learningRate: 1 });
+    expect([r.status, r.reason]).toEqual(['ok', 'grad-tol']);
     expect(Math.abs(r.x[0] - 3)).toBeLessThan(1e-8);
   });
 
   it('reports a non-finite initial loss as a status, and throws only when asked', () => {
     const f = () => ({ loss: NaN, grad: new Float64Array([1]) });
-    expect(minimizeFloat64(f, new Float64Array([0])).status).toBe('non-finite');
-    expect(() => minimizeFloat64(f, new Float64Array([0]), { throwOnFailure: true })).toThrow(/non-finite/);
+    expect(minimize64(f, new Float64Array([0])).status).toBe('non-finite');
+    expect(() => minimize64(f, new Float64Array([0]), { throwOnFailure: true })).toThrow(/non-finite/);
   });
 
   it('rejects bad options with an error naming the argument', () => {
@@ -160,7 +161,7 @@ describe('L-BFGS in float64', () => {
       /createLbfgs\(\): argument 'options.historySize' must be a finite integer >= 1, got 0/,
     );
     expect(() => createLbfgs(float64Ops, { lineSearch: { c1: 0.95, c2: 0.9 } })).toThrow(/0 < c1 < c2 < 1/);
-    expect(() => minimizeFloat64(rosenbrock, [1, 2] as unknown as Float64Array)).toThrow(
+    expect(() => minimize64(rosenbrock, [1, 2] as unknown as Float64Array)).toThrow(
       /'x0' must be a non-empty Float64Array/,
     );
   });
@@ -208,11 +209,11 @@ describe('L-BFGS on tfjs variables (float32)', () => {
       );
     const r = minimize(loss, [x], {
       historySize: 50,
-      gradientTolerance: 1e-5,
-      changeTolerance: 0,
+      gradTol: 1e-5,
+      changeTol: 0,
       maxIterations: 200,
     });
-    expect(['gradient-tolerance', 'change-tolerance', 'line-search-failed']).toContain(r.status);
+    expect(['grad-tol', 'change-tol', 'line-search-failed']).toContain(r.reason);
     const scale = Math.max(...Array.from(q.xStar, Math.abs));
     expect(maxAbsDiff(x.dataSync(), q.xStar) / scale).toBeLessThan(1e-4);
     tf.dispose([A, b, x]);
@@ -229,7 +230,7 @@ describe('L-BFGS on tfjs variables (float32)', () => {
             tf.square(tf.sub(1, a)),
           ) as tf.Scalar,
       );
-    const r = minimize(loss, [a, c], { historySize: 10, gradientTolerance: 1e-6, maxIterations: 200 });
+    const r = minimize(loss, [a, c], { historySize: 10, gradTol: 1e-6, maxIterations: 200 });
     expect(r.losses[r.losses.length - 1]).toBeLessThan(1e-6);
     expect(Math.abs(a.dataSync()[0] - 1)).toBeLessThan(1e-3);
     expect(Math.abs(c.dataSync()[0] - 1)).toBeLessThan(2e-3);
@@ -240,37 +241,39 @@ describe('L-BFGS on tfjs variables (float32)', () => {
     const w = tf.variable(tf.tensor1d([0.5, -0.3, 2]));
     const target = tf.tensor1d([1, 2, 3]);
     const loss = () => tf.tidy(() => tf.sum(tf.pow(tf.sub(w, target), 4)) as tf.Scalar);
-    const before = tf.memory().numTensors;
-    minimize(loss, [w], { historySize: 5, maxIterations: 20 });
-    expect(tf.memory().numTensors).toBe(before);
-    const obj = variablesObjective(loss, [w]);
-    const lbfgs = createLbfgs(tensorOps, { historySize: 3 });
-    const x0 = obj.read();
-    let s = lbfgs.init(x0, obj.lossAndGrad);
-    x0.dispose();
-    for (let i = 0; i < 8; i++) s = lbfgs.step(s, obj.lossAndGrad);
-    lbfgs.dispose(s);
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => minimize(loss, [w], { historySize: 5, maxIterations: 20 }), 'minimize');
+    expectNoLeak(() => {
+      const obj = variablesObjective(loss, [w]);
+      const lbfgs = createLbfgs(tensorOps, { historySize: 3 });
+      const x0 = obj.read();
+      let s = lbfgs.init(x0, obj.lossAndGrad);
+      x0.dispose();
+      for (let i = 0; i < 8; i++) s = lbfgs.step(s, obj.lossAndGrad);
+      lbfgs.dispose(s);
+    }, 'createLbfgs steps');
     tf.dispose([w, target]);
   });
 
   it('reports NaN losses as non-finite and leaves the variables finite', () => {
     const w = tf.variable(tf.tensor1d([1]));
     const loss = () => tf.tidy(() => tf.div(tf.sum(w), 0).mul(0) as tf.Scalar); // 0 * Inf = NaN
-    const before = tf.memory().numTensors;
-    const r = minimize(loss, [w]);
-    expect(r.status).toBe('non-finite');
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      expect(minimize(loss, [w]).status).toBe('non-finite');
+    });
     expect(() => minimize(loss, [w], { throwOnFailure: true })).toThrow(/non-finite/);
     w.dispose();
   });
 
-  it('stops when onIteration returns false', () => {
+  it('stops when onProgress returns false', () => {
     const w = tf.variable(tf.tensor1d([-1.2, 1]));
     const loss = () => tf.tidy(() => tf.sum(tf.pow(w, 4)) as tf.Scalar);
     const seen: number[] = [];
-    const r = minimize(loss, [w], { onIteration: (i) => (seen.push(i.iteration), i.iteration < 3) });
+    const r = minimize(loss, [w], {
+      maxIterations: 40,
+      onProgress: (i) => (seen.push(i.step), expect(i.total).toBe(40), i.step < 3),
+    });
     expect(r.status).toBe('stopped');
+    expect(r.reason).toBeUndefined();
     expect(seen).toEqual([1, 2, 3]);
     w.dispose();
   });

@@ -1,26 +1,38 @@
-import { describeValue } from '@noether/autodiff';
+import { describeValue, type RunStatus } from '@noether/autodiff';
 import { checkNumber, OptimError } from './errors';
 import { strongWolfe } from './strong-wolfe';
 import type { LossAndGrad, StrongWolfeOptions } from './strong-wolfe';
 import type { VectorOps } from './vector-ops';
 
 /**
- * Why L-BFGS stopped, or `'running'`.
- * - `gradient-tolerance`: max|g| <= gradientTolerance (converged).
- * - `change-tolerance`: loss change, step size or directional derivative below changeTolerance (converged to
- *   the precision of the arithmetic).
- * - `max-iterations` / `max-evaluations`: budget spent.
- * - `non-finite`: the loss or gradient at the current point is NaN/Infinity.
- * - `line-search-failed`: no step along a descent direction decreased the loss (typically the float32 floor).
+ * Whether L-BFGS runs or how it ended (the {@link RunStatus} vocabulary): `'ok'` (a tolerance met),
+ * `'max-iterations'` (iteration or evaluation budget spent), `'not-converged'` (the line search failed),
+ * `'non-finite'`. The detail is in {@link LbfgsReason}.
  */
 export type LbfgsStatus =
-  | 'running'
-  | 'gradient-tolerance'
-  | 'change-tolerance'
-  | 'max-iterations'
-  | 'max-evaluations'
-  | 'non-finite'
-  | 'line-search-failed';
+  'running' | Extract<RunStatus, 'ok' | 'max-iterations' | 'not-converged' | 'non-finite'>;
+
+/**
+ * Why L-BFGS stopped.
+ * - `grad-tol`: max|g| <= gradTol (status `'ok'`).
+ * - `change-tol`: loss change, step size or directional derivative below changeTol (status `'ok'`: converged
+ *   to the precision of the arithmetic).
+ * - `max-iterations` / `max-evaluations`: budget spent (status `'max-iterations'`).
+ * - `non-finite`: the loss or gradient at the current point is NaN/Infinity (status `'non-finite'`).
+ * - `line-search-failed`: no step along a descent direction decreased the loss, typically the float32 floor
+ *   (status `'not-converged'`).
+ */
+export type LbfgsReason =
+  'grad-tol' | 'change-tol' | 'max-iterations' | 'max-evaluations' | 'non-finite' | 'line-search-failed';
+
+const STATUS_OF: Readonly<Record<LbfgsReason, Exclude<LbfgsStatus, 'running'>>> = {
+  'grad-tol': 'ok',
+  'change-tol': 'ok',
+  'max-iterations': 'max-iterations',
+  'max-evaluations': 'max-iterations',
+  'non-finite': 'non-finite',
+  'line-search-failed': 'not-converged',
+};
 
 /** Options of {@link createLbfgs}; every field has a default. */
 export interface LbfgsOptions {
@@ -31,9 +43,9 @@ export interface LbfgsOptions {
   /** Loss-evaluation cap (including line-search trials). Default `ceil(1.25 * maxIterations) + 1`. */
   maxEvaluations?: number;
   /** Converged when max|g| <= this. Default 1e-7. */
-  gradientTolerance?: number;
+  gradTol?: number;
   /** Converged when |f_k+1 - f_k|, max|x_k+1 - x_k| or |g.d| fall below this. Default 1e-9. */
-  changeTolerance?: number;
+  changeTol?: number;
   /** Scale of the trial step (1 is the natural quasi-Newton step). Default 1. */
   learningRate?: number;
   /** Strong-Wolfe constants. Defaults c1 = 1e-4, c2 = 0.9, 25 evaluations. */
@@ -63,8 +75,10 @@ export interface LbfgsState<V> {
   readonly iteration: number;
   /** Loss evaluations so far (including the initial one). */
   readonly evaluations: number;
-  /** Why it stopped, or 'running'. */
+  /** `'running'`, or how it ended. */
   readonly status: LbfgsStatus;
+  /** Why it stopped (undefined while running). */
+  readonly reason?: LbfgsReason;
   /** Human-readable detail of the status. */
   readonly message: string;
 }
@@ -93,7 +107,7 @@ export interface Lbfgs<V> {
  *
  * @throws OptimError `INVALID_ARGUMENT` for bad options.
  * @example
- * const lbfgs = createLbfgs(float64Ops, { historySize: 10, gradientTolerance: 1e-10 });
+ * const lbfgs = createLbfgs(float64Ops, { historySize: 10, gradTol: 1e-10 });
  * let s = lbfgs.init(new Float64Array([-1.2, 1]), rosenbrock);
  * while (s.status === 'running') s = lbfgs.step(s, rosenbrock);
  * @see Nocedal & Wright, Numerical Optimization, 2nd ed. (2006), Algorithms 3.5, 3.6, 7.4, 7.5.
@@ -110,8 +124,8 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
   const historySize = options.historySize ?? 10;
   const maxIterations = options.maxIterations ?? 1000;
   const maxEvaluations = options.maxEvaluations ?? Math.ceil(1.25 * maxIterations) + 1;
-  const gradientTolerance = options.gradientTolerance ?? 1e-7;
-  const changeTolerance = options.changeTolerance ?? 1e-9;
+  const gradTol = options.gradTol ?? 1e-7;
+  const changeTol = options.changeTol ?? 1e-9;
   const learningRate = options.learningRate ?? 1;
   checkNumber({ fn, name: 'options.historySize' }, historySize, { min: 1, inclusive: true, integer: true });
   checkNumber({ fn, name: 'options.maxIterations' }, maxIterations, {
@@ -124,8 +138,8 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
     inclusive: true,
     integer: true,
   });
-  checkNumber({ fn, name: 'options.gradientTolerance' }, gradientTolerance, { min: 0, inclusive: true });
-  checkNumber({ fn, name: 'options.changeTolerance' }, changeTolerance, { min: 0, inclusive: true });
+  checkNumber({ fn, name: 'options.gradTol' }, gradTol, { min: 0, inclusive: true });
+  checkNumber({ fn, name: 'options.changeTol' }, changeTol, { min: 0, inclusive: true });
   checkNumber({ fn, name: 'options.learningRate' }, learningRate, { min: 0 });
   const ls = options.lineSearch ?? {};
   const c1 = ls.c1 ?? 1e-4;
@@ -145,14 +159,14 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
     c1,
     c2,
     maxEvaluations: ls.maxEvaluations ?? 25,
-    tolerance: ls.tolerance ?? changeTolerance,
+    tolerance: ls.tolerance ?? changeTol,
   });
   const resolved = Object.freeze({
     historySize,
     maxIterations,
     maxEvaluations,
-    gradientTolerance,
-    changeTolerance,
+    gradTol,
+    changeTol,
     learningRate,
     lineSearch,
   });
@@ -186,9 +200,10 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
     return d;
   };
 
-  const stopped = (state: LbfgsState<V>, status: LbfgsStatus, message: string): LbfgsState<V> => ({
+  const stopped = (state: LbfgsState<V>, reason: LbfgsReason, message: string): LbfgsState<V> => ({
     ...state,
-    status,
+    status: STATUS_OF[reason],
+    reason,
     message,
   });
 
@@ -224,8 +239,7 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
           `initial loss ${loss} or gradient (max |g| = ${gMax}) is not finite`,
         );
       }
-      if (gMax <= gradientTolerance)
-        return stopped(base, 'gradient-tolerance', `max|g| = ${gMax} <= ${gradientTolerance} at the start`);
+      if (gMax <= gradTol) return stopped(base, 'grad-tol', `max|g| = ${gMax} <= ${gradTol} at the start`);
       if (maxIterations === 0) return stopped(base, 'max-iterations', 'maxIterations is 0');
       return base;
     },
@@ -246,9 +260,9 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
         ops.dispose(d);
         return stopped(current, 'non-finite', `directional derivative g.d = ${gtd} is not finite`);
       }
-      if (Math.abs(gtd) <= changeTolerance) {
+      if (Math.abs(gtd) <= changeTol) {
         ops.dispose(d);
-        return stopped(current, 'change-tolerance', `|g.d| = ${Math.abs(gtd)} <= ${changeTolerance}`);
+        return stopped(current, 'change-tol', `|g.d| = ${Math.abs(gtd)} <= ${changeTol}`);
       }
       const t0 =
         current.iteration === 0 && current.s.length === 0
@@ -269,7 +283,7 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
       const evaluations = current.evaluations + found.evaluations;
       if (found.grad === undefined) {
         ops.dispose(d);
-        const status: LbfgsStatus =
+        const reason: LbfgsReason =
           evaluations >= maxEvaluations
             ? 'max-evaluations'
             : found.sawNonFinite
@@ -280,7 +294,7 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
           : 'no trial step decreased the loss';
         return stopped(
           { ...current, evaluations },
-          status,
+          reason,
           `line search: ${why} (${found.evaluations} evaluations)`,
         );
       }
@@ -329,12 +343,9 @@ export function createLbfgs<V>(ops: VectorOps<V>, options: LbfgsOptions = {}): L
       };
       if (!Number.isFinite(gMax))
         return stopped(next, 'non-finite', `gradient is not finite (max|g| = ${gMax})`);
-      if (gMax <= gradientTolerance)
-        return stopped(next, 'gradient-tolerance', `max|g| = ${gMax} <= ${gradientTolerance}`);
-      if (stepMax <= changeTolerance)
-        return stopped(next, 'change-tolerance', `max|dx| = ${stepMax} <= ${changeTolerance}`);
-      if (lossChange < changeTolerance)
-        return stopped(next, 'change-tolerance', `|df| = ${lossChange} < ${changeTolerance}`);
+      if (gMax <= gradTol) return stopped(next, 'grad-tol', `max|g| = ${gMax} <= ${gradTol}`);
+      if (stepMax <= changeTol) return stopped(next, 'change-tol', `max|dx| = ${stepMax} <= ${changeTol}`);
+      if (lossChange < changeTol) return stopped(next, 'change-tol', `|df| = ${lossChange} < ${changeTol}`);
       if (next.iteration >= maxIterations)
         return stopped(next, 'max-iterations', `reached ${maxIterations} iterations`);
       if (evaluations >= maxEvaluations)

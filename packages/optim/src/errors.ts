@@ -2,7 +2,13 @@ import { NoetherError, describeValue } from '@noether/autodiff';
 
 /** Machine-readable reason codes for {@link OptimError}. */
 export type OptimErrorCode =
-  'INVALID_ARGUMENT' | 'NON_FINITE' | 'NOT_CONVERGED' | 'FORMAT' | 'CHECKPOINT_MISMATCH';
+  | 'INVALID_ARGUMENT'
+  | 'NON_FINITE'
+  | 'NOT_CONVERGED'
+  | 'FORMAT'
+  | 'CHECKPOINT_MISMATCH'
+  | 'IO'
+  | 'LIMIT_EXCEEDED';
 
 /**
  * The one error class of `@noether/optim`. Messages follow

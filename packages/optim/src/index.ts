@@ -2,7 +2,6 @@ export { OptimError, type OptimErrorCode } from './errors';
 export { float64Ops, tensorOps, type VectorOps } from './vector-ops';
 export {
   strongWolfe,
-  cubicMinimizer,
   type LossAndGrad,
   type LossAndGradValue,
   type StrongWolfeOptions,
@@ -14,18 +13,18 @@ export {
   type LbfgsOptions,
   type LbfgsState,
   type LbfgsStatus,
+  type LbfgsReason,
 } from './create-lbfgs';
 export {
   minimize,
-  minimizeFloat64,
+  minimize64,
   variablesObjective,
-  type IterationInfo,
+  type MinimizeProgress,
   type MinimizeOptions,
   type MinimizeResult,
 } from './minimize';
 export {
   memoryCheckpointStore,
-  checkCheckpoint,
   encodeFloat32,
   decodeFloat32,
   type Checkpoint,
@@ -33,7 +32,8 @@ export {
   type StepRecord,
   type EncodedArray,
 } from './checkpoint';
-export { fileCheckpointStore } from './file-checkpoint-store';
+export { fileCheckpointStore, type FileCheckpointStoreOptions } from './file-checkpoint-store';
+export { canonicalJson, settingsHash } from './settings-hash';
 export {
   adamOptimizer,
   lbfgsOptimizer,
@@ -48,4 +48,5 @@ export {
   type TrainerOptions,
   type TrainOptions,
   type TrainResult,
+  type TrainProgress,
 } from './trainer';

@@ -1,35 +1,42 @@
 import * as tf from '@tensorflow/tfjs';
 import { createLbfgs } from './create-lbfgs';
-import type { LbfgsOptions, LbfgsState, LbfgsStatus } from './create-lbfgs';
-import { describeValue } from '@noether/autodiff';
+import type { LbfgsOptions, LbfgsReason, LbfgsState, LbfgsStatus } from './create-lbfgs';
+import { describeValue, type OnProgress, type ProgressInfo, type RunStatus } from '@noether/autodiff';
 import { OptimError } from './errors';
 import type { LossAndGrad } from './strong-wolfe';
 import { float64Ops, tensorOps } from './vector-ops';
 
-/** Progress report passed to `onIteration` after every L-BFGS iteration. */
-export interface IterationInfo {
+/** Progress report passed to `onProgress` after every L-BFGS iteration. */
+export interface MinimizeProgress extends ProgressInfo {
   /** Completed iterations. */
-  iteration: number;
+  readonly step: number;
+  /** The iteration budget (`maxIterations`). */
+  readonly total: number;
   /** Loss after this iteration. */
-  loss: number;
+  readonly loss: number;
   /** Loss evaluations so far. */
-  evaluations: number;
+  readonly evaluations: number;
   /** Status after this iteration ('running' unless it just stopped). */
-  status: LbfgsStatus;
+  readonly status: LbfgsStatus;
 }
 
-/** Options of {@link minimize} and {@link minimizeFloat64}: L-BFGS options plus loop control. */
+/** Options of {@link minimize} and {@link minimize64}: L-BFGS options plus loop control. */
 export interface MinimizeOptions extends LbfgsOptions {
-  /** Called after every iteration; return `false` to stop early (status stays 'running', reported as 'stopped'). */
-  onIteration?: (info: IterationInfo) => void | boolean;
-  /** Throw an {@link OptimError} (`NON_FINITE` / `NOT_CONVERGED`) when L-BFGS ends in failure. Default false. */
+  /** Called after every iteration; return `false` to stop early (status `'stopped'`). */
+  onProgress?: OnProgress<MinimizeProgress>;
+  /**
+   * Throw an {@link OptimError} (`NON_FINITE`, or `NOT_CONVERGED` for `'not-converged'` and
+   * `'max-iterations'`) when L-BFGS ends in failure. Default false.
+   */
   throwOnFailure?: boolean;
 }
 
 /** Outcome of a minimisation. */
 export interface MinimizeResult {
-  /** Why it stopped; 'stopped' when `onIteration` returned false. */
-  status: LbfgsStatus | 'stopped';
+  /** How it ended: `'ok'` (a tolerance met), `'stopped'` (`onProgress` returned false) or a failure. */
+  status: RunStatus;
+  /** Which tolerance or budget ended the run (undefined when stopped by `onProgress`). */
+  reason: LbfgsReason | undefined;
   /** Detail of the status. */
   message: string;
   /** Final loss. */
@@ -42,35 +49,27 @@ export interface MinimizeResult {
   losses: number[];
 }
 
-const failures: ReadonlySet<string> = new Set([
-  'non-finite',
-  'line-search-failed',
-  'max-evaluations',
-  'max-iterations',
-]);
-
 function finishRun<V>(
   state: LbfgsState<V>,
   losses: number[],
-  opts: { stoppedByUser: boolean; throwOnFailure: boolean; fn: string },
+  opts: { throwOnFailure: boolean; fn: string },
 ): MinimizeResult {
-  const status = opts.stoppedByUser && state.status === 'running' ? 'stopped' : state.status;
+  const status: RunStatus = state.status === 'running' ? 'stopped' : state.status;
   const result: MinimizeResult = {
     status,
-    message: status === 'stopped' ? 'onIteration returned false' : state.message,
+    reason: state.reason,
+    message: status === 'stopped' ? 'onProgress returned false' : state.message,
     loss: state.loss,
     iterations: state.iteration,
     evaluations: state.evaluations,
     losses,
   };
-  if (
-    opts.throwOnFailure &&
-    failures.has(status) &&
-    status !== 'max-iterations' &&
-    status !== 'max-evaluations'
-  ) {
+  if (opts.throwOnFailure && status !== 'ok' && status !== 'stopped') {
     const code = status === 'non-finite' ? 'NON_FINITE' : 'NOT_CONVERGED';
-    throw new OptimError(code, `${opts.fn}(): L-BFGS ended with '${status}': ${state.message}`);
+    throw new OptimError(
+      code,
+      `${opts.fn}(): L-BFGS ended with '${status}' (${state.reason}): ${state.message}`,
+    );
   }
   return result;
 }
@@ -79,26 +78,24 @@ function run<V>(
   lbfgs: ReturnType<typeof createLbfgs<V>>,
   x0: V,
   options: MinimizeOptions & { fn: string; lossAndGrad: LossAndGrad<V> },
-): { state: LbfgsState<V>; losses: number[]; stoppedByUser: boolean } {
+): { state: LbfgsState<V>; losses: number[] } {
   const { lossAndGrad } = options;
   let state = lbfgs.init(x0, lossAndGrad);
   const losses = [state.loss];
-  let stoppedByUser = false;
+  const total = lbfgs.options.maxIterations;
   while (state.status === 'running') {
     state = lbfgs.step(state, lossAndGrad);
     losses.push(state.loss);
     const info = {
-      iteration: state.iteration,
+      step: state.iteration,
+      total,
       loss: state.loss,
       evaluations: state.evaluations,
       status: state.status,
     };
-    if (options.onIteration?.(info) === false && state.status === 'running') {
-      stoppedByUser = true;
-      break;
-    }
+    if (options.onProgress?.(info) === false && state.status === 'running') break;
   }
-  return { state, losses, stoppedByUser };
+  return { state, losses };
 }
 
 /**
@@ -179,7 +176,7 @@ export function variablesObjective(
  * const w = tf.variable(tf.zeros([3]));
  * const target = tf.tensor1d([1, 2, 3]);
  * const r = minimize(() => tf.sum(tf.square(tf.sub(w, target))), [w], { maxIterations: 50 });
- * // r.status === 'gradient-tolerance', w ≈ [1, 2, 3]
+ * // r.status === 'ok', r.reason === 'grad-tol', w ≈ [1, 2, 3]
  * @see Nocedal & Wright, Numerical Optimization (2006), Algorithm 7.5.
  */
 export function minimize(
@@ -199,7 +196,6 @@ export function minimize(
   objective.assign(out.state.x);
   lbfgs.dispose(out.state);
   return finishRun(out.state, out.losses, {
-    stoppedByUser: out.stoppedByUser,
     throwOnFailure: options.throwOnFailure ?? false,
     fn: 'minimize',
   });
@@ -213,9 +209,9 @@ export function minimize(
  * @returns the {@link MinimizeResult} plus the minimiser `x`.
  * @throws OptimError as {@link minimize}.
  * @example
- * const { x } = minimizeFloat64((x) => ({ loss: (x[0] - 3) ** 2, grad: new Float64Array([2 * (x[0] - 3)]) }), new Float64Array([0]));
+ * const { x } = minimize64((x) => ({ loss: (x[0] - 3) ** 2, grad: new Float64Array([2 * (x[0] - 3)]) }), new Float64Array([0]));
  */
-export function minimizeFloat64(
+export function minimize64(
   lossAndGrad: LossAndGrad<Float64Array>,
   x0: Float64Array,
   options: MinimizeOptions = {},
@@ -223,15 +219,14 @@ export function minimizeFloat64(
   if (!(x0 instanceof Float64Array) || x0.length === 0) {
     throw new OptimError(
       'INVALID_ARGUMENT',
-      `minimizeFloat64(): argument 'x0' must be a non-empty Float64Array, got ${describeValue(x0)}`,
+      `minimize64(): argument 'x0' must be a non-empty Float64Array, got ${describeValue(x0)}`,
     );
   }
   const lbfgs = createLbfgs(float64Ops, options);
-  const out = run(lbfgs, x0, { ...options, fn: 'minimizeFloat64', lossAndGrad });
+  const out = run(lbfgs, x0, { ...options, fn: 'minimize64', lossAndGrad });
   const result = finishRun(out.state, out.losses, {
-    stoppedByUser: out.stoppedByUser,
     throwOnFailure: options.throwOnFailure ?? false,
-    fn: 'minimizeFloat64',
+    fn: 'minimize64',
   });
   return { ...result, x: out.state.x };
 }

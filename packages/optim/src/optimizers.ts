@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createLbfgs } from './create-lbfgs';
 import { variablesObjective } from './minimize';
 import { tensorOps } from './vector-ops';
-import type { LbfgsOptions, LbfgsState } from './create-lbfgs';
+import type { LbfgsOptions, LbfgsState, LbfgsStatus } from './create-lbfgs';
 import { decodeFloat32, encodeFloat32 } from './checkpoint';
 import type { EncodedArray } from './checkpoint';
 import { OptimError, invalid } from './errors';
@@ -16,8 +16,10 @@ export interface OptimizerStep {
   loss: number;
   /** Term values of that evaluation. */
   terms: Record<string, number>;
-  /** `'running'`, or why the optimiser stopped (L-BFGS statuses; `'non-finite'`). */
-  status: string;
+  /** `'running'`, or how the optimiser ended (L-BFGS: {@link LbfgsStatus}; any: `'non-finite'` loss). */
+  status: LbfgsStatus;
+  /** Why it ended (L-BFGS: its `LbfgsReason`), when it did. */
+  reason?: string;
   /** Loss evaluations used by the step. */
   evaluations: number;
 }
@@ -100,9 +102,9 @@ export function adamOptimizer(
  * is one L-BFGS iteration (several loss evaluations). Its explicit state (iterate, gradient, (s, y) history)
  * is checkpointed. When L-BFGS stops (converged or failed) the step's `status` says why.
  *
- * @param options - `@noether/optim` L-BFGS options (the paper: `historySize: 50`, `gradientTolerance: 1e-6`).
+ * @param options - `@noether/optim` L-BFGS options (the paper: `historySize: 50`, `gradTol: 1e-6`).
  * @example
- * const opt = lbfgsOptimizer({ historySize: 50, gradientTolerance: 1e-6 });
+ * const opt = lbfgsOptimizer({ historySize: 50, gradTol: 1e-6 });
  */
 export function lbfgsOptimizer(options: LbfgsOptions = {}): TrainingOptimizer {
   const lbfgs = createLbfgs(tensorOps, {
@@ -145,7 +147,13 @@ export function lbfgsOptimizer(options: LbfgsOptions = {}): TrainingOptimizer {
       objective.assign(state.x);
       const accepted = evals.find((e) => e.loss === state?.loss) ??
         evals[evals.length - 1] ?? { loss: state.loss, terms: {} };
-      return { loss: state.loss, terms: accepted.terms, status: state.status, evaluations: evals.length };
+      return {
+        loss: state.loss,
+        terms: accepted.terms,
+        status: state.status,
+        ...(state.reason ? { reason: state.reason } : {}),
+        evaluations: evals.length,
+      };
     },
     async saveState() {
       if (state === null) return pending;

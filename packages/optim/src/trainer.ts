@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeFloat32, encodeFloat32 } from './checkpoint';
 import type { Checkpoint, CheckpointStore, StepRecord } from './checkpoint';
+import type { OnProgress, ProgressInfo, RunStatus } from '@noether/autodiff';
+import type { LbfgsStatus } from './create-lbfgs';
 import { OptimError, invalid } from './errors';
+import { canonicalJson, settingsDiff } from './settings-hash';
 import type { LossTerms, TrainingOptimizer } from './optimizers';
 
 /** Options for {@link createTrainer}. */
@@ -20,8 +23,10 @@ export interface Trainer {
   readonly step: number;
   /** One record per completed step. */
   readonly history: readonly StepRecord[];
-  /** Status of the last step (`'running'` or the optimiser's stop reason). */
-  readonly status: string;
+  /** Status of the last step: `'running'`, or how the optimiser ended (`'non-finite'` for a NaN loss). */
+  readonly status: LbfgsStatus;
+  /** Why the optimiser ended (its `reason`, e.g. `'grad-tol'`), when it did. */
+  readonly reason: string | undefined;
   /** Runs one optimiser step and returns its record. */
   runStep(): StepRecord;
   /** A JSON snapshot of variables, optimiser state and history. */
@@ -56,7 +61,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
   if (!optimizer || typeof optimizer.step !== 'function')
     invalid([fn, 'options.optimizer'], 'a TrainingOptimizer (adamOptimizer, lbfgsOptimizer)', optimizer);
   let step = 0;
-  let status = 'running';
+  let status: LbfgsStatus = 'running';
+  let reason: string | undefined;
   let history: StepRecord[] = [];
   return {
     get step() {
@@ -68,12 +74,22 @@ export function createTrainer(options: TrainerOptions): Trainer {
     get status() {
       return status;
     },
+    get reason() {
+      return reason;
+    },
     runStep() {
       const start = performance.now();
       const r = optimizer.step(loss, variables);
       step += 1;
       status = Number.isFinite(r.loss) ? r.status : 'non-finite';
-      const record: StepRecord = { step, loss: r.loss, terms: r.terms, ms: performance.now() - start };
+      reason = Number.isFinite(r.loss) ? r.reason : 'non-finite';
+      const record: StepRecord = {
+        step,
+        loss: r.loss,
+        terms: r.terms,
+        ms: performance.now() - start,
+        evaluations: r.evaluations,
+      };
       history.push(record);
       return record;
     },
@@ -114,6 +130,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
       step = c.step;
       history = c.history.slice();
       status = 'running';
+      reason = undefined;
     },
     dispose() {
       optimizer.dispose();
@@ -124,32 +141,58 @@ export function createTrainer(options: TrainerOptions): Trainer {
 /** Outcome of {@link train}. */
 export interface TrainResult {
   /**
-   * `'completed'` (all steps run), `'converged'` (the optimiser met its tolerance), `'stopped'` (onProgress
-   * returned false), `'non-finite'` (NaN/Infinity loss), or another optimiser stop reason
-   * (`'line-search-failed'`, `'max-evaluations'`, ...).
+   * `'ok'` (all steps run, or the optimiser met its tolerance: see `reason`), `'stopped'` (onProgress
+   * returned false), `'non-finite'` (NaN/Infinity loss), `'not-converged'` (L-BFGS line search failed) or
+   * `'max-iterations'` (L-BFGS evaluation budget spent).
    */
-  status: string;
+  status: RunStatus;
+  /** The optimiser's reason when it ended the run (`'grad-tol'`, `'change-tol'`, ...), else undefined. */
+  reason: string | undefined;
   /** Completed steps (including resumed ones). */
   steps: number;
   /** Step the run resumed from (0 for a fresh start). */
   resumedFrom: number;
   /** Final loss. */
   loss: number;
+  /** Loss evaluations of the whole run, across resumes (the sum over the history). */
+  evaluations: number;
+  /**
+   * The first checkpoint save that failed (a full disk, a removed folder), when one did. Training goes on
+   * after a failed save (the next save is tried at the next interval), so the run's results are not lost.
+   */
+  checkpointError?: Error;
+  /** Whether the last good checkpoint was kept instead of saving a non-finite state. */
+  keptLastFiniteCheckpoint?: boolean;
+}
+
+/** What {@link TrainOptions.onProgress} receives after every step: the step's record plus the target. */
+export interface TrainProgress extends ProgressInfo, Readonly<StepRecord> {
+  /** Completed steps (1-based step number of the record). */
+  readonly step: number;
+  /** The step count the run aims for (`options.steps`). */
+  readonly total: number;
 }
 
 /** Options for {@link train}. */
 export interface TrainOptions {
   /** Total steps to reach (a resumed run continues up to this count). */
   steps: number;
-  /** Called after every step; return `false` to stop. Drive a progress bar from here. */
-  onProgress?: (record: StepRecord, trainer: Trainer) => boolean | void;
+  /** Called after every step with `{ step, total, loss, terms, ms }`; return `false` to stop. */
+  onProgress?: OnProgress<TrainProgress>;
   /** Checkpointing: saved every `every` steps and at the end; resumed from on start unless `resume: false`. */
-  checkpoint?: { store: CheckpointStore; every?: number; resume?: boolean };
+  checkpoint?: {
+    store: CheckpointStore;
+    every?: number;
+    resume?: boolean;
+    /**
+     * Every setting that changes the result (JSON data). Saved in each checkpoint; a checkpoint whose settings
+     * differ is refused with `CHECKPOINT_MISMATCH` naming the differing settings. See `settingsHash`.
+     */
+    settings?: Record<string, unknown>;
+  };
   /** Throw a `OptimError` (`NON_FINITE`) instead of returning status `'non-finite'`. */
   throwOnFailure?: boolean;
 }
-
-const CONVERGED = new Set(['gradient-tolerance', 'change-tolerance']);
 
 /**
  * Runs a trainer for `steps` steps with per-step progress callbacks and atomic checkpoints; resumes from the
@@ -160,7 +203,7 @@ const CONVERGED = new Set(['gradient-tolerance', 'change-tolerance']);
  * @example
  * const result = await train(trainer, {
  *   steps: 2000,
- *   onProgress: (r) => bar.tick(1, `loss ${r.loss.toExponential(2)}`),
+ *   onProgress: (r) => void bar.tick(1, `loss ${r.loss.toExponential(2)}`),
  *   checkpoint: { store: fileCheckpointStore('out/kdv.json'), every: 100 },
  * });
  */
@@ -175,35 +218,62 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
   if (ck && (!Number.isInteger(every) || every < 1))
     invalid([fn, 'options.checkpoint.every'], 'an integer >= 1', every);
   let resumedFrom = 0;
+  if (ck?.settings !== undefined) canonicalJson(ck.settings); // validates: JSON data only
   if (ck && ck.resume !== false) {
     const saved = await ck.store.load();
     if (saved) {
+      if (ck.settings !== undefined) {
+        const diff = settingsDiff(saved.settings ?? {}, ck.settings);
+        if (diff.length > 0)
+          throw new OptimError(
+            'CHECKPOINT_MISMATCH',
+            `train(): the checkpoint belongs to another run; differing settings: ${diff.join('; ')} (remove the checkpoint or restore the settings)`,
+            { fn },
+          );
+      }
       await trainer.restore(saved);
       resumedFrom = saved.step;
     }
   }
-  let status = 'completed';
+  let status: RunStatus = 'ok';
+  let reason: string | undefined;
   let lastSaved = trainer.step;
+  let checkpointError: Error | undefined;
+  let keptLastFiniteCheckpoint = false;
+  /** Saves unless the state is non-finite; a failed save is recorded, not fatal. */
+  const save = async () => {
+    if (!ck) return;
+    const snapshot = await trainer.snapshot();
+    const last = snapshot.history[snapshot.history.length - 1];
+    if ((last && !Number.isFinite(last.loss)) || !variablesFinite(snapshot)) {
+      keptLastFiniteCheckpoint = true;
+      return;
+    }
+    try {
+      await ck.store.save(ck.settings !== undefined ? { ...snapshot, settings: ck.settings } : snapshot);
+      lastSaved = trainer.step;
+    } catch (error) {
+      checkpointError ??= error instanceof Error ? error : new Error(String(error));
+    }
+  };
   let loss = trainer.history.length ? trainer.history[trainer.history.length - 1].loss : NaN;
   while (trainer.step < steps) {
     const record = trainer.runStep();
     loss = record.loss;
     const s = trainer.status;
-    const stop = options.onProgress?.(record, trainer) === false;
-    if (ck && trainer.step % every === 0) {
-      await ck.store.save(await trainer.snapshot());
-      lastSaved = trainer.step;
-    }
+    const stop = options.onProgress?.({ ...record, total: steps }) === false;
+    if (ck && trainer.step % every === 0) await save();
     if (s === 'non-finite') {
       status = 'non-finite';
-      if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
+      reason = 'non-finite';
       if (options.throwOnFailure) {
         throw new OptimError('NON_FINITE', `train(): the loss became ${loss} at step ${trainer.step}`);
       }
       break;
     }
     if (s !== 'running') {
-      status = CONVERGED.has(s) ? 'converged' : s;
+      status = s;
+      reason = trainer.reason;
       break;
     }
     if (stop) {
@@ -211,7 +281,21 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
       break;
     }
   }
-  // Every exit (completed, converged, stopped) leaves the latest state in the store.
-  if (ck && trainer.step !== lastSaved) await ck.store.save(await trainer.snapshot());
-  return { status, steps: trainer.step, resumedFrom, loss };
+  // Every exit (completed, converged, stopped) leaves the latest finite state in the store.
+  if (ck && trainer.step !== lastSaved) await save();
+  const evaluations = trainer.history.reduce((a, r) => a + (r.evaluations ?? 0), 0);
+  return {
+    status,
+    reason,
+    steps: trainer.step,
+    resumedFrom,
+    loss,
+    evaluations,
+    ...(checkpointError ? { checkpointError } : {}),
+    ...(keptLastFiniteCheckpoint ? { keptLastFiniteCheckpoint } : {}),
+  };
+}
+
+function variablesFinite(c: Checkpoint): boolean {
+  return c.variables.every((v) => decodeFloat32(v).every((x) => Number.isFinite(x)));
 }

@@ -12,6 +12,7 @@
  *   (or: pnpm tsx --conditions=@noether/source packages/pinn-proj/bench/kdv-step.ts [backend] [subsample] [rounds])
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededMlp } from '@noether/test-utils';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   partials,
@@ -23,25 +24,8 @@ import {
 } from '../src/index';
 import type { TimeLevels } from '../src/index';
 
-function mlp(seed: number) {
-  const sizes = [2, 20, 20, 20, 20, 20, 20, 20, 20, 1];
-  const vars: tf.Variable[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    const lim = Math.sqrt(6 / (sizes[i] + sizes[i + 1]));
-    vars.push(tf.variable(tf.randomUniform([sizes[i], sizes[i + 1]], -lim, lim, 'float32', seed + i)));
-    vars.push(tf.variable(tf.zeros([sizes[i + 1]])));
-  }
-  const apply = (x: tf.Tensor2D) =>
-    tf.tidy(() => {
-      let h: tf.Tensor2D = x;
-      for (let i = 0; i < vars.length; i += 2) {
-        h = tf.add(tf.matMul(h, vars[i] as tf.Tensor2D), vars[i + 1]) as tf.Tensor2D;
-        if (i + 2 < vars.length) h = tf.tanh(h);
-      }
-      return h;
-    });
-  return { vars, apply };
-}
+/** The benchmarks' network: 2 -> 8 x 20 tanh -> 1, seeded Glorot-uniform (@noether/test-utils). */
+const mlp = (seed: number) => seededMlp({ seed });
 
 type U = (xt: tf.Tensor2D) => tf.Tensor;
 

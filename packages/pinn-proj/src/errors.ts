@@ -1,19 +1,17 @@
-import { describeValue } from '@noether/autodiff';
+import { NoetherError, describeValue, type NoetherErrorOptions } from '@noether/autodiff';
 
 /** Machine-readable reason codes for {@link PinnProjError}. */
 export type PinnProjErrorCode =
-  'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'INFEASIBLE_TARGET' | 'NON_FINITE' | 'UNSUPPORTED' | 'CHECKPOINT';
+  'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'INFEASIBLE_TARGET' | 'NON_FINITE' | 'UNSUPPORTED';
 
 /**
  * The one error class of `@noether/pinn-proj`. Messages follow
  * `fn(): argument 'x' must be <expected>, got <given>`.
  */
-export class PinnProjError extends Error {
-  readonly code: PinnProjErrorCode;
-  constructor(code: PinnProjErrorCode, message: string) {
-    super(message);
+export class PinnProjError extends NoetherError<PinnProjErrorCode> {
+  constructor(code: PinnProjErrorCode, message: string, options?: NoetherErrorOptions) {
+    super(code, message, options);
     this.name = 'PinnProjError';
-    this.code = code;
   }
 }
 

@@ -18,14 +18,6 @@ export {
   type TargetConstants,
 } from './constraint';
 export {
-  affineCoefficients,
-  numberArith,
-  type Arith,
-  type Affine,
-  type Moments,
-  type TargetTerms,
-} from './projection-formulas';
-export {
   project64,
   projectLinear64,
   projectQuadratic64,
@@ -35,23 +27,7 @@ export {
   type Projection64,
   type ProjectOptions,
 } from './project64';
-export {
-  project,
-  projectLinear,
-  projectQuadratic,
-  projectJoint,
-  tensorArith,
-  tensorAffine,
-  applyAffine,
-  resolveGridWeights,
-  type ResolvedWeights,
-} from './project';
-export {
-  compensatedRowSum,
-  doubleFloatDifference,
-  doubleFloatColumn,
-  type DoubleFloat,
-} from './compensated-sum';
+export { project, projectLinear, projectQuadratic, projectJoint } from './project';
 export {
   withProjection,
   projectPerPoint,
@@ -63,7 +39,6 @@ export {
   type WithProjectionOptions,
 } from './with-projection';
 export { ProjectionLayer, type ProjectionLayerConfig } from './projection-layer';
-export { createRng, type Rng } from './rng';
 export { latinHypercube, sampleOnTimeLevels, timeGrid, type Bounds, type LevelSample } from './samplers';
 export { partials, type PartialsOptions } from './partials';
 export { integralPenalty, penaltyLoss, evaluateOnGrid } from './penalty';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import type { Constraint } from './constraint';
 import { PinnProjError } from './errors';
 import { project, projectJoint, projectLinear, projectQuadratic } from './project';
@@ -328,11 +329,9 @@ describe('tensor projections (float32)', () => {
   it('leak no tensors', () => {
     const q = quadrature('uniform', [0, 2], 16);
     const u = tf.tensor2d(Float32Array.from(values(32, 8)), [2, 16]);
-    const before = tf.memory().numTensors;
-    for (const constraint of constraints) project(u, q, { constraint }).dispose();
-    projectQuadratic(u, q, { c2: 1 }).dispose();
-    projectJoint(u, q, { c1: 0.5, c2: 1 }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    for (const constraint of constraints) expectNoLeak(() => project(u, q, { constraint }), constraint.type);
+    expectNoLeak(() => projectQuadratic(u, q, { c2: 1 }), 'projectQuadratic');
+    expectNoLeak(() => projectJoint(u, q, { c1: 0.5, c2: 1 }), 'projectJoint');
     u.dispose();
   });
 

@@ -11,7 +11,7 @@ import {
 import type { DoubleFloat } from './compensated-sum';
 import { describeValue } from '@noether/autodiff';
 import { PinnProjError } from './errors';
-import { checkEps } from './project64';
+import { checkFloor } from './project64';
 import type { ProjectOptions } from './project64';
 import { affineCoefficients, neededMoments, numberArith } from './projection-formulas';
 import type { Affine, Arith } from './projection-formulas';
@@ -19,7 +19,7 @@ import { resolveWeights } from './quadrature';
 import type { WeightSpec } from './quadrature';
 
 /** {@link Arith} on broadcasting float32 tensors. */
-export const tensorArith: Arith<tf.Tensor> = Object.freeze({
+const tensorArith: Arith<tf.Tensor> = Object.freeze({
   add: (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b),
   sub: (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b),
   mul: (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b),
@@ -258,7 +258,7 @@ export function project(
   const [slices, n] = values.shape;
   checkValues(values, weightCount(weights, n), fn);
   const grid = resolveGridWeights(weights, n, fn);
-  const eps = checkEps(options.eps, fn);
+  const eps = checkFloor(options.denominatorFloor, fn);
   const targets = targetConstants(options.constraint, grid.W, {
     slices,
     times: options.times,

@@ -11,7 +11,7 @@ export interface ProjectOptions {
   /** Time of each slice; needed when a target is a callback `c(t)`. */
   times?: ArrayLike<number>;
   /** Floor of the denominators `I2` and `S`. Default `1e-12`. */
-  eps?: number;
+  denominatorFloor?: number;
   /** `'throw'` (default): infeasible targets throw `INFEASIBLE_TARGET`; `'clamp'`: clamp and report. */
   onInfeasible?: InfeasiblePolicy;
 }
@@ -25,13 +25,14 @@ export interface Projection64 {
   shift: Float64Array;
   /** `'ok'` unless some slice is not: the first non-ok status among infeasible, non-finite, degenerate. */
   status: SliceStatus;
-  /** Status of each slice: `'degenerate'` when the denominator hit the `eps` floor. */
+  /** Status of each slice: `'degenerate'` when the denominator hit `denominatorFloor`. */
   sliceStatus: SliceStatus[];
 }
 
-export function checkEps(eps: number | undefined, fn: string): number {
-  const value = eps ?? 1e-12;
-  if (!Number.isFinite(value) || value <= 0) invalid([fn, 'options.eps'], 'a finite positive number', value);
+export function checkFloor(floor: number | undefined, fn: string): number {
+  const value = floor ?? 1e-12;
+  if (!Number.isFinite(value) || value <= 0)
+    invalid([fn, 'options.denominatorFloor'], 'a finite positive number', value);
   return value;
 }
 
@@ -44,7 +45,7 @@ function sum(w: Float64Array): number {
 /**
  * Float64 reference projection of `values` (`[slices, n]` row-major, `n = weights.length`) onto an integral
  * constraint. Same closed forms as the tensor version (one formula module). Reports status per slice
- * (`degenerate` when `I2` or `S` fell below `eps`, `non-finite` for NaN/Inf input, `infeasible` with
+ * (`degenerate` when `I2` or `S` fell below `denominatorFloor`, `non-finite` for NaN/Inf input, `infeasible` with
  * `onInfeasible: 'clamp'`).
  *
  * @throws {PinnProjError} `SHAPE_MISMATCH` when `values.length` is not a multiple of `n`;
@@ -69,7 +70,7 @@ export function project64(
       `${fn}(): argument 'values' must hold [slices, ${n}] values (row-major), got ${describeValue(values)}`,
     );
   }
-  const eps = checkEps(options.eps, fn);
+  const eps = checkFloor(options.denominatorFloor, fn);
   const slices = values.length / n;
   const W = sum(w);
   const type = options.constraint.type;

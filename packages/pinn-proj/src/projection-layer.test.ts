@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import { integrals64 } from './project64';
 import { ProjectionLayer } from './projection-layer';
 import { quadrature } from './quadrature';
@@ -89,9 +90,7 @@ describe('ProjectionLayer', () => {
   it('leaks no tensors and rejects a wrong input width and infeasible targets', () => {
     const layer = new ProjectionLayer({ constraintType: 'linear', c1: 1, weights });
     const x = tf.ones([2, 17]);
-    const before = tf.memory().numTensors;
-    (layer.apply(x) as tf.Tensor).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => layer.apply(x));
     const bad = tf.ones([2, 16]);
     expect(() => layer.apply(bad)).toThrow(/ProjectionLayer.call\(\): input must have shape \[batch, 17\]/);
     expect(() => new ProjectionLayer({ constraintType: 'joint', c1: 2, c2: 0.1, weights })).toThrow(

@@ -3,7 +3,7 @@ import { targetConstants, validateConstraint } from './constraint';
 import type { ConstraintType } from './constraint';
 import { describeValue } from '@noether/autodiff';
 import { PinnProjError, invalid } from './errors';
-import { checkEps } from './project64';
+import { checkFloor } from './project64';
 import { applyAffine, resolveGridWeights, tensorAffine } from './project';
 
 /** Serialisable configuration of a {@link ProjectionLayer} (constant targets only). */
@@ -16,8 +16,8 @@ export interface ProjectionLayerConfig {
   c2?: number;
   /** Quadrature weights, one per input feature. */
   weights: number[];
-  /** Denominator floor. Default 1e-12. */
-  eps?: number;
+  /** Floor of the denominators `I2` and `S`. Default 1e-12. */
+  denominatorFloor?: number;
   /** Layer name etc. */
   name?: string;
   trainable?: boolean;
@@ -72,7 +72,8 @@ export class ProjectionLayer extends tf.layers.Layer {
       c1: config.c1,
       c2: config.c2,
       weights: Array.from(this.grid.w),
-      eps: checkEps(config.eps, fn),
+      // Models saved before the rename carry the floor as `eps`.
+      denominatorFloor: checkFloor(config.denominatorFloor ?? (config as { eps?: number }).eps, fn),
     };
   }
 
@@ -103,7 +104,11 @@ export class ProjectionLayer extends tf.layers.Layer {
       });
       return applyAffine(
         x,
-        tensorAffine(x as tf.Tensor2D, this.grid, { type: p.constraintType, targets, eps: p.eps }),
+        tensorAffine(x as tf.Tensor2D, this.grid, {
+          type: p.constraintType,
+          targets,
+          eps: p.denominatorFloor,
+        }),
       );
     });
   }
@@ -113,7 +118,7 @@ export class ProjectionLayer extends tf.layers.Layer {
     const config: tf.serialization.ConfigDict = {
       constraintType: p.constraintType,
       weights: p.weights,
-      eps: p.eps,
+      denominatorFloor: p.denominatorFloor,
     };
     if (p.c1 !== undefined) config.c1 = p.c1;
     if (p.c2 !== undefined) config.c2 = p.c2;

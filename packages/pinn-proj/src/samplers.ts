@@ -1,6 +1,5 @@
 import { PinnProjError, invalid } from './errors';
-import { createRng } from './rng';
-import type { Rng } from './rng';
+import { createRng, type Rng } from '@noether/autodiff';
 import type { TimeLevels } from './with-projection';
 
 /** A box `[[a_1, b_1], ..., [a_d, b_d]]`. */
@@ -58,7 +57,7 @@ export function latinHypercube(n: number, bounds: Bounds, options: { seed: numbe
       perm[j] = tmp;
     }
     const [a, b] = bounds[k];
-    for (let i = 0; i < n; i++) out[i * d + k] = a + ((perm[i] + rng.next()) / n) * (b - a);
+    for (let i = 0; i < n; i++) out[i * d + k] = a + ((perm[i] + rng.uniform()) / n) * (b - a);
   }
   return out;
 }

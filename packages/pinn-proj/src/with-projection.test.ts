@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import type { Constraint } from './constraint';
 import { integrals64 } from './project64';
 import { productQuadrature, quadrature } from './quadrature';
@@ -232,6 +233,55 @@ describe('withProjection', () => {
     xt.dispose();
   });
 
+  it('applies one prepared correction to other point sets on the same levels, like a direct call', () => {
+    const { net, vars } = mlp(9);
+    const xt = queryPoints();
+    const levels = timeLevelsOf(xt.slice([0, 1], [-1, 1]).dataSync());
+    const uTilde = withProjection(net, { grid: q, constraint: { type: 'joint', c1: 0.5, c2: 0.9 } });
+    // A second point set: every other row, reversed, with its own level index.
+    const rows = Array.from({ length: xt.shape[0] }, (_, i) => i)
+      .filter((i) => i % 2 === 0)
+      .reverse();
+    const other = tf.gather(xt, rows) as tf.Tensor2D;
+    const otherIndex = Int32Array.from(rows, (i) => levels.index[i]);
+    const before = tf.memory().numTensors;
+    const [viaPrepared, direct] = tf.tidy(() => {
+      const shared = uTilde.prepare(levels);
+      return [shared(other, otherIndex), uTilde(other)];
+    });
+    expect(tf.memory().numTensors).toBe(before + 2);
+    const a = viaPrepared.dataSync();
+    const b = direct.dataSync();
+    for (let i = 0; i < a.length; i++)
+      expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-6 * (1 + Math.abs(b[i])));
+    // The weight gradients flow through the shared correction.
+    const g = tf.variableGrads(() => tf.sum(uTilde.prepare(levels)(other, otherIndex)) as tf.Scalar, vars);
+    const h = tf.variableGrads(() => tf.sum(uTilde(other)) as tf.Scalar, vars);
+    for (const name of Object.keys(g.grads)) {
+      const ga = g.grads[name].dataSync();
+      const gb = h.grads[name].dataSync();
+      for (let i = 0; i < ga.length; i++)
+        expect(Math.abs(ga[i] - gb[i])).toBeLessThan(1e-4 * (1 + Math.abs(gb[i])));
+    }
+    expect(() => uTilde.prepare(levels)(other, Int32Array.of(99))).toThrow(/query points must have shape/);
+    expect(() =>
+      uTilde.prepare(levels)(
+        other,
+        otherIndex.map(() => 99),
+      ),
+    ).toThrow(/'index' must be/);
+    tf.dispose([
+      viaPrepared,
+      direct,
+      other,
+      xt,
+      g.value,
+      h.value,
+      ...Object.values(g.grads),
+      ...Object.values(h.grads),
+    ]);
+  });
+
   it('projects a 2D network on a product grid like the per-point formulation', () => {
     const { net } = mlp(8, 3);
     const q2 = productQuadrature(quadrature('uniform', [0, 2], 6), quadrature('uniform', [0, 2], 6));
@@ -279,26 +329,28 @@ describe('withProjection', () => {
   it('leaks no tensors in either time-derivative mode', () => {
     const { net } = mlp(5);
     const xt = queryPoints();
-    const before = tf.memory().numTensors;
     for (const timeDerivative of ['detached', 'exact'] as const) {
       const uTilde = withProjection(net, {
         grid: q,
         constraint: { type: 'joint', c1: 0.5, c2: 0.9 },
         timeDerivative,
       });
-      uTilde(xt).dispose();
-      uTilde.gridValues([0, 1]).dispose();
-      tf.grad((x: tf.Tensor) => tf.sum(uTilde(x as tf.Tensor2D)))(xt).dispose();
+      expectNoLeak(() => uTilde(xt), `${timeDerivative} call`);
+      expectNoLeak(() => uTilde.gridValues([0, 1]), `${timeDerivative} gridValues`);
+      expectNoLeak(
+        () => tf.grad((x: tf.Tensor) => tf.sum(uTilde(x as tf.Tensor2D)))(xt),
+        `${timeDerivative} grad`,
+      );
     }
-    projectPerPoint(net, xt, { grid: q, constraint: { type: 'linear', c1: 1 } }).dispose();
+    expectNoLeak(
+      () => projectPerPoint(net, xt, { grid: q, constraint: { type: 'linear', c1: 1 } }),
+      'per point',
+    );
     const tColumn = xt.slice([0, 1], [-1, 1]);
     const levels = timeLevelsOf(tColumn.dataSync());
     tColumn.dispose();
     const detached = withProjection(net, { grid: q, constraint: { type: 'joint', c1: 0.5, c2: 0.9 } });
-    tf.tidy(() => {
-      detached.prepare(levels)(xt);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => tf.tidy(() => detached.prepare(levels)(xt)), 'prepare');
     xt.dispose();
   });
 

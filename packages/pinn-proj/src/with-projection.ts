@@ -4,7 +4,7 @@ import type { Constraint, InfeasiblePolicy } from './constraint';
 import { describeValue } from '@noether/autodiff';
 import { PinnProjError, invalid } from './errors';
 import { applyAffine, resolveGridWeights, tensorAffine } from './project';
-import { checkEps } from './project64';
+import { checkFloor } from './project64';
 import type { Affine } from './projection-formulas';
 import type { Quadrature, WeightSpec } from './quadrature';
 
@@ -55,8 +55,8 @@ export interface WithProjectionOptions {
   timeDerivative?: TimeDerivativeMode;
   /** Highest t-derivative of `u~` that is exact in `'exact'` mode: 1, 2 (default) or 3. */
   exactOrder?: 1 | 2 | 3;
-  /** Denominator floor. Default 1e-12. */
-  eps?: number;
+  /** Floor of the denominators `I2` and `S`. Default 1e-12. */
+  denominatorFloor?: number;
   /** Infeasible targets: `'throw'` (default) or `'clamp'`. */
   onInfeasible?: InfeasiblePolicy;
 }
@@ -75,12 +75,14 @@ export interface ProjectedNet {
    * `xt → u~` that reuses it, so the nested `tf.grad` calls of a residual (u, u_x, u_xx, u_xxx, ...) do
    * not re-evaluate the grid each time. Gradients w.r.t. the weights still flow through the correction
    * when `prepare` is called inside the loss function (inside `tf.variableGrads` / `optimizer.minimize`).
-   * The correction tensors belong to the current `tf.tidy` scope; the returned function must only be
-   * called on points with exactly these levels (`levels.index.length` rows).
+   * The correction tensors belong to the current `tf.tidy` scope. The returned function is called on the
+   * prepared points (`levels.index.length` rows), or on any other point set whose times are among
+   * `levels.times` with that set's own `index` (one level per row): collocation, data and initial-condition
+   * points then share one grid evaluation.
    *
    * @throws {PinnProjError} `UNSUPPORTED` in `'exact'` mode.
    */
-  prepare(levels: TimeLevels): (xt: tf.Tensor2D) => tf.Tensor2D;
+  prepare(levels: TimeLevels): (xt: tf.Tensor2D, index?: Int32Array) => tf.Tensor2D;
   /** The resolved grid (float64 nodes `[n, dim]` row-major, weights, W = Σ w). */
   readonly grid: {
     readonly nodes: Float64Array;
@@ -262,7 +264,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
   }
   validateConstraint(options?.constraint, fn, 'options.constraint');
   const grid = resolveGrid(options, fn);
-  const eps = checkEps(options.eps, fn);
+  const eps = checkFloor(options.denominatorFloor, fn);
   const mode = options.timeDerivative ?? 'detached';
   if (mode !== 'detached' && mode !== 'exact')
     invalid([fn, 'options.timeDerivative'], "'detached' or 'exact'", mode);
@@ -379,7 +381,7 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
       return applyAffine(U, affineAt(U, t32)) as tf.Tensor2D;
     });
   };
-  const prepare = (levels: TimeLevels): ((xt: tf.Tensor2D) => tf.Tensor2D) => {
+  const prepare = (levels: TimeLevels): ((xt: tf.Tensor2D, index?: Int32Array) => tf.Tensor2D) => {
     if (mode !== 'detached') {
       throw new PinnProjError(
         'UNSUPPORTED',
@@ -395,29 +397,43 @@ export function withProjection(net: NetLike, options: WithProjectionOptions): Pr
     }
     const { times, index } = levels;
     const K = times.length;
-    const N = index.length;
+    // Per-level correction [K, 1] (one grid evaluation), and its rows for the prepared points.
     const correction = tf.tidy(() => {
-      const oneHot = levelMatrix(index, K);
       const G = gridInputs(grid, K, tf.tensor2d(repeatEach(times, grid.n), [K * grid.n, 1]));
       const U = tf.reshape(callNet(net, G, fn), [K, grid.n]) as tf.Tensor2D;
       const a = affineAt(U, times);
+      const oneHot = levelMatrix(index, K);
       return {
-        scaleM1: a.scaleM1 ? perPoint(a.scaleM1, oneHot) : undefined,
-        shift: a.shift ? perPoint(a.shift, oneHot) : undefined,
+        scaleM1: a.scaleM1 ?? undefined,
+        shift: a.shift ?? undefined,
+        pointScaleM1: a.scaleM1 ? perPoint(a.scaleM1, oneHot) : undefined,
+        pointShift: a.shift ? perPoint(a.shift, oneHot) : undefined,
       };
     });
-    const affine: Affine<tf.Tensor> = {
-      scaleM1: correction.scaleM1 ?? null,
-      shift: correction.shift ?? null,
+    const prepared: Affine<tf.Tensor> = {
+      scaleM1: correction.pointScaleM1 ?? null,
+      shift: correction.pointShift ?? null,
     };
-    return (xt: tf.Tensor2D) => {
+    return (xt: tf.Tensor2D, pointIndex?: Int32Array) => {
+      const N = (pointIndex ?? index).length;
       if (!(xt instanceof tf.Tensor) || xt.rank !== 2 || xt.shape[0] !== N || xt.shape[1] !== grid.dim + 1) {
         throw new PinnProjError(
           'SHAPE_MISMATCH',
-          `prepare(): query points must have shape [${N}, ${grid.dim + 1}] (the prepared levels), got ${describeValue(xt)}`,
+          `prepare(): query points must have shape [${N}, ${grid.dim + 1}] (one row per level index), got ${describeValue(xt)}`,
         );
       }
-      return tf.tidy(() => applyAffine(callNet(net, xt, fn), affine) as tf.Tensor2D);
+      if (pointIndex === undefined)
+        return tf.tidy(() => applyAffine(callNet(net, xt, fn), prepared) as tf.Tensor2D);
+      if (!(pointIndex instanceof Int32Array) || pointIndex.some((k) => k < 0 || k >= K))
+        invalid(['prepare', 'index'], `an Int32Array of levels in [0, ${K})`, pointIndex);
+      return tf.tidy(() => {
+        const oneHot = levelMatrix(pointIndex, K);
+        const affine: Affine<tf.Tensor> = {
+          scaleM1: correction.scaleM1 ? perPoint(correction.scaleM1, oneHot) : null,
+          shift: correction.shift ? perPoint(correction.shift, oneHot) : null,
+        };
+        return applyAffine(callNet(net, xt, fn), affine) as tf.Tensor2D;
+      });
     };
   };
   return Object.freeze(
@@ -443,7 +459,7 @@ export function projectPerPoint(
   const fn = 'projectPerPoint';
   validateConstraint(options?.constraint, fn, 'options.constraint');
   const grid = resolveGrid(options, fn);
-  const eps = checkEps(options.eps, fn);
+  const eps = checkFloor(options.denominatorFloor, fn);
   const mode = options.timeDerivative ?? 'detached';
   const chunk = options.chunkSize ?? 64;
   if (!(xt instanceof tf.Tensor) || xt.rank !== 2 || xt.shape[1] !== grid.dim + 1) {

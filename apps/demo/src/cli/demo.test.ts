@@ -3,9 +3,16 @@ import { commands } from './commands/index';
 import { demoSteps, resolveStep } from './demo';
 
 describe('noether demo', () => {
-  it('every demo step names a registered command', () => {
-    for (const step of demoSteps)
-      expect(resolveStep(step).name).toBe(step.slice(0, resolveStep(step).name.split(' ').length).join(' '));
+  it('every demo step names a registered command and passes only options that command documents', () => {
+    // Catches a renamed option (e.g. data generate's --steps -> --samples) left behind in the demo.
+    for (const step of demoSteps) {
+      const command = resolveStep(step);
+      expect(commands).toContain(command);
+      const flags = step.filter((a) => a.startsWith('--'));
+      for (const flag of flags)
+        expect(command.usage, `${step.join(' ')}: ${flag}`).toMatch(new RegExp(`${flag}\\b`));
+    }
+    expect(demoSteps.flat().filter((a) => a.startsWith('--')).length).toBeGreaterThan(5);
   });
 
   it('multi-word commands win over their prefixes and unknown steps are reported', () => {

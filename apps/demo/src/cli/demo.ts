@@ -6,8 +6,9 @@ export const demoSteps: string[][] = [
   ['backend'],
   ['autodiff-check'],
   ['integrators-report', '--quick', '--out', 'out/integrators'],
-  ['data', 'generate', 'three-body', '--count', '8', '--steps', '20', '--out', 'out/data'],
+  ['data', 'generate', 'three-body', '--count', '8', '--samples', '21', '--out', 'out/data'],
   ['pinn-report', '--quick'],
+  ['charges-report', '--quick'],
 ];
 
 /** The registered command a demo step names (its longest matching prefix of words). */

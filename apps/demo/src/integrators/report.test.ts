@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keplerExact, keplerX0 } from './kepler';
-import { quickPlan, renderMarkdown, renderPlot, runIntegratorsReport } from './report';
+import { quickPlan, renderMarkdown, renderPlot, reportWork, runIntegratorsReport } from './report';
 
 describe('integrators report', () => {
   it('the exact Kepler solution starts at the pericentre state and returns to it after one period', () => {
@@ -21,9 +21,10 @@ describe('integrators report', () => {
       plotMethods: ['leapfrog', 'rk4'] as const,
     };
     const ticks: string[] = [];
-    const result = runIntegratorsReport({ ...plan, plotMethods: [...plan.plotMethods] }, (info) =>
-      ticks.push(info),
-    );
+    const result = runIntegratorsReport({ ...plan, plotMethods: [...plan.plotMethods] }, (info) => {
+      ticks.push(info.label);
+      expect([info.step, info.total]).toEqual([ticks.length, reportWork({ ...plan, plotMethods: [] }) + 2]);
+    });
     expect(result.rows.map((r) => r.method)).toEqual(['leapfrog', 'forestRuth', 'yoshida6']);
     for (const row of result.rows) {
       expect(row.maxEnergyError).toHaveLength(plan.dts.length);

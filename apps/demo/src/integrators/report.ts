@@ -1,3 +1,4 @@
+import type { OnProgress, ProgressInfo } from '@noether/autodiff';
 import { energyError, integrate, methods, type MethodName } from '@noether/integrators';
 import { linePlot } from '../report/svg-plot';
 import { kepler, keplerExact, keplerX0 } from './kepler';
@@ -57,7 +58,7 @@ export const fullPlan: IntegratorsReportPlan = {
 };
 
 /** One table row. */
-export interface ReportRow {
+interface ReportRow {
   method: MethodName;
   nominalOrder: number;
   symplectic: boolean;
@@ -78,7 +79,7 @@ export interface ReportResult {
 const orderBase: Record<number, number> = { 1: 40000, 2: 1000, 3: 800, 4: 100, 5: 100, 6: 40, 8: 15 };
 
 /** Empirical order: error at t = 2 against the exact Kepler solution, fitted over 5 step sizes. */
-export function measuredOrder(method: MethodName, e: number): number {
+function measuredOrder(method: MethodName, e: number): number {
   const m = methods[method];
   const b = orderBase[m.order] ?? 100;
   const T = 2;
@@ -92,6 +93,7 @@ export function measuredOrder(method: MethodName, e: number): number {
       steps: N,
       saveEvery: N,
       adaptive: false,
+      throwOnFailure: true,
     });
     let err = 0;
     for (let i = 0; i < 4; i++) err = Math.max(err, Math.abs(r.final[i] - exact[i]));
@@ -109,15 +111,25 @@ export function measuredOrder(method: MethodName, e: number): number {
   return sxy / sxx;
 }
 
+/** What `runIntegratorsReport` passes to `onProgress` after each unit of work. */
+export interface ReportProgress extends ProgressInfo {
+  /** The unit just done (`'rk4 dt=0.01'`, `'rk4 order'`, `'rk4 plot'`). */
+  readonly label: string;
+}
+
 /**
  * Runs the report: for each method and dt, `steps` fixed steps of Kepler (dormandPrince54 with fixed steps
  * too, so every cell uses the same dt), the maximum relative energy error; the measured order; and the
- * energy-error series of the plot methods. Pure apart from timing; `onProgress` is called per unit of work.
+ * energy-error series of the plot methods. Pure apart from timing; `onProgress` is called per unit of work
+ * (`{ step, total, label }`).
  */
 export function runIntegratorsReport(
   plan: IntegratorsReportPlan,
-  onProgress: (info: string) => void = () => {},
+  onProgressFn: OnProgress<ReportProgress> = () => {},
 ): ReportResult {
+  const total = reportWork(plan);
+  let step = 0;
+  const onProgress = (label: string) => void onProgressFn({ step: ++step, total, label });
   const x0 = keplerX0(plan.eccentricity);
   const rows: ReportRow[] = [];
   for (const method of plan.methods) {
@@ -133,7 +145,7 @@ export function runIntegratorsReport(
         throwOnFailure: false,
       });
       onProgress(`${method} dt=${dt}`);
-      return r.status === 'success' ? energyError(kepler, r.x).maxDrift : NaN;
+      return r.status === 'ok' ? energyError(kepler, r.x).maxDrift : NaN;
     });
     const order = measuredOrder(method, plan.eccentricity);
     onProgress(`${method} order`);
@@ -155,6 +167,7 @@ export function runIntegratorsReport(
       steps: plan.steps,
       saveEvery,
       adaptive: false,
+      throwOnFailure: true,
     });
     onProgress(`${method} plot`);
     return { method, t: r.t, error: energyError(kepler, r.x).series };
@@ -169,13 +182,59 @@ export const reportWork = (plan: IntegratorsReportPlan): number =>
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : 'failed');
 
 /** The markdown report. */
-export function renderMarkdown(result: ReportResult, plan: IntegratorsReportPlan): string {
+/**
+ * Pads a markdown table (header, separator, rows) into aligned columns, the way Prettier formats it, so a
+ * generated table in a README passes `prettier --check` unchanged.
+ */
+export function alignTable(lines: readonly string[]): string[] {
+  const rows = lines.map((l) =>
+    l
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim()),
+  );
+  const widths = rows[0]!.map((_, j) =>
+    Math.max(3, ...rows.filter((_, i) => i !== 1).map((r) => (r[j] ?? '').length)),
+  );
+  return rows.map((r, i) =>
+    i === 1
+      ? `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`
+      : `| ${r.map((c, j) => c.padEnd(widths[j]!)).join(' | ')} |`,
+  );
+}
+
+/** The method x dt table of the report (markdown lines), as in the integrators README. */
+export function renderTable(result: ReportResult, plan: IntegratorsReportPlan): string[] {
   const head = `| method | order | symplectic | force evals/step | ${plan.dts.map((d) => `dt = ${d}`).join(' | ')} | measured order |`;
   const sep = `|---|---|---|---|${plan.dts.map(() => '---').join('|')}|---|`;
   const lines = result.rows.map(
     (r) =>
       `| ${r.method} | ${r.nominalOrder} | ${r.symplectic ? 'yes' : 'no'} | ${r.forceEvaluationsPerStep} | ${r.maxEnergyError.map(fmt).join(' | ')} | ${r.measuredOrder.toFixed(2)} |`,
   );
+  return [head, sep, ...lines];
+}
+
+/** Markers around the generated table in a README. */
+export const readmeMarkers = [
+  '<!-- integrators-report table: start -->',
+  '<!-- integrators-report table: end -->',
+] as const;
+
+/**
+ * Replaces the text between {@link readmeMarkers} in `readme` with the report's table (aligned).
+ * @throws when the markers are missing.
+ */
+export function replaceReadmeTable(readme: string, table: readonly string[]): string {
+  const [start, end] = readmeMarkers;
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`the README has no '${start}' ... '${end}' markers`);
+  return `${readme.slice(0, i + start.length)}\n\n${alignTable(table).join('\n')}\n\n${readme.slice(j)}`;
+}
+
+export function renderMarkdown(result: ReportResult, plan: IntegratorsReportPlan): string {
+  const [head, sep, ...lines] = renderTable(result, plan);
   const final = result.plot.map((p) => {
     const n = p.error.length;
     const w = Math.max(1, Math.floor(n / 10));

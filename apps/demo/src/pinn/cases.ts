@@ -37,13 +37,8 @@ function d1(f: (xt: tf.Tensor2D) => tf.Tensor, xt: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** Column `c` of a `[N, k]` tensor as `[N, 1]`. */
-export function col(a: tf.Tensor2D, c: number): tf.Tensor2D {
+function col(a: tf.Tensor2D, c: number): tf.Tensor2D {
   return tf.slice(a, [0, c], [a.shape[0], 1]);
-}
-
-/** First derivatives: column i of the result is du/d(xt_i). */
-export function firstDerivatives(u: Field, xt: tf.Tensor2D): tf.Tensor2D {
-  return d1(u, xt);
 }
 
 /** d^k u / dx_i^k for k = 1..order along input column `i`: returns [u_i, u_ii, (u_iii)]. */
@@ -139,7 +134,7 @@ const cases: Record<CaseName, PinnCase> = {
 
 /** The case named `name`. @throws Error naming the known cases. */
 export function getCase(name: string): PinnCase {
-  const c = (cases as Record<string, PinnCase>)[name];
+  const c = Object.hasOwn(cases, name) ? (cases as Record<string, PinnCase>)[name] : undefined;
   if (!c) throw new Error(`pinn: unknown case '${name}', expected one of ${caseNames.join(', ')}`);
   return c;
 }
@@ -151,6 +146,7 @@ export function referenceOf(c: PinnCase): PdeSolution {
   let ref = referenceCache.get(c.name);
   if (!ref) {
     ref = solvePinnProjPreset(c.preset);
+    if (ref.status !== 'ok') throw new Error(`reference '${c.preset}' is ${ref.status}`);
     referenceCache.set(c.name, ref);
   }
   return ref;

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { project } from '@noether/pinn-proj';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeakAsync } from '@noether/test-utils';
 import { derivativesAlong, getCase, referenceOf, targetsOf } from './cases';
 import { conservationErrors, levelIntegrals, relativeL2 } from './metrics';
-import { decodePrediction, defaultSettings, evaluateOnBackend, runCase } from './train';
+import { decodePrediction, defaultSettings, evaluateOnBackend, runCase, type RunResult } from './train';
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
@@ -17,7 +18,22 @@ describe('PINN-Proj reproduction metrics', () => {
   it('measure zero error and float64-level conservation for the exact advection reference', () => {
     const c = getCase('advection');
     const ref = referenceOf(c);
+    // relativeL2 against closed forms: ||a u - u|| / ||u|| = |a - 1|; a bump of size h at one node gives
+    // h / ||u||; the length check names the function.
     expect(relativeL2(ref.u, ref.u)).toBe(0);
+    expect(
+      relativeL2(
+        Float64Array.from(ref.u, (v) => 1.25 * v),
+        ref.u,
+      ),
+    ).toBeCloseTo(0.25, 14);
+    const norm = Math.sqrt(ref.u.reduce((s, v) => s + v * v, 0));
+    const bumped = Float64Array.from(ref.u);
+    bumped[17] += 0.5;
+    expect(relativeL2(bumped, ref.u)).toBeCloseTo(0.5 / norm, 14);
+    expect(() => relativeL2(ref.u.subarray(1), ref.u)).toThrow(
+      /relativeL2\(\): arguments must have equal length/,
+    );
     const e = conservationErrors(ref.u, ref.weights, targetsOf(c, ref));
     expect(e.linearSum).toBeLessThan(1e-12);
     expect(e.quadraticSum).toBeLessThan(1e-7); // the FD scheme conserves mass exactly, u^2 to ~1e-11 per level
@@ -70,10 +86,12 @@ describe('one tiny reproduction run', () => {
   };
 
   it('keeps PINN-Proj at the float32 floor (summed over 100 levels) while the unprojected PINN is far off, with metrics matching an independent recomputation', async () => {
-    const before = tf.memory().numTensors;
-    const proj = await runCase({ ...tiny, variant: 'proj' });
-    const pinn = await runCase({ ...tiny, variant: 'pinn' });
-    expect(tf.memory().numTensors).toBe(before);
+    let proj!: RunResult;
+    let pinn!: RunResult;
+    await expectNoLeakAsync(async () => {
+      proj = await runCase({ ...tiny, variant: 'proj' });
+      pinn = await runCase({ ...tiny, variant: 'pinn' });
+    });
     expect(proj.iterations).toBeGreaterThan(0);
     // float32 floor, the target (1e-5 summed over 100 levels) on wasm: compensated grid integrals,
     // float64 coefficients and correctly rounded outputs (before: sequential float32 sums, up to 1e-4).

@@ -1,4 +1,4 @@
-import { createRng } from '@noether/datasets';
+import { createRng } from '@noether/autodiff';
 import type { PdeSolution } from '@noether/datasets';
 import * as tf from '@tensorflow/tfjs';
 import type { Field } from './cases';
@@ -59,7 +59,11 @@ export function sampleCollocation(
   const rng = createRng(options.seed, 11);
   const K = options.levels.length;
   const dim = ref.y ? 2 : 1;
-  const perLevel = Math.max(1, Math.round(options.total / K));
+  if (!Number.isInteger(options.total) || options.total < K)
+    throw new Error(
+      `sampleCollocation(): option 'points' must be an integer >= the ${K} training time levels, got ${options.total}`,
+    );
+  const perLevel = Math.round(options.total / K);
   const count = perLevel * K;
   const xt = new Float32Array(count * (dim + 1));
   const level = new Int32Array(count);
@@ -142,10 +146,12 @@ export function initialPoints(ref: PdeSolution, count: number): LevelPoints {
   return { xt, level: new Int32Array(rows.length), count: rows.length };
 }
 
-/** Every `stride`-th reference level index, starting at 0 (t = 0). */
+/** `count` evenly spaced reference level indices, starting at 0 (t = 0). @throws Error unless 1 <= count <= levels. */
 export function levelSubset(ref: PdeSolution, count: number): Int32Array {
   const K = ref.t.length;
-  const m = Math.min(K, Math.max(1, count));
+  if (!Number.isInteger(count) || count < 1 || count > K)
+    throw new Error(`levelSubset(): argument 'count' must be an integer in [1, ${K}], got ${count}`);
+  const m = count;
   return Int32Array.from({ length: m }, (_, i) => Math.round((i * K) / m));
 }
 

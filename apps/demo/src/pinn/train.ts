@@ -1,7 +1,14 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
-import { createTrainer, fileCheckpointStore, lbfgsOptimizer, train } from '@noether/optim';
-import { applyAffine, targetConstants, tensorAffine, withProjection } from '@noether/pinn-proj';
+import {
+  createTrainer,
+  fileCheckpointStore,
+  lbfgsOptimizer,
+  settingsHash,
+  train,
+  type TrainOptions,
+} from '@noether/optim';
+import { withProjection } from '@noether/pinn-proj';
 import type { Constraint } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
 import { getCase, gridNodes, referenceOf, targetsOf } from './cases';
@@ -73,7 +80,10 @@ export interface RunResult {
   quadraticSum: number;
   /** Per-level conservation error of the constrained integral(s). */
   series: number[];
+  /** How training ended (`RunStatus`; runs cached by older versions may hold other words). */
   status: string;
+  /** The optimiser's reason when it ended the run early (`'grad-tol'`, `'change-tol'`, ...). */
+  reason?: string;
   message: string;
   iterations: number;
   evaluations: number;
@@ -100,12 +110,48 @@ export interface BackendMetrics {
   quadraticSum: number;
 }
 
+/** The settings of a run in canonical form: every field of {@link RunSettings}, nothing else. */
+function canonicalSettings(s: RunSettings): RunSettings {
+  const {
+    case: c,
+    constraint,
+    variant,
+    iterations,
+    points,
+    dataPoints,
+    seed,
+    lambda,
+    history,
+    levels,
+    hidden,
+    width,
+  } = s;
+  return {
+    case: c,
+    constraint,
+    variant,
+    iterations,
+    points,
+    dataPoints,
+    seed,
+    lambda,
+    history,
+    levels,
+    hidden,
+    width,
+  };
+}
+
+/**
+ * The identity of a run: readable case, constraint and variant, then 12 hex digits of the hash of the
+ * canonical settings (every setting that changes the result: a rerun with another `lambda` is another run).
+ */
 export function runId(s: RunSettings): string {
-  return `${s.case}-${s.constraint}-${s.variant}-n${s.points}-L${s.levels}-it${s.iterations}-s${s.seed}`;
+  return `${s.case}-${s.constraint}-${s.variant}-${settingsHash({ ...canonicalSettings(s) }).slice(0, 12)}`;
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
-export function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
+function constraintOf(c: PinnCase, kind: ConstraintKind): Constraint {
   const ref = referenceOf(c);
   const { c1, c2 } = targetsOf(c, ref);
   const interp = (values: Float64Array) => (t: number) => {
@@ -130,11 +176,9 @@ const fromB64 = (s: string) => {
 };
 export const decodePrediction = fromB64;
 
-/** Writes JSON atomically (temp file + rename). */
+/** Writes JSON with `@noether/files`' hardened atomic writer. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value));
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(value));
 }
 
 /** Options of {@link runCase}. */
@@ -145,19 +189,21 @@ export interface RunCaseOptions {
   checkpointEvery?: number;
   /** Also evaluate the trained network (and its projection) on this backend, e.g. `'cpu'`. */
   crossCheckBackend?: string;
-  /** Called after every iteration. */
-  onIteration?: (info: { iteration: number; loss: number }) => void;
+  /** Called after every iteration with `{ step, total, loss, ... }`; returning `false` stops the run. */
+  onProgress?: TrainOptions['onProgress'];
 }
 
 /**
- * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32; the pinn-proj
+ * Trains one PINN / penalty / PINN-Proj model on one case and constraint with L-BFGS (float32; the optim
  * trainer, resumable from `checkpointDir`) and measures it against the float64 reference.
  *
- * Projection in training: the network is evaluated once per loss on the spatial grid at the 100 time levels
- * (where all collocation and data points lie), the per-level affine map of the closed-form projection is
- * computed with `@noether/pinn-proj`'s `tensorAffine` (compensated integrals, double-float targets), and
- * u~ = u + ((scale(t) - 1) u + shift(t)) is used in the data and
- * residual terms (time derivative 'detached', as in the 2025 code). Evaluation uses `withProjection(...).gridValues`.
+ * Projection in training goes through the public path users run: `withProjection(net, ...)`, prepared once
+ * per loss on the time levels (`uTilde.prepare({ times, index })`: the network is evaluated once on the
+ * spatial grid at the levels where all collocation and data points lie, the per-level affine map of the
+ * closed-form projection is computed with compensated integrals and double-float targets), and
+ * u~ = u + ((scale(t) - 1) u + shift(t)) is used in the data, residual and initial-velocity terms (each
+ * point set with its own level index; time derivative 'detached', as in the 2025 code). Evaluation uses
+ * `withProjection(...).gridValues`.
  */
 export async function runCase(settings: RunSettings, options: RunCaseOptions = {}): Promise<RunResult> {
   const c = getCase(settings.case);
@@ -167,7 +213,6 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const nodes = gridNodes(ref);
   const w = ref.weights;
   const n = w.length;
-  const W = w.reduce((a, b) => a + b, 0);
   const area = dim === 1 ? 2 : 4;
   const constraint = constraintOf(c, settings.constraint);
   const targets = targetsOf(c, ref);
@@ -184,20 +229,18 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   const dataXt = toTensor(data);
   const dataU = tf.tensor2d(data.u, [data.count, 1]);
   const icXt = ic ? toTensor(ic) : undefined;
-  // Level selection as a one-hot matrix [N, K]: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
-  const idx = (p: LevelPoints) => {
-    const oneHot = new Float32Array(p.count * L);
-    for (let i = 0; i < p.count; i++) oneHot[i * L + p.level[i]] = 1;
-    return tf.tensor2d(oneHot, [p.count, L]);
-  };
-  const collocIdx = idx(colloc);
-  const dataIdx = idx(data);
-  const icIdx = ic ? idx(ic) : undefined;
   const gridXt = tf.tensor2d(evaluationGrid(ref, nodes, levels), [L * n, dim + 1]);
   const wCol = tf.tensor2d(Float32Array.from(w), [n, 1]);
   const levelTimes = Float64Array.from(levels, (k) => ref.t[k]);
-  const tc = targetConstants(constraint, W, { slices: L, times: levelTimes });
-  const gridWeights = { w: Float64Array.from(w), W };
+  // PINN-Proj through the public path users run: withProjection, prepared once per loss on the levels.
+  const projected =
+    settings.variant === 'proj'
+      ? withProjection(net.apply, { grid: nodes, weights: w, dim, constraint, denominatorFloor: 1e-12 })
+      : undefined;
+  const pointLevels = (p: LevelPoints) => Int32Array.from(p.level);
+  const collocLevels = pointLevels(colloc);
+  const dataLevels = pointLevels(data);
+  const icLevels = ic ? pointLevels(ic) : undefined;
   const c1 = tf.tensor2d(
     Float32Array.from(levels, (k) => targets.c1[k]),
     [L, 1],
@@ -206,15 +249,18 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     Float32Array.from(levels, (k) => targets.c2[k]),
     [L, 1],
   );
-  const constants = [collocXt, dataXt, dataU, icXt, collocIdx, dataIdx, icIdx, gridXt, wCol, c1, c2];
+  const constants = [collocXt, dataXt, dataU, icXt, gridXt, wCol, c1, c2];
 
   /** Loss terms (inside a tape): per-level grid integrals once, then the fields at each point set. */
   const terms = (): Record<string, tf.Scalar> => {
     const out: Record<string, tf.Scalar> = {};
-    let field: (levels: tf.Tensor2D) => Field = () => net.apply;
-    if (settings.variant !== 'pinn') {
+    let field: (pointLevels: Int32Array) => Field = () => net.apply;
+    if (projected) {
+      const uTilde = projected.prepare({ times: levelTimes, index: collocLevels });
+      field = (index) => (z) => uTilde(z, index);
+    } else if (settings.variant === 'penalty') {
       const U = tf.reshape(net.apply(gridXt), [L, n]) as tf.Tensor2D;
-      if (settings.variant === 'penalty') {
+      {
         const I1 = tf.matMul(U, wCol);
         const I2 = tf.matMul(tf.square(U), wCol);
         const kind = settings.constraint;
@@ -222,19 +268,12 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
         if (kind !== 'quadratic') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I1, c1), area))));
         if (kind !== 'linear') pen = tf.add(pen, tf.mean(tf.square(tf.div(tf.sub(I2, c2), area))));
         out.penalty = pen as tf.Scalar;
-      } else {
-        const a = tensorAffine(U, gridWeights, { type: settings.constraint, targets: tc, eps: 1e-12 });
-        field = (levels) => {
-          const scaleM1 = a.scaleM1 ? tf.matMul(levels, a.scaleM1 as tf.Tensor2D) : null;
-          const shift = a.shift ? tf.matMul(levels, a.shift as tf.Tensor2D) : null;
-          return (z) => applyAffine(net.apply(z), { scaleM1, shift }) as tf.Tensor2D;
-        };
       }
     }
-    out.residual = tf.mean(tf.square(c.residual(field(collocIdx), collocXt))) as tf.Scalar;
-    out.data = tf.mean(tf.square(tf.sub(field(dataIdx)(dataXt), dataU))) as tf.Scalar;
-    if (icXt && icIdx) {
-      const uIc = field(icIdx);
+    out.residual = tf.mean(tf.square(c.residual(field(collocLevels), collocXt))) as tf.Scalar;
+    out.data = tf.mean(tf.square(tf.sub(field(dataLevels)(dataXt), dataU))) as tf.Scalar;
+    if (icXt && icLevels) {
+      const uIc = field(icLevels);
       const ut = tf.slice(
         tf.grad((z: tf.Tensor) => tf.sum(uIc(z as tf.Tensor2D)))(icXt),
         [0, dim],
@@ -246,27 +285,31 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
   };
   // Training: the pinn-proj trainer (per-term loss history, atomic checkpoints with the full L-BFGS state,
   // resume) around @noether/optim's L-BFGS.
-  let evaluations = 0;
   const trainer = createTrainer({
     variables: net.vars,
     loss: () => {
-      evaluations++;
       const t = terms();
       if (t.penalty) t.penalty = tf.mul(settings.lambda, t.penalty) as tf.Scalar;
       return t;
     },
     optimizer: lbfgsOptimizer({
       historySize: settings.history,
-      gradientTolerance: 1e-6,
-      changeTolerance: 1e-9,
+      gradTol: 1e-6,
+      changeTol: 1e-9,
     }),
   });
   const ckptPath = options.checkpointDir ? join(options.checkpointDir, `${id}.ckpt.json`) : undefined;
   const trained = await train(trainer, {
     steps: settings.iterations,
-    onProgress: (r) => options.onIteration?.({ iteration: r.step, loss: r.loss }),
+    onProgress: options.onProgress,
     ...(ckptPath
-      ? { checkpoint: { store: fileCheckpointStore(ckptPath), every: options.checkpointEvery ?? 25 } }
+      ? {
+          checkpoint: {
+            store: fileCheckpointStore(ckptPath),
+            every: options.checkpointEvery ?? 25,
+            settings: { ...canonicalSettings(settings) },
+          },
+        }
       : {}),
   });
   const history = trainer.history;
@@ -294,9 +337,16 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
     quadraticSum: errors.quadraticSum,
     series: Array.from(constraintErrorSeries(errors, settings.constraint)),
     status: trained.status,
-    message: trained.resumedFrom > 0 ? `resumed from step ${trained.resumedFrom}` : '',
+    ...(trained.reason ? { reason: trained.reason } : {}),
+    message: [
+      trained.resumedFrom > 0 ? `resumed from step ${trained.resumedFrom}` : '',
+      trained.checkpointError ? `checkpoint not saved: ${trained.checkpointError.message}` : '',
+      trained.keptLastFiniteCheckpoint ? 'the non-finite state was not checkpointed' : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
     iterations: trained.steps,
-    evaluations,
+    evaluations: trained.evaluations,
     seconds,
     loss: trained.loss,
     terms: finalTerms,
@@ -315,7 +365,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
  * u on the 100 x n reference grid `[K * n]` (float32): the raw network for PINN and penalty, the library's
  * projection path (`withProjection(...).gridValues`) for PINN-Proj.
  */
-export function predictGrid(net: Field, settings: RunSettings): Float32Array {
+function predictGrid(net: Field, settings: RunSettings): Float32Array {
   const c = getCase(settings.case);
   const ref = referenceOf(c);
   const nodes = gridNodes(ref);

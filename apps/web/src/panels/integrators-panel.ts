@@ -172,7 +172,7 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
             saveEvery,
             throwOnFailure: false,
           });
-          if (res.status !== 'success') throw new Error(`${name}: ${res.status} ${res.message ?? ''}`);
+          if (res.status !== 'ok') throw new Error(`${name}: ${res.status} ${res.message ?? ''}`);
           const rows = res.t.length;
           for (let i = 1; i < rows; i++) {
             const state = [0, 1, 2, 3].map((j) => res.x.get(i, j) as number);

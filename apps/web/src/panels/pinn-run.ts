@@ -1,6 +1,7 @@
 // One small live PINN on the 1D advection preset of PINN-Proj, with or without the projection layer.
 // Pure training setup (no DOM): the panel drives `step()` and reads `evaluate()`.
-import { createRng, solvePinnProjPreset, type PdeSolution } from '@noether/datasets';
+import { createRng } from '@noether/autodiff';
+import { solvePinnProjPreset, type PdeSolution } from '@noether/datasets';
 import { adamOptimizer, createTrainer, lbfgsOptimizer, type Trainer } from '@noether/optim';
 import { timeLevelsOf, withProjection, type Constraint, type ProjectedNet } from '@noether/pinn-proj';
 import * as tf from '@tensorflow/tfjs';
@@ -176,7 +177,7 @@ export function createPinnRun(variant: 'pinn' | 'proj', ref: PdeSolution, settin
     loss,
     optimizer:
       settings.optimizer === 'lbfgs'
-        ? lbfgsOptimizer({ historySize: 20, gradientTolerance: 1e-7, changeTolerance: 1e-10 })
+        ? lbfgsOptimizer({ historySize: 20, gradTol: 1e-7, changeTol: 1e-10 })
         : adamOptimizer({ learningRate: settings.learningRate }),
   });
   const uRef = ref.u;

@@ -6,7 +6,7 @@ import { defineGradient, type GradientSpec } from './gradient-spec';
  * tape that passes through them (`tf.where(tf.greater(x, 0), a, b)` even at order 1) throws
  * "gradient function not found". Each gets an exact zero (float32) gradient for every input.
  */
-export const ZERO_GRADIENT_KERNELS = Object.freeze([
+const ZERO_GRADIENT_KERNELS = Object.freeze([
   { kernelName: 'Greater', inputs: ['a', 'b'] },
   { kernelName: 'Less', inputs: ['a', 'b'] },
   { kernelName: 'LessEqual', inputs: ['a', 'b'] },

@@ -23,7 +23,7 @@ export function maskOf(x: tf.Tensor, predicate: (x: tf.Tensor) => tf.Tensor): tf
 }
 
 /** Axes of `outShape` that broadcasting expanded from `inShape` (numpy rules, right-aligned). */
-export function reductionAxes(inShape: readonly number[], outShape: readonly number[]): number[] {
+function reductionAxes(inShape: readonly number[], outShape: readonly number[]): number[] {
   const axes: number[] = [];
   const offset = outShape.length - inShape.length;
   for (let i = 0; i < outShape.length; i++) {

@@ -1,3 +1,4 @@
+import type { WriteFileAtomicResult } from '@noether/files';
 import { DatasetsError } from '../errors';
 import type { Trajectories } from '../generate-trajectories';
 import type { PdeBatch } from '../catalog';
@@ -13,7 +14,11 @@ const FORMAT = 'noether-datasets/1';
  * name, scheme, status, steps and any `extra` entries.
  * @example savePdeSolution('kdv.npz', solvePinnProjPreset('kdv'), { seed: 0 });
  */
-export function savePdeSolution(path: string, sol: PdeSolution, extra: Record<string, unknown> = {}): void {
+export function savePdeSolution(
+  path: string,
+  sol: PdeSolution,
+  extra: Record<string, unknown> = {},
+): WriteFileAtomicResult {
   const arrays: Record<string, NpyArray> = {
     x: { data: sol.x, shape: [sol.x.length] },
     t: { data: sol.t, shape: [sol.t.length] },
@@ -24,7 +29,7 @@ export function savePdeSolution(path: string, sol: PdeSolution, extra: Record<st
   for (const [k, v] of Object.entries(sol.conserved))
     arrays[`conserved_${k}`] = { data: v, shape: [v.length] };
   for (const [k, v] of Object.entries(sol.fields)) arrays[`field_${k}`] = { data: v, shape: sol.shape };
-  saveNpz(path, arrays, {
+  return saveNpz(path, arrays, {
     format: FORMAT,
     kind: 'pde',
     name: sol.name,
@@ -37,13 +42,13 @@ export function savePdeSolution(path: string, sol: PdeSolution, extra: Record<st
 
 /**
  * Loads a file written by {@link savePdeSolution}.
- * @throws DatasetsError `file-mismatch` when the file is not a PDE dataset or its arrays disagree in shape.
+ * @throws DatasetsError `FILE_MISMATCH` when the file is not a PDE dataset or its arrays disagree in shape.
  */
 export function loadPdeSolution(path: string): PdeSolution & { metadata: Record<string, unknown> } {
   const c = loadNpz(path);
   if (c.metadata.kind !== 'pde')
     throw new DatasetsError(
-      'file-mismatch',
+      'FILE_MISMATCH',
       `loadPdeSolution(): file '${path}' is not a PDE dataset (metadata kind: ${String(c.metadata.kind)})`,
     );
   expectArrays(path, c, { x: { rank: 1 }, t: { rank: 1 }, weights: {} });
@@ -84,8 +89,8 @@ export function saveTrajectories(
   path: string,
   data: Trajectories,
   extra: Record<string, unknown> = {},
-): void {
-  saveNpz(
+): WriteFileAtomicResult {
+  return saveNpz(
     path,
     {
       x: { data: data.x, shape: data.shape },
@@ -100,6 +105,7 @@ export function saveTrajectories(
       method: data.method,
       substeps: data.substeps,
       maxEnergyError: data.maxEnergyError,
+      ...(data.status === 'stopped' ? { status: 'stopped' } : {}),
       ...extra,
     },
   );
@@ -107,19 +113,20 @@ export function saveTrajectories(
 
 /**
  * Loads a file written by {@link saveTrajectories}.
- * @throws DatasetsError `file-mismatch` when arrays are missing or their shapes disagree.
+ * @throws DatasetsError `FILE_MISMATCH` when arrays are missing or their shapes disagree.
  */
 export function loadTrajectories(path: string): Trajectories & { metadata: Record<string, unknown> } {
   const c = loadNpz(path);
   if (c.metadata.kind !== 'trajectories')
     throw new DatasetsError(
-      'file-mismatch',
+      'FILE_MISMATCH',
       `loadTrajectories(): file '${path}' is not a trajectory dataset (metadata kind: ${String(c.metadata.kind)})`,
     );
   expectArrays(path, c, { x: { rank: 3 }, t: { rank: 1 } });
   const x = c.arrays.x!;
   expectArrays(path, c, { clean: { shape: x.shape }, t: { shape: [x.shape[1]!] } });
   return {
+    status: c.metadata.status === 'stopped' ? 'stopped' : 'ok',
     x: x.data as Float64Array,
     clean: c.arrays.clean!.data as Float64Array,
     t: c.arrays.t!.data as Float64Array,
@@ -137,7 +144,11 @@ export function loadTrajectories(path: string): Trajectories & { metadata: Recor
  * Saves a random-initial-condition PDE batch in PDEBench naming: `tensor` `[count, nt, nx]`,
  * `x-coordinate`, `t-coordinate`, `conserved_<name>` `[count, nt]`, plus metadata.
  */
-export function savePdeBatch(path: string, batch: PdeBatch, extra: Record<string, unknown> = {}): void {
+export function savePdeBatch(
+  path: string,
+  batch: PdeBatch,
+  extra: Record<string, unknown> = {},
+): WriteFileAtomicResult {
   const [count, nt] = batch.shape;
   const arrays: Record<string, NpyArray> = {
     tensor: { data: batch.tensor, shape: batch.shape },
@@ -146,7 +157,7 @@ export function savePdeBatch(path: string, batch: PdeBatch, extra: Record<string
   };
   for (const [k, v] of Object.entries(batch.conserved))
     arrays[`conserved_${k}`] = { data: v, shape: [count, nt] };
-  saveNpz(path, arrays, {
+  return saveNpz(path, arrays, {
     format: FORMAT,
     kind: 'pde-batch',
     name: batch.name,

@@ -9,8 +9,8 @@ import { solveWave1d } from '../pde/wave';
 import { planarThreeBody } from '../systems/n-body';
 import { crc32 } from './crc32';
 import { loadPdeSolution, loadTrajectories, savePdeSolution, saveTrajectories } from './dataset-files';
-import { loadNpy, loadNpz, saveNpy, saveNpz, writeFileAtomic } from './files';
-import { readPdeBench } from './hdf5';
+import { loadNpy, loadNpz, saveNpy, saveNpz } from './files';
+import { readPdeBench, writePdeBench } from './hdf5';
 import { decodeNpy, encodeNpy } from './npy';
 import { readZip, writeZip } from './zip';
 
@@ -75,7 +75,7 @@ describe('.npy', () => {
       decodeNpy(big, 'be.npy');
       expect.unreachable();
     } catch (e) {
-      expect((e as DatasetsError).code).toBe('unsupported');
+      expect((e as DatasetsError).code).toBe('UNSUPPORTED');
     }
     const bad = Uint8Array.from(good);
     bad.set(new TextEncoder().encode('xxxxx'), 12);
@@ -87,9 +87,11 @@ describe('.npy', () => {
     saveNpy(p, { data: Float64Array.of(1, 2), shape: [2] });
     saveNpy(p, { data: Float64Array.of(3, 4, 5), shape: [3] });
     expect(Array.from(loadNpy(p).data as Float64Array)).toEqual([3, 4, 5]);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
     expect(() => loadNpy(join(dir, 'missing.npy'))).toThrow(/cannot read '.*missing.npy'/);
-    expect(() => writeFileAtomic(join(dir, 'no/such/dir/x'), 'x')).toThrow(DatasetsError);
+    expect(() => saveNpy(join(dir, 'no/such/dir/x'), { data: Float64Array.of(1), shape: [1] })).toThrow(
+      DatasetsError,
+    );
   });
 });
 
@@ -132,7 +134,7 @@ describe('zip and .npz', () => {
 
   it('writes byte-identical trajectory files for the same seed', () => {
     const gen = (seed: number) =>
-      generateTrajectories(planarThreeBody(), { count: 2, steps: 3, dt: 0.1, seed, noise: 0.001 });
+      generateTrajectories(planarThreeBody(), { count: 2, samples: 4, sampleDt: 0.1, seed, noise: 0.001 });
     saveTrajectories(join(dir, 't1.npz'), gen(5));
     saveTrajectories(join(dir, 't2.npz'), gen(5));
     saveTrajectories(join(dir, 't3.npz'), gen(6));
@@ -198,7 +200,40 @@ describe('PDEBench HDF5', () => {
     );
     writeFileSync(join(dir, 'junk.h5'), 'not hdf5 at all');
     await expect(readPdeBench(join(dir, 'junk.h5'))).rejects.toThrow(/not a readable HDF5 file/);
-    await expect(readPdeBench(join(dir, 'none.h5'))).rejects.toThrow(/does not exist/);
+    await expect(readPdeBench(join(dir, 'none.h5'))).rejects.toThrow(/cannot read '.*none.h5': ENOENT/);
     expect(existsSync(p)).toBe(true);
+  });
+
+  it('writePdeBench writes the PDEBench layout that readPdeBench reads back exactly, with dtypes and attributes', async () => {
+    const p = join(dir, 'written.h5');
+    const tensor = Float64Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.sin(i) / 3);
+    const x = Float64Array.of(0.125, 0.375, 0.625, 0.875);
+    const t = Float64Array.of(0, 0.1, 0.2);
+    await writePdeBench(p, { tensor, shape: [2, 3, 4], x, t }, { pde: 'test', seed: 7 });
+    const d = await readPdeBench(p);
+    expect(d.tensor.shape).toEqual([2, 3, 4]);
+    expect(Array.from(d.tensor.data as Float64Array)).toEqual(Array.from(tensor)); // float64: bit-exact
+    expect(Array.from(d.x)).toEqual(Array.from(x));
+    expect(Array.from(d.t)).toEqual(Array.from(t));
+    expect(d.datasets).toEqual([
+      { name: 't-coordinate', dtype: 'float64', shape: [3] },
+      { name: 'tensor', dtype: 'float64', shape: [2, 3, 4] },
+      { name: 'x-coordinate', dtype: 'float64', shape: [4] },
+    ]);
+    expect(d.attributes).toEqual({ pde: 'test', seed: 7 });
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // 2D: y-coordinate; and the shape is checked against the arrays.
+    const p2 = join(dir, 'written2d.h5');
+    await writePdeBench(p2, {
+      tensor: new Float64Array(1 * 2 * 3 * 2),
+      shape: [1, 2, 3, 2],
+      x: Float64Array.of(0, 1, 2),
+      y: Float64Array.of(0, 1),
+      t: Float64Array.of(0, 1),
+    });
+    expect(Array.from((await readPdeBench(p2)).y!)).toEqual([0, 1]);
+    await expect(writePdeBench(p2, { tensor, shape: [2, 3, 4], x, t: Float64Array.of(0) })).rejects.toThrow(
+      /argument 't' must hold 3 values \(nt\), got 1/,
+    );
   });
 });

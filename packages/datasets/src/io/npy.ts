@@ -50,7 +50,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  * magic `\x93NUMPY`, version, little-endian header length, then the header
  * `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces and a newline so the
  * data start on a multiple of 64 bytes, then the raw little-endian C-order data.
- * @throws DatasetsError `invalid-argument` when the shape does not match the data length.
+ * @throws DatasetsError `INVALID_ARGUMENT` when the shape does not match the data length.
  * @example encodeNpy({ data: Float64Array.of(1, 2, 3, 4), shape: [2, 2] });
  * @see NumPy Enhancement Proposal 1, "A simple file format for NumPy arrays" (numpy.lib.format).
  */
@@ -59,7 +59,7 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   const n = shape.reduce((a, b) => a * b, 1);
   if (shape.some((d) => !Number.isInteger(d) || d < 0) || n !== data.length)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `encodeNpy(): shape [${shape.join(', ')}] does not match ${data.length} elements`,
     );
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -89,18 +89,18 @@ export function encodeNpy(array: NpyArray): Uint8Array {
  * Decodes a NumPy .npy file (versions 1.0–3.0; little-endian or byte-order-free dtypes f8, f4, i8, i4, u4,
  * i2, u2, i1, u1, b1; C or Fortran order, the latter returned transposed to C order). `label` names the file
  * in error messages.
- * @throws DatasetsError `file-corrupt` for a bad magic string, a malformed header or truncated data;
- *   `unsupported` for big-endian, structured or object dtypes.
+ * @throws DatasetsError `FORMAT` for a bad magic string, a malformed header or truncated data;
+ *   `UNSUPPORTED` for big-endian, structured or object dtypes.
  */
 export function decodeNpy(bytes: Uint8Array, label: string): NpyArray {
-  const fail = (what: string, code: 'file-corrupt' | 'unsupported' = 'file-corrupt'): never => {
+  const fail = (what: string, code: 'FORMAT' | 'UNSUPPORTED' = 'FORMAT'): never => {
     throw new DatasetsError(code, `decodeNpy(): file '${label}' ${what}`);
   };
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m))
     fail('is not a .npy file (bad magic string)');
   const version = bytes[6]!;
   if (version < 1 || version > 3)
-    fail(`has unsupported .npy format version ${version}.${bytes[7]}`, 'unsupported');
+    fail(`has unsupported .npy format version ${version}.${bytes[7]}`, 'UNSUPPORTED');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const pre = version === 1 ? 10 : 12;
   if (bytes.length < pre) fail('is truncated inside the preamble');
@@ -114,9 +114,9 @@ export function decodeNpy(bytes: Uint8Array, label: string): NpyArray {
   if (!descr || !fortran || !shapeM) return fail(`has a malformed header: ${JSON.stringify(header.trim())}`);
   const [, order, code] = descr;
   const dt = DTYPES[code!];
-  if (!dt) return fail(`has unsupported dtype '${order}${code}'`, 'unsupported');
+  if (!dt) return fail(`has unsupported dtype '${order}${code}'`, 'UNSUPPORTED');
   if (order === '>' && dt.size > 1)
-    fail(`has big-endian dtype '${order}${code}' (unsupported)`, 'unsupported');
+    fail(`has big-endian dtype '${order}${code}' (unsupported)`, 'UNSUPPORTED');
   const shape = shapeM[1]!
     .split(',')
     .map((s) => s.trim())

@@ -21,7 +21,7 @@ export interface Advection1dOptions extends GridOptions {
  * stays away from the ends). Nominal order 4 in space and time.
  * @param initial u(x, 0) as a function of x, or an array of nx values at the cell centres.
  * @returns `{ x, t, u }` with u `[nt, nx]`, `conserved.mass` and `conserved.l2` over time.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example const sol = solveAdvection1d((x) => Math.exp(-(((x - 1) / 0.1) ** 2)), { velocity: 0.25 });
  * @see B. Gustafsson, H.-O. Kreiss, J. Oliger, "Time-Dependent Problems and Difference Methods" (2013).
  */
@@ -70,7 +70,7 @@ export interface Advection2dOptions extends Omit<GridOptions, 'points'> {
  * Linear advection u_t + ax u_x + ay u_y = 0 on a square, float64 reference: the 1D scheme of
  * {@link solveAdvection1d} in each direction (dimension by dimension fluxes, RK4). u has layout
  * `[nt, nx, ny]`; weights are dx dy.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveAdvection2d((x, y) => Math.exp(-((x - 1) ** 2 + (y - 1) ** 2)), { velocity: [0.25, 0.25] });
  */
 export function solveAdvection2d(
@@ -95,7 +95,7 @@ export function solveAdvection2d(
   } else {
     if (initial.length !== nx * ny)
       throw new DatasetsError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `${fn}(): argument 'initial' must have length ${nx * ny}, got ${initial.length}`,
       );
     u0 = Float64Array.from(initial);

@@ -19,7 +19,7 @@ export interface Burgers1dOptions extends GridOptions {
  * RK4 in time (dt from the convective and diffusive RK4 limits). Boundaries `periodic` or `zero-flux`
  * (both end-face fluxes zero: the integral of u is conserved to round-off). Nominal order 2. Needs the
  * viscous scale resolved (cell Reynolds number max|u| dx / nu of order 1 or below) to stay oscillation-free.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveBurgers1d((x) => Math.sin(Math.PI * x), { viscosity: 0.01 / Math.PI, boundary: 'periodic' });
  */
 export function solveBurgers1d(

@@ -4,7 +4,7 @@ import type { PdeSolution } from './pde-solution';
  * Difference at the final time between a coarse solution and a 3x finer one: max norm of point values at
  * aligned centres, or (average = true, finite volumes) the L1 norm against the averaged fine cells.
  */
-export function diff3(coarse: PdeSolution, fine: PdeSolution, average = false): number {
+function diff3(coarse: PdeSolution, fine: PdeSolution, average = false): number {
   const nc = coarse.x.length;
   const nf = fine.x.length;
   const kc = coarse.t.length - 1;

@@ -16,7 +16,7 @@ const CONTOUR_POINTS = 64;
  * @see A.-K. Kassam, L. N. Trefethen, "Fourth-order time-stepping for stiff PDEs", SIAM J. Sci. Comput. 26 (2005).
  * @see S. M. Cox, P. C. Matthews, "Exponential time differencing for stiff systems", J. Comput. Phys. 176 (2002).
  */
-export function etdrk4Coefficients(L: Float64Array, h: number) {
+function etdrk4Coefficients(L: Float64Array, h: number) {
   const n = L.length / 2;
   const out = {
     E: new Float64Array(2 * n),
@@ -109,7 +109,7 @@ export interface SpectralSpace {
 export function createSpectralSpace(fn: string, n: number): SpectralSpace {
   if (!Number.isInteger(n) || n < 4 || (n & (n - 1)) !== 0)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'points' must be a power of two >= 4, got ${n}`,
     );
   const fft = new FFT(n);

@@ -21,7 +21,7 @@ export interface Heat1dOptions extends GridOptions {
  * `zero-flux` (adiabatic, Neumann u_x = 0): even-mirror ghosts make the boundary flux exactly zero, so the
  * integral of u changes only by the reaction, d/dt integral u = r integral u (conserved for r = 0).
  * Nominal order 2 or 4 in space, 4 in time.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveHeat1d((x) => Math.cos(Math.PI * x), { diffusivity: 0.1 });
  */
 export function solveHeat1d(
@@ -55,7 +55,7 @@ function diffusion(
   const order = options.order ?? 4;
   if (order !== 2 && order !== 4)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'order' must be 2 or 4, got ${String(order)}`,
     );
   const { points: n, dx, boundary } = grid;

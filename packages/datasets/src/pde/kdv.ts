@@ -20,7 +20,7 @@ export interface Kdv1dOptions extends GridOptions {
  * fluxes u^2/2 + delta u_xx computed from them: stable, mass leaves with the flow); or `zero-flux` (also zero
  * flux through both end faces: mass conserved to round-off, but the blocked convective flux piles up at
  * an outflow wall; for the PINN-Proj KdV data this blows up near t = 0.3). Nominal order 2.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveKdv1d((x) => Math.exp(-((x - 1) ** 2)), { dispersion: 0.0025 });
  */
 export function solveKdv1d(

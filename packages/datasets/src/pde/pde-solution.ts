@@ -60,7 +60,7 @@ export interface GridOptions {
   boundary?: Boundary;
   /** Largest time step; default chosen from a stability estimate of the scheme. */
   dtMax?: number;
-  /** Throw a `numerical-failure` DatasetsError instead of returning status `non-finite`; default true. */
+  /** Throw a `NON_FINITE` DatasetsError instead of returning status `non-finite`; default false. */
   throwOnFailure?: boolean;
 }
 
@@ -87,12 +87,12 @@ export function resolveGrid(fn: string, options: GridOptions) {
   const boundary = options.boundary ?? 'zero-flux';
   if (!(Number.isFinite(domain[0]) && Number.isFinite(domain[1]) && domain[1] > domain[0]))
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'domain' must be [x0, x1] with x0 < x1, got [${domain.join(', ')}]`,
     );
   if (!Number.isInteger(points) || points < 4)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'points' must be an integer >= 4, got ${points}`,
     );
   if (
@@ -101,17 +101,17 @@ export function resolveGrid(fn: string, options: GridOptions) {
     times.some((v, i) => !Number.isFinite(v) || (i > 0 && v <= times[i - 1]!))
   )
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'times' must be a non-empty increasing list of finite times >= 0`,
     );
   if (boundary !== 'periodic' && boundary !== 'zero-flux' && boundary !== 'neumann')
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'boundary' must be 'periodic', 'zero-flux' or 'neumann', got ${String(boundary)}`,
     );
   if (options.dtMax !== undefined && !(options.dtMax > 0))
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'dtMax' must be a finite positive number, got ${options.dtMax}`,
     );
   return {
@@ -120,7 +120,7 @@ export function resolveGrid(fn: string, options: GridOptions) {
     times,
     boundary,
     dx: (domain[1] - domain[0]) / points,
-    throwOnFailure: options.throwOnFailure ?? true,
+    throwOnFailure: options.throwOnFailure ?? false,
   };
 }
 
@@ -133,7 +133,7 @@ export function sampleInitial(
   if (typeof init === 'function') return Float64Array.from(x, (v) => init(v));
   if (init.length !== x.length)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'initial' must have length ${x.length}, got ${init.length}`,
     );
   return Float64Array.from(init);
@@ -143,7 +143,7 @@ export function sampleInitial(
 export function failure(fn: string, t: number, throwOnFailure: boolean): 'non-finite' {
   if (throwOnFailure)
     throw new DatasetsError(
-      'numerical-failure',
+      'NON_FINITE',
       `${fn}(): the solution became non-finite at t = ${t}; reduce dtMax or refine the grid`,
     );
   return 'non-finite';

@@ -107,7 +107,7 @@ export interface PinnProjPresetOptions {
  * Float64 reference solution of one PINN-Proj setup on its output grid, with `conserved.mass` (integral of
  * u) and `conserved.l2` (integral of u^2) evaluated with the output grid's weights (1/128 in 1D): exactly
  * the quadrature the projection layer and the conservation metric use.
- * @throws DatasetsError `invalid-argument` for an unknown name or an even/non-integer `refine`.
+ * @throws DatasetsError `INVALID_ARGUMENT` for an unknown name or an even/non-integer `refine`.
  * @example const ref = solvePinnProjPreset('kdv'); ref.u.length === 100 * 256;
  */
 export function solvePinnProjPreset(
@@ -118,13 +118,13 @@ export function solvePinnProjPreset(
   const preset = pinnProjPresets[name];
   if (!preset)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'name' must be one of ${Object.keys(pinnProjPresets).join(', ')}, got ${String(name)}`,
     );
   const refine = options.refine ?? (name === 'advection' || name === 'advection2d' ? 3 : 1);
   if (!Number.isInteger(refine) || refine < 1 || refine % 2 === 0)
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'refine' must be an odd integer >= 1, got ${refine}`,
     );
   const n = options.points ?? (preset.dim === 1 ? 256 : 32);
@@ -132,7 +132,7 @@ export function solvePinnProjPreset(
   const boundary = options.boundary ?? (name === 'kdv' || name === 'advection2d' ? 'neumann' : 'zero-flux');
   if (boundary !== 'zero-flux' && boundary !== 'neumann')
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'boundary' must be 'zero-flux' or 'neumann', got ${String(boundary)}`,
     );
   const base = { domain: [0, 2] as const, times, boundary };
@@ -140,7 +140,7 @@ export function solvePinnProjPreset(
   if (options.solver === 'exact') {
     if (name !== 'advection' && name !== 'advection2d')
       throw new DatasetsError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `${fn}(): solver 'exact' exists only for the advection presets, got '${name}'`,
       );
     return exactAdvection(preset, { n, times: Float64Array.from(times), a: c.velocity! });

@@ -33,7 +33,7 @@ function cellAverages(
   if (typeof f !== 'function') {
     if (f.length !== spec.x.length)
       throw new DatasetsError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `${fn}(): argument '${spec.name}' must have length ${spec.x.length}, got ${f.length}`,
       );
     return Float64Array.from(f);
@@ -59,7 +59,7 @@ const mc = (a: number, b: number): number => {
  * walls push); `neumann` = transmissive (ghosts copy h and hu; outflow). Nominal order 2 (MUSCL, away from extrema clipped by the limiter and shocks) or 1.
  * `u` holds h; `fields.h`, `fields.hu`; monitors `mass` (integral of h), `momentum` (integral of hu),
  * `energy` (integral of h u^2/2 + g h^2/2, non-increasing).
- * @throws DatasetsError `invalid-argument` for bad options or a non-positive depth; `numerical-failure` if
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options or a non-positive depth; `NON_FINITE` if
  *   the depth becomes negative or non-finite.
  * @example solveShallowWater1d({ h: (x) => 1 + 0.1 * Math.exp(-100 * (x - 1) ** 2) }, { boundary: 'periodic' });
  * @see R. J. LeVeque, "Finite Volume Methods for Hyperbolic Problems" (2002); E. F. Toro, "Riemann Solvers and
@@ -77,12 +77,12 @@ export function solveShallowWater1d(
   const recon = options.reconstruction ?? 'muscl';
   if (fluxKind !== 'hll' && fluxKind !== 'rusanov')
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'flux' must be 'hll' or 'rusanov', got ${String(fluxKind)}`,
     );
   if (recon !== 'muscl' && recon !== 'none')
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'reconstruction' must be 'muscl' or 'none', got ${String(recon)}`,
     );
   const { points: n, dx, boundary, times } = grid;
@@ -94,7 +94,7 @@ export function solveShallowWater1d(
       : cellAverages(fn, initial.velocity, { x, dx, name: 'initial.velocity' });
   if (h0.some((v) => !(v > 0)))
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): the initial depth h must be positive and finite in every cell`,
     );
   const q = new Float64Array(2 * n); // [h..., hu...]

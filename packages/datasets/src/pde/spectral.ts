@@ -65,7 +65,7 @@ function packSolution(spec: {
  * N = -(i k / 2) FFT(u^2), dealiased by the 2/3 rule. With dealiasing, mass and the integral of u^2 are
  * invariants of the semi-discrete system, so they drift only by the O(h^4) time error. Nominal order 4 in
  * time, spectral in space. `points` must be a power of two (fft.js).
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveKdvSpectral((x) => Math.cos(Math.PI * x), { dispersion: 0.022 ** 2, points: 256, times: [0, 1] });
  * @see A.-K. Kassam, L. N. Trefethen, SIAM J. Sci. Comput. 26 (2005) 1214–1233; N. J. Zabusky,
  *   M. D. Kruskal, Phys. Rev. Lett. 15 (1965).
@@ -147,7 +147,7 @@ export interface AllenCahnOptions extends Omit<GridOptions, 'boundary'> {
  * (L = -eps^2 k^2, N = FFT(f(u)), whose mean mode is zeroed in the mass-conserving variant so the integral
  * of u is kept to round-off). Monitors: `mass`, `l2`, `energy` = integral of eps^2 u_x^2 / 2 + (u^2 - 1)^2 / 4
  * (non-increasing). Nominal order 4 in time, spectral in space; `points` a power of two.
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveAllenCahn1d((x) => 0.1 * Math.sin(Math.PI * x), { epsilon: 0.05, massConserving: true });
  * @see J. Rubinstein, P. Sternberg, "Nonlocal reaction-diffusion equations and nucleation", IMA J. Appl.
  *   Math. 48 (1992); Kassam & Trefethen (2005).

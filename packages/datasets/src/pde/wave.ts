@@ -21,7 +21,7 @@ export interface Wave1dOptions extends GridOptions {
  * mirror ghosts (exactly zero boundary flux, so the integral of v stays zero and the integral of u is
  * conserved); or `periodic`. Nominal order 4. `fields.v` holds u_t. Monitors: `mass` (integral of u),
  * `l2` (integral of u^2, not an invariant), `energy` = integral of (v^2 + c^2 u_x^2)/2 (u_x at faces).
- * @throws DatasetsError `invalid-argument` for bad options; `numerical-failure` if the state blows up.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad options; `NON_FINITE` if the state blows up.
  * @example solveWave1d((x) => Math.exp(-((x - 1) ** 2)), { speed: 0.25 });
  */
 export function solveWave1d(

@@ -27,7 +27,7 @@ const kinetic =
  * One harmonic oscillator H = p^2 / (2 m) + k q^2 / 2 (defaults m = k = 1), with its exact flow
  * (a rotation at omega = sqrt(k / m)) and its one conserved quantity, the energy (quadratic,
  * A = diag(k, 1/m)); the generator J A is the SO(2) rotation of phase space.
- * @throws DatasetsError `invalid-argument` for non-positive mass or stiffness.
+ * @throws DatasetsError `INVALID_ARGUMENT` for non-positive mass or stiffness.
  * @example const ho = harmonicOscillator(); ho.flow!(Float64Array.of(1, 0), Math.PI / 2); // ~ (0, -1)
  */
 export function harmonicOscillator(options: { mass?: number; stiffness?: number } = {}): PhysicalSystem {
@@ -73,7 +73,7 @@ export function harmonicOscillator(options: { mass?: number; stiffness?: number 
  * plane by angle t), and the n^2 quadratic conserved quantities spanning the Lie algebra u(n):
  * I_i = (q_i^2 + p_i^2)/2, L_ij = q_i p_j - q_j p_i and K_ij = q_i q_j + p_i p_j (i < j). `conserved[0]` is
  * the energy (= sum of the I_i), followed by the n^2 generators.
- * @throws DatasetsError `invalid-argument` unless n is an integer >= 1.
+ * @throws DatasetsError `INVALID_ARGUMENT` unless n is an integer >= 1.
  * @example nHarmonicOscillators(3).conserved.length === 1 + 9;
  * @see van der Ouderaa et al., "Noether's Razor" (2024), n-HO experiment.
  */
@@ -166,7 +166,7 @@ export function nHarmonicOscillators(n: number): PhysicalSystem {
  * A chain of n equal masses m joined by springs k: H = sum p_i^2 / (2m) + sum k (q_{i+1} - q_i)^2 / 2 with
  * `ends: 'fixed'` (walls: q_{-1} = q_n = 0) or `'free'`. The energy is quadratic (A = the stiffness and
  * inverse-mass blocks); with free ends the total momentum sum p_i is conserved too (linear).
- * @throws DatasetsError `invalid-argument` for bad n, mass or stiffness.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad n, mass or stiffness.
  * @example massSpringChain(4, { ends: 'free' }).conserved.map((c) => c.name); // ['energy', 'momentum']
  */
 export function massSpringChain(
@@ -180,7 +180,7 @@ export function massSpringChain(
   const ends = options.ends ?? 'fixed';
   if (ends !== 'fixed' && ends !== 'free')
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'ends' must be 'fixed' or 'free', got ${String(ends)}`,
     );
   const dim = 2 * n;

@@ -7,14 +7,17 @@ import {
   type SamplerOptions,
   defineSystem,
 } from './physical-system';
-import type { Rng } from '../rng';
+import type { Rng } from '@noether/autodiff';
 
 /**
  * Planar Kepler problem H = |p|^2 / 2 - mu / |q| (x = (q_x, q_y, p_x, p_y)). Conserved: energy, angular
  * momentum L = q_x p_y - q_y p_x (quadratic) and the Laplace–Runge–Lenz vector
- * A = (p_y L - mu q_x / r, -p_x L - mu q_y / r). The sampler draws bound orbits: r ~ U(0.5, 1.5), a random
- * angle, a tangential speed between 0.8 and 1.2 times circular (scaled by `pScale` / 0.5).
- * @throws DatasetsError `invalid-argument` for non-positive mu.
+ * A = (p_y L - mu q_x / r, -p_x L - mu q_y / r). The sampler draws bound orbits: r ~ qScale U(0.5, 1.5), a
+ * random angle, q shifted by `qShift` in both coordinates (positions the shift brings within 0.25 qScale of the
+ * centre are redrawn), then a tangential speed for the actual position between 1 -/+ 0.2 pScale / 0.5 times
+ * circular. So `testWider` (qScale 3) has 3x wider orbits and `testMoved` (qShift 1) moved ones, each still
+ * bound and integrable (the Noether's Razor splits).
+ * @throws DatasetsError `INVALID_ARGUMENT` for non-positive mu.
  * @example kepler().conserved.map((c) => c.name); // ['energy', 'angularMomentum', 'lrlX', 'lrlY']
  */
 export function kepler(options: { mu?: number } = {}): PhysicalSystem {
@@ -74,16 +77,21 @@ export function kepler(options: { mu?: number } = {}): PhysicalSystem {
       V,
     }),
     sample(rng: Rng, o: SamplerOptions = {}) {
-      const r = rng.uniformIn(0.5, 1.5);
-      const th = rng.uniformIn(0, 2 * Math.PI);
-      const v = Math.sqrt(mu / r) * (1 + ((o.pScale ?? 0.5) / 0.5) * rng.uniformIn(-0.2, 0.2));
+      const qScale = checkNumber({ fn: 'kepler.sample', name: 'qScale' }, o.qScale ?? 1, { positive: true });
       const shift = o.qShift ?? 0;
-      return Float64Array.of(
-        r * Math.cos(th) + shift,
-        r * Math.sin(th) + shift,
-        -v * Math.sin(th),
-        v * Math.cos(th),
-      );
+      // Redraw positions that the shift brings within 0.25 qScale of the centre (nearly singular orbits).
+      let qx: number;
+      let qy: number;
+      do {
+        const r0 = qScale * rng.uniformIn(0.5, 1.5);
+        const th = rng.uniformIn(0, 2 * Math.PI);
+        qx = r0 * Math.cos(th) + shift;
+        qy = r0 * Math.sin(th) + shift;
+      } while (Math.hypot(qx, qy) < 0.25 * qScale);
+      // Tangential velocity for the actual (scaled, shifted) position: a bound orbit around the centre.
+      const r = Math.hypot(qx, qy);
+      const v = Math.sqrt(mu / r) * (1 + ((o.pScale ?? 0.5) / 0.5) * rng.uniformIn(-0.2, 0.2));
+      return Float64Array.of(qx, qy, (-v * qy) / r, (v * qx) / r);
     },
   });
 }
@@ -103,14 +111,14 @@ export interface KeplerOrbit {
 /**
  * The bound Kepler orbit (mu = 1) with semi-major axis 1 and eccentricity `e`, starting at pericentre, with
  * its exact solution: the float64 reference for integrator accuracy and energy-error reports.
- * @throws DatasetsError `invalid-argument` unless 0 <= e < 1.
+ * @throws DatasetsError `INVALID_ARGUMENT` unless 0 <= e < 1.
  * @example keplerOrbit(0.6).at(2 * Math.PI); // back at x0 (one period)
  * @see H. Goldstein, Classical Mechanics, section 3.8 (Kepler's equation).
  */
 export function keplerOrbit(e: number): KeplerOrbit {
   if (typeof e !== 'number' || !(e >= 0 && e < 1)) {
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `keplerOrbit(): argument 'e' must be a number in [0, 1) (a bound orbit), got ${String(e)}`,
     );
   }

@@ -30,7 +30,7 @@ const sum = <N>(s: ScalarOps<N>, terms: N[]): N => terms.reduce((a, b) => s.add(
  * momenta about the centre of mass L_ab - (Q_a P_b - Q_b P_a) with Q = sum m_i q_i / M, and the products
  * P_a P_b (a <= b). For the planar three-body preset ({@link planarThreeBody}) these are the 7 independent
  * quadratic/linear conserved quantities of Noether's Razor.
- * @throws DatasetsError `invalid-argument` for bad n, dim, masses, G or softening.
+ * @throws DatasetsError `INVALID_ARGUMENT` for bad n, dim, masses, G or softening.
  * @example const sys = nBody(3, 2, { softening: 1 }); sys.dim === 12;
  * @see van der Ouderaa et al., "Noether's Razor" (2024), n-body experiment.
  */
@@ -41,7 +41,7 @@ export function nBody(n: number, dim: number, options: NBodyOptions = {}): Physi
   const masses = Float64Array.from(options.masses ?? new Array<number>(n).fill(1));
   if (masses.length !== n || masses.some((m) => !(m > 0) || !Number.isFinite(m)))
     throw new DatasetsError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${fn}(): argument 'masses' must hold ${n} positive masses, got [${Array.from(masses).join(', ')}]`,
     );
   const G = checkNumber({ fn, name: 'G' }, options.G ?? 1, { min: 0 });

@@ -12,7 +12,7 @@ import {
 /**
  * Simple pendulum H = p^2 / (2 m l^2) + m g l (1 - cos q) (defaults m = l = g = 1). Conserved: the energy
  * (not polynomial). No elementary closed form: trajectories are integrated.
- * @throws DatasetsError `invalid-argument` for non-positive parameters.
+ * @throws DatasetsError `INVALID_ARGUMENT` for non-positive parameters.
  * @example pendulum().H(Float64Array.of(Math.PI, 0)) === 2;
  */
 export function pendulum(options: { mass?: number; length?: number; gravity?: number } = {}): PhysicalSystem {
@@ -56,7 +56,7 @@ export function pendulum(options: { mass?: number; length?: number; gravity?: nu
  *   H = [m2 l2^2 p1^2 + (m1 + m2) l1^2 p2^2 - 2 m2 l1 l2 p1 p2 cos d] / [2 m2 l1^2 l2^2 (m1 + m2 sin^2 d)]
  *       - (m1 + m2) g l1 cos q1 - m2 g l2 cos q2.
  * Conserved: the energy only (chaotic). Integrated with an implicit Gauss–Legendre method.
- * @throws DatasetsError `invalid-argument` for non-positive parameters.
+ * @throws DatasetsError `INVALID_ARGUMENT` for non-positive parameters.
  * @example doublePendulum().separable === false;
  * @see e.g. L. N. Hand, J. D. Finch, "Analytical Mechanics" (1998), ch. 5.
  */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradient, realOps, type ScalarFunction, type ScalarOps, type System } from '@noether/integrators';
-import type { Rng } from '../rng';
+import type { Rng } from '@noether/autodiff';
 
 /**
  * A conserved quantity as a first-class object: a name, a float64 function, a tensor function and, when it
@@ -70,7 +70,7 @@ export interface PhysicalSystem {
 }
 
 /** {@link ScalarOps} over tensors (element-wise; used to evaluate ScalarFunctions on batch columns). */
-export const tensorOps: ScalarOps<tf.Tensor> = Object.freeze({
+const tensorScalarOps: ScalarOps<tf.Tensor> = Object.freeze({
   constant: (c: number) => tf.scalar(c),
   value: (x: tf.Tensor) => (x.dataSync() as Float32Array)[0]!,
   add: (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b),
@@ -92,7 +92,7 @@ export function tensorFunction(fn: ScalarFunction): (x: tf.Tensor) => tf.Tensor 
   return (x) =>
     tf.tidy(() => {
       const cols = tf.unstack(x, 1);
-      const out = fn(cols, tensorOps);
+      const out = fn(cols, tensorScalarOps);
       return out.rank === 0 ? tf.broadcastTo(out, [x.shape[0]!]) : out;
     });
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { grad } from '@noether/autodiff';
+import { createRng, grad } from '@noether/autodiff';
 import { gradient, realOps } from '@noether/integrators';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@noether/test-utils';
 import { generateTrajectories } from '../generate-trajectories';
-import { createRng } from '../rng';
 import { harmonicOscillator, massSpringChain, nHarmonicOscillators } from './harmonic';
 import { kepler } from './kepler';
 import { nBody, planarThreeBody } from './n-body';
@@ -62,16 +62,18 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
 
   it('evaluates every conserved quantity as a tensor function matching float64, without leaks', () => {
     const xs = points(sys, 3, 7);
-    const before = tf.memory().numTensors;
-    const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
-    for (const c of sys.conserved) {
-      const v = c.tensor(batch);
-      const vd = v.arraySync() as number[];
-      v.dispose();
-      xs.forEach((x, b) => expect(Math.abs(vd[b]! - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))));
-    }
-    batch.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const batch = tf.tensor2d(xs.map((x) => Array.from(x)));
+      for (const c of sys.conserved) {
+        const v = c.tensor(batch);
+        const vd = v.arraySync() as number[];
+        v.dispose();
+        xs.forEach((x, b) =>
+          expect(Math.abs(vd[b]! - c.f64(x))).toBeLessThan(1e-4 * (1 + Math.abs(c.f64(x)))),
+        );
+      }
+      return batch;
+    });
   });
 
   it('lists conserved quantities whose Poisson bracket with H vanishes and whose matrix forms are exact', () => {
@@ -91,7 +93,7 @@ describe.each(systems.map((s) => [s.name, s] as const))('%s', (_name, sys) => {
   });
 
   it('keeps every conserved quantity constant to 1e-9 along generated trajectories', () => {
-    const data = generateTrajectories(sys, { count: 2, steps: 10, dt: 0.1, seed: 5 });
+    const data = generateTrajectories(sys, { count: 2, samples: 11, sampleDt: 0.1, seed: 5 });
     expect(data.maxEnergyError).toBeLessThan(1e-9);
     const [count, nt, dim] = data.shape;
     for (let b = 0; b < count; b++) {
@@ -137,8 +139,14 @@ describe('symmetry generators', () => {
 describe('generateTrajectories', () => {
   it('uses the closed form for oscillators and agrees with the 8th-order integrator', () => {
     const sys = nHarmonicOscillators(2);
-    const exact = generateTrajectories(sys, { count: 3, steps: 20, dt: 0.2, seed: 9 });
-    const num = generateTrajectories(sys, { count: 3, steps: 20, dt: 0.2, seed: 9, integrator: 'kahanLi8' });
+    const exact = generateTrajectories(sys, { count: 3, samples: 21, sampleDt: 0.2, seed: 9 });
+    const num = generateTrajectories(sys, {
+      count: 3,
+      samples: 21,
+      sampleDt: 0.2,
+      seed: 9,
+      integrator: 'kahanLi8',
+    });
     expect(exact.method).toBe('closed-form');
     expect(num.method).toBe('kahanLi8');
     for (let i = 0; i < exact.x.length; i++) expect(Math.abs(exact.x[i]! - num.x[i]!)).toBeLessThan(1e-9);
@@ -146,9 +154,9 @@ describe('generateTrajectories', () => {
 
   it('gives byte-identical data for the same seed and different data for another seed', () => {
     const sys = planarThreeBody();
-    const a = generateTrajectories(sys, { count: 3, steps: 5, dt: 0.1, seed: 42, noise: 0.01 });
-    const b = generateTrajectories(sys, { count: 3, steps: 5, dt: 0.1, seed: 42, noise: 0.01 });
-    const c = generateTrajectories(sys, { count: 3, steps: 5, dt: 0.1, seed: 43, noise: 0.01 });
+    const a = generateTrajectories(sys, { count: 3, samples: 6, sampleDt: 0.1, seed: 42, noise: 0.01 });
+    const b = generateTrajectories(sys, { count: 3, samples: 6, sampleDt: 0.1, seed: 42, noise: 0.01 });
+    const c = generateTrajectories(sys, { count: 3, samples: 6, sampleDt: 0.1, seed: 43, noise: 0.01 });
     expect(Buffer.from(a.x.buffer).equals(Buffer.from(b.x.buffer))).toBe(true);
     expect(Buffer.from(a.x.buffer).equals(Buffer.from(c.x.buffer))).toBe(false);
   });
@@ -157,23 +165,47 @@ describe('generateTrajectories', () => {
     let calls = 0;
     const d = generateTrajectories(harmonicOscillator(), {
       count: 50,
-      steps: 20,
-      dt: 0.1,
+      samples: 21,
+      sampleDt: 0.1,
       seed: 1,
       noise: 0.05,
-      onProgress: () => calls++,
+      onProgress: (info) => {
+        calls++;
+        expect(info).toEqual({ step: calls, total: 50 });
+      },
     });
     let v = 0;
     for (let i = 0; i < d.x.length; i++) v += (d.x[i]! - d.clean[i]!) ** 2 / d.x.length;
     expect(Math.sqrt(v)).toBeGreaterThan(0.045);
     expect(Math.sqrt(v)).toBeLessThan(0.055);
     expect(calls).toBe(50);
+    expect(d.status).toBe('ok');
+  });
+
+  it('stops when onProgress returns false and returns the trajectories done so far', () => {
+    const full = generateTrajectories(harmonicOscillator(), { count: 5, samples: 4, sampleDt: 0.1, seed: 3 });
+    const part = generateTrajectories(harmonicOscillator(), {
+      count: 5,
+      samples: 4,
+      sampleDt: 0.1,
+      seed: 3,
+      onProgress: ({ step }) => step < 2,
+    });
+    expect(part.status).toBe('stopped');
+    expect(part.shape).toEqual([2, 4, 2]);
+    expect(Array.from(part.clean)).toEqual(Array.from(full.clean.subarray(0, 2 * 4 * 2)));
   });
 
   it("follows Noether's Razor splits: wider q spread and a moved mean", () => {
     const sys = planarThreeBody();
     const stats = (o: object) => {
-      const d = generateTrajectories(sys, { count: 40, steps: 1, dt: 0.1, seed: 2, initialConditions: o });
+      const d = generateTrajectories(sys, {
+        count: 40,
+        samples: 2,
+        sampleDt: 0.1,
+        seed: 2,
+        initialConditions: o,
+      });
       let m = 0;
       let v = 0;
       for (let b = 0; b < 40; b++) for (let i = 0; i < 6; i++) m += d.x[b * 2 * 12 + i]! / 240;
@@ -187,11 +219,17 @@ describe('generateTrajectories', () => {
   });
 
   it('rejects bad options with a named argument', () => {
-    expect(() => generateTrajectories(pendulum(), { count: 0, steps: 1, dt: 0.1, seed: 0 })).toThrow(
+    expect(() => generateTrajectories(pendulum(), { count: 0, samples: 2, sampleDt: 0.1, seed: 0 })).toThrow(
       /'count'/,
     );
     expect(() =>
-      generateTrajectories(pendulum(), { count: 1, steps: 1, dt: 0.1, seed: 0, integrator: 'closed-form' }),
+      generateTrajectories(pendulum(), {
+        count: 1,
+        samples: 2,
+        sampleDt: 0.1,
+        seed: 0,
+        integrator: 'closed-form',
+      }),
     ).toThrow(/closed-form/);
   });
 });

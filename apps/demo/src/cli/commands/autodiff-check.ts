@@ -7,6 +7,7 @@ import {
 } from '@noether/autodiff';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
+import { UsageError } from '../usage-error';
 
 const USAGE = `noether autodiff-check [--backend cpu|wasm|tensorflow] [--orders 1,2,3] [--ops tanh,elu,...] [--tol 1e-4]
 
@@ -22,7 +23,7 @@ function parseOrders(value: string | undefined): number[] {
   if (value === undefined) return [1, 2, 3];
   const orders = value.split(',').map((s) => Number(s.trim()));
   if (orders.length === 0 || orders.some((o) => !Number.isInteger(o) || o < 1 || o > 3)) {
-    throw new Error(
+    throw new UsageError(
       `noether autodiff-check: option '--orders' must be a comma list of 1, 2, 3, got ${JSON.stringify(value)}`,
     );
   }
@@ -44,7 +45,7 @@ export const autodiffCheckCommand: Command = {
     const orders = parseOrders(values.orders);
     const tol = values.tol === undefined ? undefined : Number(values.tol);
     if (tol !== undefined && !(Number.isFinite(tol) && tol > 0)) {
-      throw new Error(
+      throw new UsageError(
         `noether autodiff-check: option '--tol' must be a positive number, got ${JSON.stringify(values.tol)}`,
       );
     }
@@ -58,7 +59,7 @@ export const autodiffCheckCommand: Command = {
     const started = performance.now();
     const rows = verifyOrderSafety({ orders, ops: values.ops?.split(',').map((s) => s.trim()), tol });
     console.log(formatOrderSafetyTable(rows));
-    const failed = rows.filter((r) => !r.pass);
+    const failed = rows.filter((r) => r.status === 'fail');
     const ops = new Set(rows.map((r) => r.op)).size;
     console.log(
       `\n${rows.length - failed.length}/${rows.length} checks passed (${ops} ops, orders ${orders.join(',')}) on '${choice.name}' in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readPdeBench } from '@noether/datasets';
 import { dataGenerateCommand, dataInfoCommand, dataListCommand } from './data';
 
 const dir = mkdtempSync(join(tmpdir(), 'noether-data-cli-'));
@@ -19,8 +20,8 @@ describe('noether data commands', () => {
           'three-body',
           '--count',
           '2',
-          '--steps',
-          '3',
+          '--samples',
+          '4',
           '--seed',
           '4',
           '--out',
@@ -39,17 +40,52 @@ describe('noether data commands', () => {
     }
   });
 
-  it('info names a truncated file and exits non-zero; generate rejects unknown names', async () => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  it('generate --format h5 writes the PDEBench layout and info shows its dtypes and attributes', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const bad = join(dir, 'bad.npz');
-      writeFileSync(bad, 'PK\u0003\u0004 truncated');
-      expect(await dataInfoCommand.run([bad])).toBe(1);
-      expect(String(error.mock.calls[0]![0])).toContain(`'${bad}'`);
-      await expect(dataGenerateCommand.run(['nope', '--out', dir])).rejects.toThrow(/unknown dataset 'nope'/);
-      await expect(dataGenerateCommand.run(['ho', '--count', 'x', '--out', dir])).rejects.toThrow(/--count/);
+      const out = join(dir, 'h5');
+      expect(await dataGenerateCommand.run(['burgers', '--count', '2', '--format', 'h5', '--out', out])).toBe(
+        0,
+      );
+      const d = await readPdeBench(join(out, 'burgers.h5'));
+      expect(d.tensor.shape).toEqual([2, 101, 256]);
+      expect(d.attributes).toMatchObject({ dataset: 'burgers', generator: '@noether/datasets' });
+      log.mockClear();
+      expect(await dataInfoCommand.run([join(out, 'burgers.h5')])).toBe(0);
+      const text = log.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(text).toMatch(/tensor\s+float64\s+\[2, 101, 256\]/);
+      expect(text).toMatch(/attributes: \{"dataset":"burgers"/);
+      await expect(dataGenerateCommand.run(['ho', '--format', 'h5', '--out', out])).rejects.toThrow(
+        /PDE sets only/,
+      );
     } finally {
-      error.mockRestore();
+      log.mockRestore();
+      err.mockRestore();
     }
+  });
+
+  it('info names a truncated file; generate rejects unknown names and bad numbers', async () => {
+    const bad = join(dir, 'bad.npz');
+    writeFileSync(bad, 'PK\u0003\u0004 truncated');
+    await expect(dataInfoCommand.run([bad])).rejects.toThrow(`'${bad}'`);
+    await expect(dataGenerateCommand.run(['nope', '--out', dir])).rejects.toThrow(/unknown dataset 'nope'/);
+    await expect(dataGenerateCommand.run(['ho', '--count', 'x', '--out', dir])).rejects.toThrow(/--count/);
+  });
+});
+
+describe('noether data generate: strict arguments', () => {
+  it('refuses --split __proto__, an empty --count= and a hex seed instead of writing data', async () => {
+    const out = join(dir, 'strict');
+    await expect(dataGenerateCommand.run(['ho', '--split', '__proto__', '--out', out])).rejects.toThrow(
+      `noether data generate: option '--split' must be one of train, test, testWider, testMoved, all, got "__proto__"`,
+    );
+    await expect(dataGenerateCommand.run(['ho', '--count=', '--out', out])).rejects.toThrow(
+      `option '--count' must be an integer >= 1, got ""`,
+    );
+    await expect(dataGenerateCommand.run(['ho', '--seed', '0x10', '--out', out])).rejects.toThrow(
+      `option '--seed' must be an integer >= 0 and <= 9007199254740991, got "0x10"`,
+    );
+    expect(() => readFileSync(join(out, 'ho-train.npz'))).toThrow(/ENOENT/);
   });
 });

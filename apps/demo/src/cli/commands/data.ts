@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildDataset,
@@ -6,6 +6,7 @@ import {
   loadNpy,
   loadNpz,
   readPdeBench,
+  writePdeBench,
   savePdeBatch,
   savePdeSolution,
   saveTrajectories,
@@ -16,8 +17,10 @@ import {
   type Trajectories,
 } from '@noether/datasets';
 import type { Command } from '../command';
-import { numberOption, parseArgs } from '../args';
+import { choiceOption, numberOption, parseArgs, seedOption } from '../args';
 import { createProgress } from '../progress';
+import { makeOutputDir } from '../output-dir';
+import { UsageError } from '../usage-error';
 
 const dtypeOf = (a: NpyArray) => a.data.constructor.name.replace('Array', '').toLowerCase();
 
@@ -56,86 +59,143 @@ export const dataListCommand: Command = {
   },
 };
 
+/** Root attributes of a generated HDF5 file: strings and numbers; nested options as JSON text. */
+function h5Attributes(extra: Record<string, unknown>): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(extra).map(([k, v]) => [
+      k,
+      typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
+  );
+}
+
 export const dataGenerateCommand: Command = {
   name: 'data generate',
   summary: 'Generate a dataset reproducibly from a seed into .npz files (numpy.load opens them).',
   usage: [
-    'noether data generate <name> [--count N] [--steps N] [--dt X] [--seed N] [--noise X]',
-    '                             [--split train|test|testWider|testMoved|all] [--n N] [--points N] --out DIR',
+    'noether data generate <name> [--count N] [--samples N] [--sample-dt X] [--seed N] [--noise X]',
+    '                             [--split train|test|testWider|testMoved|all] [--n N] [--points N]',
+    '                             [--format npz|h5] --out DIR',
     '',
     'Writes DIR/<name>[-<split>].npz (atomically) with float64 arrays and JSON metadata (member metadata.json).',
+    '--format h5 (PDE sets only) writes DIR/<name>.h5 in the PDEBench layout (tensor [samples, nt, nx(, ny)],',
+    "x-coordinate, t-coordinate; float64) that PDEBench's Python loaders read.",
+    'Several files (--split all) are written all or none.',
     'The same seed gives byte-identical files. See `noether data list` for names and defaults.',
   ].join('\n'),
   async run(args) {
     const cmd = 'data generate';
     const { values, positionals } = parseArgs(cmd, args, {
       count: { type: 'string' },
-      steps: { type: 'string' },
-      dt: { type: 'string' },
+      samples: { type: 'string' },
+      'sample-dt': { type: 'string' },
       seed: { type: 'string' },
       noise: { type: 'string' },
       split: { type: 'string' },
       n: { type: 'string' },
       points: { type: 'string' },
+      format: { type: 'string', default: 'npz' },
       out: { type: 'string' },
     });
     const name = positionals[0];
     if (!name || positionals.length > 1)
-      throw new Error(`noether ${cmd}: give exactly one dataset name (see noether data list)`);
-    if (!values.out) throw new Error(`noether ${cmd}: option '--out DIR' is required`);
+      throw new UsageError(`noether ${cmd}: give exactly one dataset name (see noether data list)`);
+    if (!values.out) throw new UsageError(`noether ${cmd}: option '--out DIR' is required`);
     const entry = datasetCatalog.find((e) => e.name === name);
     if (!entry)
-      throw new Error(
+      throw new UsageError(
         `noether ${cmd}: unknown dataset '${name}' (known: ${datasetCatalog.map((e) => e.name).join(', ')})`,
       );
+    if (values.format !== 'npz' && values.format !== 'h5')
+      throw new UsageError(`option '--format' must be npz or h5, got ${JSON.stringify(values.format)}`);
+    if (values.format === 'h5' && entry.kind === 'trajectories')
+      throw new UsageError(
+        `--format h5 writes the PDEBench layout, for PDE sets only; '${name}' is ${entry.kind} (use npz)`,
+      );
+    const ext = values.format;
     const opts: CatalogOptions = {};
-    const num = (key: 'count' | 'steps' | 'dt' | 'seed' | 'noise' | 'n' | 'points', integer: boolean) => {
-      const v = values[key];
-      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: key, fallback: 0, integer });
+    const num = (
+      key: 'count' | 'samples' | 'sampleDt' | 'noise' | 'n' | 'points',
+      rule: { integer?: boolean; min: number; minExclusive?: boolean },
+      flag: string = key,
+    ) => {
+      const v = values[flag as keyof typeof values] as string | undefined;
+      if (v !== undefined) opts[key] = numberOption(v, { command: cmd, name: flag, fallback: 0, ...rule });
     };
-    num('count', true);
-    num('steps', true);
-    num('dt', false);
-    num('seed', true);
-    num('noise', false);
-    num('n', true);
-    num('points', true);
+    num('count', { integer: true, min: 1 });
+    num('samples', { integer: true, min: 2 });
+    num('sampleDt', { min: 0, minExclusive: true }, 'sample-dt');
+    num('noise', { min: 0 });
+    num('n', { integer: true, min: 1 });
+    num('points', { integer: true, min: 2 });
+    if (values.seed !== undefined) opts.seed = seedOption(values.seed, { command: cmd, fallback: 0 });
+    const split = choiceOption(values.split, {
+      command: cmd,
+      name: 'split',
+      choices: ['train', 'test', 'testWider', 'testMoved', 'all'] as const,
+      fallback: 'train',
+    });
     const splits =
       entry.kind !== 'trajectories'
         ? [undefined]
-        : values.split === 'all'
+        : split === 'all'
           ? (['train', 'test', 'testWider', 'testMoved'] as const)
-          : [(values.split ?? 'train') as CatalogOptions['split']];
-    mkdirSync(values.out, { recursive: true });
-    for (const split of splits) {
+          : [split];
+    // All or nothing: generate every split in memory first (a failing split writes nothing), then save them
+    // into a staging folder and move them into place together.
+    const built = splits.map((split) => {
       const label = split ? `${name} (${split})` : name;
-      const total = opts.count ?? entry.defaults.count ?? 1;
-      const bar = createProgress(`generate ${label}`, total);
+      const bar = createProgress(`generate ${label}`, opts.count ?? entry.defaults.count ?? 1);
       const data = buildDataset(name, { ...opts, ...(split ? { split } : {}), onProgress: () => bar.tick() });
-      const file = join(values.out, `${name}${split ? `-${split}` : ''}.npz`);
-      const extra = {
-        dataset: name,
-        ...(split ? { split } : {}),
-        options: opts,
-        generator: '@noether/datasets',
-      };
-      let info: string;
-      if (entry.kind === 'trajectories') {
-        const d = data as Trajectories;
-        saveTrajectories(file, d, extra);
-        info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
-      } else if (entry.kind === 'pde') {
-        const d = data as PdeSolution;
-        savePdeSolution(file, d, extra);
-        info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
-      } else {
-        const d = data as PdeBatch;
-        savePdeBatch(file, d, extra);
-        info = `tensor [${d.shape.join(', ')}]`;
+      bar.done();
+      return { split, data };
+    });
+    const out = makeOutputDir(values.out);
+    const staging = mkdtempSync(join(out, '.staging-'));
+    const written: { file: string; info: string }[] = [];
+    try {
+      const staged: { tmp: string; file: string; info: string }[] = [];
+      for (const { split, data } of built) {
+        const base = `${name}${split ? `-${split}` : ''}.${ext}`;
+        const tmp = join(staging, base);
+        const extra = {
+          dataset: name,
+          ...(split ? { split } : {}),
+          options: opts,
+          generator: '@noether/datasets',
+        };
+        let info: string;
+        if (entry.kind === 'trajectories') {
+          const d = data as Trajectories;
+          saveTrajectories(tmp, d, extra);
+          info = `x [${d.shape.join(', ')}], ${d.method}, max energy error ${d.maxEnergyError.toExponential(2)}`;
+        } else if (entry.kind === 'pde') {
+          const d = data as PdeSolution;
+          if (ext === 'h5')
+            await writePdeBench(
+              tmp,
+              { tensor: d.u, shape: [1, ...d.shape], x: d.x, t: d.t, ...(d.y ? { y: d.y } : {}) },
+              h5Attributes(extra),
+            );
+          else savePdeSolution(tmp, d, extra);
+          info = `u [${d.shape.join(', ')}], ${d.steps} steps`;
+        } else {
+          const d = data as PdeBatch;
+          if (ext === 'h5') await writePdeBench(tmp, d, h5Attributes(extra));
+          else savePdeBatch(tmp, d, extra);
+          info = `tensor [${d.shape.join(', ')}]`;
+        }
+        staged.push({ tmp, file: join(out, base), info });
       }
-      bar.done(info);
-      console.log(`wrote ${file} (${statSync(file).size} bytes): ${info}`);
+      for (const { tmp, file, info } of staged) {
+        renameSync(tmp, file);
+        written.push({ file, info });
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
     }
+    for (const { file, info } of written)
+      console.log(`wrote ${file} (${statSync(file).size} bytes): ${info}`);
     return 0;
   },
 };
@@ -148,31 +208,31 @@ export const dataInfoCommand: Command = {
   async run(args) {
     const { positionals } = parseArgs('data info', args, {});
     const file = positionals[0];
-    if (!file) throw new Error('noether data info: give a FILE');
-    try {
-      if (/\.(h5|hdf5)$/i.test(file)) {
-        const d = await readPdeBench(file);
-        console.log(`${file}: PDEBench HDF5`);
-        console.log(`  tensor        [${d.tensor.shape.join(', ')}]${stats(d.tensor)}`);
-        console.log(`  x-coordinate  [${d.x.length}]  ${d.x[0]} .. ${d.x[d.x.length - 1]}`);
-        if (d.y) console.log(`  y-coordinate  [${d.y.length}]`);
-        console.log(`  t-coordinate  [${d.t.length}]  ${d.t[0]} .. ${d.t[d.t.length - 1]}`);
-      } else if (file.endsWith('.npy')) {
-        const a = loadNpy(file);
-        console.log(`${file}: ${dtypeOf(a)} [${a.shape.join(', ')}]${stats(a)}`);
-      } else {
-        const c = loadNpz(file);
-        console.log(`${file}: npz with ${Object.keys(c.arrays).length} arrays`);
-        const width = Math.max(...Object.keys(c.arrays).map((k) => k.length));
-        for (const [k, a] of Object.entries(c.arrays))
-          console.log(`  ${k.padEnd(width)}  ${dtypeOf(a).padEnd(8)} [${a.shape.join(', ')}]${stats(a)}`);
-        if (Object.keys(c.metadata).length) console.log(`  metadata: ${JSON.stringify(c.metadata)}`);
-      }
-      return 0;
-    } catch (error) {
-      console.error(`noether data info: ${(error as Error).message}`);
-      return 1;
+    if (!file) throw new UsageError('give a FILE');
+    if (/\.(h5|hdf5)$/i.test(file)) {
+      const d = await readPdeBench(file);
+      console.log(`${file}: PDEBench HDF5`);
+      console.log(`  tensor        [${d.tensor.shape.join(', ')}]${stats(d.tensor)}`);
+      console.log(`  x-coordinate  [${d.x.length}]  ${d.x[0]} .. ${d.x[d.x.length - 1]}`);
+      if (d.y) console.log(`  y-coordinate  [${d.y.length}]`);
+      console.log(`  t-coordinate  [${d.t.length}]  ${d.t[0]} .. ${d.t[d.t.length - 1]}`);
+      const width = Math.max(...d.datasets.map((e) => e.name.length));
+      console.log('  datasets:');
+      for (const e of d.datasets)
+        console.log(`    ${e.name.padEnd(width)}  ${e.dtype.padEnd(8)} [${e.shape.join(', ')}]`);
+      if (Object.keys(d.attributes).length) console.log(`  attributes: ${JSON.stringify(d.attributes)}`);
+    } else if (file.endsWith('.npy')) {
+      const a = loadNpy(file);
+      console.log(`${file}: ${dtypeOf(a)} [${a.shape.join(', ')}]${stats(a)}`);
+    } else {
+      const c = loadNpz(file);
+      console.log(`${file}: npz with ${Object.keys(c.arrays).length} arrays`);
+      const width = Math.max(...Object.keys(c.arrays).map((k) => k.length));
+      for (const [k, a] of Object.entries(c.arrays))
+        console.log(`  ${k.padEnd(width)}  ${dtypeOf(a).padEnd(8)} [${a.shape.join(', ')}]${stats(a)}`);
+      if (Object.keys(c.metadata).length) console.log(`  metadata: ${JSON.stringify(c.metadata)}`);
     }
+    return 0;
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { autodiffCheckCommand } from './autodiff-check';
 import { backendCommand } from './backend';
+import { chargesReportCommand } from './charges-report';
 import { dataCommands } from './data';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
@@ -13,5 +14,6 @@ export const commands: Command[] = [
   pinnCommand,
   pinnReportCommand,
   integratorsReportCommand,
+  chargesReportCommand,
   ...dataCommands,
 ];

@@ -1,16 +1,21 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@noether/files';
 import { join } from 'node:path';
 import { parseArgs, numberOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
+import { makeOutputDir } from '../output-dir';
 import {
   fullPlan,
   quickPlan,
   renderMarkdown,
   renderPlot,
+  renderTable,
+  replaceReadmeTable,
   reportWork,
   runIntegratorsReport,
 } from '../../integrators/report';
+import { UsageError } from '../usage-error';
 
 const usage = `noether integrators-report [--quick] [--out DIR] [--steps N]
 
@@ -21,14 +26,9 @@ Integrates the Kepler problem (e = 0.6) in float64 with the integrator catalogue
   --quick     the pnpm demo step: 5 methods x 2 step sizes, ${quickPlan.steps} steps (a few seconds)
   default     ${fullPlan.methods.length} methods x ${fullPlan.dts.length} step sizes, ${fullPlan.steps} steps
   --steps N   override the number of steps
-  --out DIR   default out/integrators (or out/integrators-quick)`;
-
-/** Writes a file atomically (temp file + rename). */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
+  --out DIR   default out/integrators (or out/integrators-quick)
+  --update-readme FILE  also replace the table between the integrators-report markers in FILE
+              (how packages/integrators/README.md's table is made: the default run with this option)`;
 
 export const integratorsReportCommand: Command = {
   name: 'integrators-report',
@@ -39,6 +39,7 @@ export const integratorsReportCommand: Command = {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       steps: { type: 'string' },
+      'update-readme': { type: 'string' },
     });
     const base = values.quick ? quickPlan : fullPlan;
     const plan = {
@@ -51,18 +52,20 @@ export const integratorsReportCommand: Command = {
       }),
     };
     if (plan.steps < 100)
-      throw new Error(`noether integrators-report: option '--steps' must be at least 100, got ${plan.steps}`);
+      throw new UsageError(
+        `noether integrators-report: option '--steps' must be at least 100, got ${plan.steps}`,
+      );
     const outDir = values.out ?? (values.quick ? 'out/integrators-quick' : 'out/integrators');
     console.log(
       `${plan.methods.length} methods x ${plan.dts.length} step sizes, ${plan.steps} steps each -> ${outDir}`,
     );
     const bar = createProgress('integrators-report', reportWork(plan));
-    const result = runIntegratorsReport(plan, (info) => bar.tick(1, info));
+    const result = runIntegratorsReport(plan, ({ label }) => void bar.tick(1, label));
     bar.done();
-    mkdirSync(outDir, { recursive: true });
+    makeOutputDir(outDir);
     const md = renderMarkdown(result, plan);
-    writeAtomic(join(outDir, 'report.md'), md);
-    writeAtomic(join(outDir, 'energy-error.svg'), renderPlot(result, plan));
+    writeFileAtomic(join(outDir, 'report.md'), md);
+    writeFileAtomic(join(outDir, 'energy-error.svg'), renderPlot(result, plan));
     console.log(
       md
         .split('\n')
@@ -70,6 +73,11 @@ export const integratorsReportCommand: Command = {
         .join('\n'),
     );
     console.log(`wrote ${join(outDir, 'report.md')} and ${join(outDir, 'energy-error.svg')}`);
+    const readme = values['update-readme'];
+    if (readme !== undefined) {
+      writeFileAtomic(readme, replaceReadmeTable(readFileSync(readme, 'utf8'), renderTable(result, plan)));
+      console.log(`updated the table in ${readme}`);
+    }
     return 0;
   },
 };

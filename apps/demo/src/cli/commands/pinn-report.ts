@@ -1,14 +1,16 @@
 import { initBackend } from '@noether/autodiff';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, numberOption } from '../args';
+import { parseArgs, numberOption, seedOption } from '../args';
 import type { Command } from '../command';
 import { createProgress } from '../progress';
 import { caseNames } from '../../pinn/cases';
 import type { CaseName } from '../../pinn/cases';
 import type { ConstraintKind } from '../../pinn/metrics';
-import { fullPlan, quickPlan, reEvaluate, runReport, runsOf } from '../../pinn/report';
+import { errorFor, fullPlan, quickPlan, reEvaluate, runReport, runsOf } from '../../pinn/report';
 import type { ReportPlan } from '../../pinn/report';
-import { constraintKinds } from '../../pinn/train';
+import { constraintKinds, runId } from '../../pinn/train';
+import { UsageError } from '../usage-error';
 
 const usage = `noether pinn-report [--quick] [--out DIR] [--points N] [--levels L] [--iters N] [--cases a,b] [--constraints a,b] [--cross-check B] [--report-only]
 
@@ -50,12 +52,13 @@ export const pinnReportCommand: Command = {
       const items = v.split(',') as T[];
       for (const it of items)
         if (!all.includes(it))
-          throw new Error(
+          throw new UsageError(
             `noether pinn-report: option '--${name}' has unknown entry '${it}'; expected ${all.join(', ')}`,
           );
       return items;
     };
     const plan: ReportPlan = {
+      quick: values.quick,
       cases: list<CaseName>(values.cases, caseNames, 'cases'),
       constraints: list<ConstraintKind>(values.constraints, constraintKinds, 'constraints'),
       points: numberOption(values.points, {
@@ -63,25 +66,24 @@ export const pinnReportCommand: Command = {
         name: 'points',
         fallback: base.points,
         integer: true,
+        min: 1,
       }),
       levels: numberOption(values.levels, {
         command: 'pinn-report',
         name: 'levels',
         fallback: base.levels,
         integer: true,
+        min: 1,
+        max: 100,
       }),
       iterations: numberOption(values.iters, {
         command: 'pinn-report',
         name: 'iters',
         fallback: base.iterations,
         integer: true,
+        min: 1,
       }),
-      seed: numberOption(values.seed, {
-        command: 'pinn-report',
-        name: 'seed',
-        fallback: base.seed,
-        integer: true,
-      }),
+      seed: seedOption(values.seed, { command: 'pinn-report', fallback: base.seed }),
     };
     const crossCheck = values['cross-check'] ?? (values.quick ? 'none' : 'cpu');
     const outDir = values.out ?? (values.quick ? 'out/pinn-report-quick' : 'out/pinn-report');
@@ -91,6 +93,19 @@ export const pinnReportCommand: Command = {
       const { markdown } = await reEvaluate(plan, { outDir, backends });
       console.log(markdown);
       return 0;
+    }
+    if (values['report-only']) {
+      const runsDir = join(outDir, 'runs');
+      const found = existsSync(runsDir) ? readdirSync(runsDir).filter((f) => f.endsWith('.json')) : [];
+      const wanted = new Set(runsOf(plan).map((s) => `${runId(s)}.json`));
+      if (!found.some((f) => wanted.has(f))) {
+        const what = found.length
+          ? `${found.length} other runs (${found.slice(0, 3).join(', ')}${found.length > 3 ? ', ...' : ''})`
+          : 'no runs';
+        throw new UsageError(
+          `--report-only: ${runsDir} holds ${what} and none of the ${wanted.size} runs this plan needs (e.g. ${[...wanted][0]}); give the same --quick/--points/--levels/--iters/--seed as the runs, or train them first`,
+        );
+      }
     }
     const total = runsOf(plan).length;
     console.log(
@@ -107,18 +122,26 @@ export const pinnReportCommand: Command = {
         if (index > 0) bar.tick(plan.iterations - inRun);
         inRun = 0;
       },
-      onIteration: ({ iteration }) => {
-        bar.tick(iteration - inRun);
-        inRun = iteration;
+      onProgress: ({ step }) => {
+        bar.tick(step - inRun);
+        inRun = step;
       },
     });
     bar.tick(plan.iterations - inRun);
     bar.done();
-    const lines = results.map(
-      (r) =>
-        `${r.id.padEnd(44)} relL2 ${r.relL2.toExponential(2)}  cons(${r.settings.constraint}) ${r.conservation.toExponential(2)}  ${r.status}`,
-    );
+    // The same constraint(s) as the report's table: a plain PINN run (stored once) is read for each of them.
+    const lines = results.map((r) => {
+      const s = r.settings;
+      const label = s.variant === 'pinn' ? `${s.case} pinn` : `${s.case} ${s.variant}/${s.constraint}`;
+      const kinds = s.variant === 'pinn' ? plan.constraints : [s.constraint];
+      const cons = kinds.map((k) => `cons(${k}) ${errorFor(r, k).toExponential(2)}`).join('  ');
+      return `${label.padEnd(36)} relL2 ${r.relL2.toExponential(2)}  ${cons}  ${r.status}`;
+    });
     console.log(lines.join('\n'));
+    if (plan.quick)
+      console.log(
+        `quick smoke run (${plan.iterations} iterations per network): it shows every case trains and the projection holds its constraint; the networks are not trained, so L2 errors are not meaningful. Full numbers: apps/demo/README-pinn-results.md`,
+      );
     console.log(`report: ${join(outDir, 'report.md')}`);
     return 0;
   },

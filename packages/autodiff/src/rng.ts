@@ -1,8 +1,14 @@
-import { checkNumber } from './errors';
+import { AutodiffError, describeValue } from './errors';
+
+/**
+ * The saved state of an {@link Rng} (`rng.state()`): the 64-bit LCG state and increment as four uint32
+ * halves, and the cached spare normal deviate (NaN when none). `createRng(saved)` resumes the stream.
+ */
+export type RngState = readonly [hi: number, lo: number, incHi: number, incLo: number, spare: number];
 
 /**
  * A seeded pseudo-random generator (PCG32, XSH-RR output on a 64-bit LCG state) with uniform and normal
- * samplers. It is the only source of randomness in `@noether/datasets`: the same seed gives the same
+ * samplers. It is the one source of randomness in the `@noether/*` packages: the same seed gives the same
  * stream on every platform, so generated files are byte-identical.
  */
 export interface Rng {
@@ -14,43 +20,70 @@ export interface Rng {
   uniformIn(lo: number, hi: number): number;
   /** Standard normal deviate (Marsaglia polar method, the spare value is cached). */
   normal(): number;
+  /** Uniform integer in [0, n) (`floor(n * uniform())`). */
+  int(n: number): number;
   /** Independent generator derived from this one (for per-trajectory streams). */
   split(): Rng;
+  /** The current state, for checkpoints: `createRng(rng.state())` continues the same stream. */
+  state(): RngState;
+}
+
+function checkInteger(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new AutodiffError(
+      'INVALID_ARGUMENT',
+      `createRng(): argument '${name}' must be a safe integer, got ${describeValue(value)}`,
+    );
+  }
+}
+
+function isState(value: unknown): value is RngState {
+  return (
+    Array.isArray(value) &&
+    value.length === 5 &&
+    value.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) &&
+    typeof value[4] === 'number'
+  );
 }
 
 const MASK64 = (1n << 64n) - 1n;
 const MULT = 6364136223846793005n;
 
 /**
- * Creates a PCG32 generator from an integer seed (and an optional stream id).
+ * Creates a PCG32 generator from an integer seed (and an optional stream id), or resumes one from a saved
+ * {@link RngState}.
  *
  * state_{k+1} = state_k * 6364136223846793005 + inc (mod 2^64); output = rotr32(((s >> 18) ^ s) >> 27, s >> 59).
- * @throws DatasetsError `invalid-argument` when `seed` is not a finite integer.
+ * @throws AutodiffError `INVALID_ARGUMENT` when `seed` is not a safe integer or a saved state.
  * @example const rng = createRng(42); const z = rng.normal();
  * @see M. E. O'Neill, "PCG: A Family of Simple Fast Space-Efficient Statistically Good Algorithms for
  *   Random Number Generation", HMC-CS-2014-0905 (2014).
  */
-export function createRng(seed: number, stream = 54): Rng {
-  checkNumber({ fn: 'createRng', name: 'seed' }, seed, { integer: true });
-  checkNumber({ fn: 'createRng', name: 'stream' }, stream, { integer: true });
-  // Work on two 32-bit halves with BigInt only at seeding; the step uses 32-bit math via BigInt for clarity
-  // at seeding and a fast split-multiply in the loop.
-  const inc = ((BigInt(stream) << 1n) | 1n) & MASK64;
-  let state = 0n;
-  const stepBig = () => {
-    state = (state * MULT + inc) & MASK64;
-  };
-  stepBig();
-  state = (state + (BigInt.asUintN(64, BigInt(seed)) & MASK64)) & MASK64;
-  stepBig();
-  // Fast path: represent the state as hi/lo uint32 and do 64-bit multiply-add by 16-bit limbs.
-  let hi = Number(state >> 32n) >>> 0;
-  let lo = Number(state & 0xffffffffn) >>> 0;
-  const incHi = Number(inc >> 32n) >>> 0;
-  const incLo = Number(inc & 0xffffffffn) >>> 0;
+export function createRng(seed: number | RngState, stream = 54): Rng {
+  let hi: number, lo: number, incHi: number, incLo: number;
+  let spare: number | undefined;
+  if (isState(seed)) {
+    [hi, lo, incHi, incLo] = seed;
+    spare = Number.isNaN(seed[4]) ? undefined : seed[4];
+  } else {
+    checkInteger('seed', seed);
+    checkInteger('stream', stream);
+    // BigInt only at seeding; the loop below uses a fast split-multiply on two uint32 halves.
+    const inc = ((BigInt(stream) << 1n) | 1n) & MASK64;
+    let state = 0n;
+    const stepBig = () => {
+      state = (state * MULT + inc) & MASK64;
+    };
+    stepBig();
+    state = (state + (BigInt.asUintN(64, BigInt(seed as number)) & MASK64)) & MASK64;
+    stepBig();
+    hi = Number(state >> 32n) >>> 0;
+    lo = Number(state & 0xffffffffn) >>> 0;
+    incHi = Number(inc >> 32n) >>> 0;
+    incLo = Number(inc & 0xffffffffn) >>> 0;
+  }
   const mHi = Number(MULT >> 32n) >>> 0;
   const mLo = Number(MULT & 0xffffffffn) >>> 0;
-  let spare: number | undefined;
 
   const nextUint32 = (): number => {
     const oldHi = hi;
@@ -101,9 +134,11 @@ export function createRng(seed: number, stream = 54): Rng {
         }
       }
     },
+    int: (n) => Math.floor(n * uniform()),
     split() {
       return createRng(nextUint32(), nextUint32() & 0x7fffffff);
     },
+    state: () => [hi, lo, incHi, incLo, spare ?? NaN],
   };
   return rng;
 }

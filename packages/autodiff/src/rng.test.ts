@@ -48,3 +48,26 @@ describe('createRng (PCG32)', () => {
     expect(() => createRng(1.5)).toThrow(/createRng\(\): argument 'seed'/);
   });
 });
+
+describe('createRng state', () => {
+  it('reproduces the same stream from a seed and from a saved state', () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    const xs = Array.from({ length: 5 }, () => a.uniform());
+    expect(Array.from({ length: 5 }, () => b.uniform())).toEqual(xs);
+    a.normal(); // leaves a spare normal cached: the state carries it
+    const c = createRng(a.state());
+    expect(c.normal()).toBe(a.normal());
+    expect(c.uniform()).toBe(a.uniform());
+    expect(createRng(43).uniform()).not.toBe(xs[0]);
+    const mean = Array.from({ length: 20000 }, () => a.uniform()).reduce((s, v) => s + v, 0) / 20000;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.01);
+  });
+
+  it('draws integers uniformly in [0, n)', () => {
+    const rng = createRng(5);
+    const counts = new Array<number>(7).fill(0);
+    for (let i = 0; i < 70000; i++) counts[rng.int(7)] += 1;
+    for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400);
+  });
+});

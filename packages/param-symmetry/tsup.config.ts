@@ -1,0 +1,3 @@
+import { createTsupConfig } from '../../config/tsup.base';
+
+export default createTsupConfig();
