@@ -243,6 +243,36 @@ describe.skipIf(!chromiumPath && !inCi)('the web page in headless Chromium', () 
     await shoot('datasets', '[data-testid=panel-datasets]');
   });
 
+  it('param-symmetry: Gauss–Legendre gradient flow keeps the GL(4) charge to round-off, rk4 and Euler drift', async () => {
+    await page.click('[data-testid=tab-param-symmetry]');
+    await page.waitForSelector('[data-testid=psym-run]');
+    await page.click('[data-testid=psym-run]');
+    await waitText('[data-testid=psym-progress]', /^(Done|Error)/, 120_000);
+    expect(await page.textContent('[data-testid=psym-progress]')).toMatch(/^Done/);
+    expect(await page.textContent('[data-testid=psym-formulas]')).toMatch(/=/);
+    const row = async (method: string) => {
+      const r = page.locator(`[data-testid=psym-results] tr[data-method=${method}]`);
+      return {
+        status: await r.getAttribute('data-status'),
+        drift: Number(await r.getAttribute('data-drift')),
+      };
+    };
+    const rows = Object.fromEntries(
+      await Promise.all(
+        ['implicitMidpoint', 'gaussLegendre4', 'rk4', 'euler'].map(async (m) => [m, await row(m)]),
+      ),
+    );
+    results.paramSymmetry = rows;
+    for (const m of ['implicitMidpoint', 'gaussLegendre4']) {
+      expect(rows[m].status).toBe('ok');
+      expect(rows[m].drift).toBeLessThan(1e-12);
+    }
+    // Explicit methods do not preserve quadratic invariants: drift far above round-off, Euler worst.
+    expect(rows.rk4.drift).toBeGreaterThan(1e-10);
+    expect(rows.euler.drift).toBeGreaterThan(rows.rk4.drift);
+    await shoot('param-symmetry', '[data-testid=panel-param-symmetry]');
+  });
+
   it('works offline once loaded (service worker)', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await context.setOffline(true);
