@@ -2,7 +2,7 @@
 // (`import` -> dist/index.js, the `@noether/source` condition is not used here), exactly as an npm user gets
 // them, so `pnpm web` / `pnpm web:build` build the packages first (turbo `^build`).
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { builtinModules } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
 
 /** Cross-origin isolation: wasm threads need SharedArrayBuffer, which needs both headers. */
@@ -78,20 +78,41 @@ function tfjsWasmThreadsFix(): Plugin {
   };
 }
 
+/**
+ * Browser stand-ins for Node built-ins. Packages with file I/O (@noether/files, @noether/datasets) import
+ * `fs`, `path`, `zlib`, `crypto`, ... at top level; the page never calls those functions, but Vite's own
+ * placeholder throws as soon as a named import is read (dev server) or fails the build for a missing export.
+ * Each built-in becomes a module exporting every name the real one has, as a function that throws when called.
+ */
+function nodeBuiltinStandIns(): Plugin {
+  const prefix = '\0noether-node-builtin:';
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'noether-node-builtin-stand-ins',
+    enforce: 'pre',
+    resolveId(id) {
+      const name = id.startsWith('node:') ? id.slice(5) : id;
+      return builtins.has(name) ? prefix + name : null;
+    },
+    async load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const name = id.slice(prefix.length);
+      const real = (await import(`node:${name}`)) as Record<string, unknown>;
+      const names = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
+      const thrower = (k: string) =>
+        `export const ${k} = () => { throw new Error('node:${name}.${k} is not available in the browser'); };`;
+      return [...names.map(thrower), 'export default {};'].join('\n');
+    },
+  };
+}
+
 export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
   resolve: {
     dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-core'],
-    // @noether/datasets and @noether/files import fs/path/zlib/crypto at top level for file I/O; see src/node-builtins.ts.
-    alias: [
-      {
-        find: /^(node:)?(fs|path|zlib|crypto)$/,
-        replacement: fileURLToPath(new URL('./src/node-builtins.ts', import.meta.url)),
-      },
-    ],
   },
   build: { target: 'es2022', manifest: true, chunkSizeWarningLimit: 5000, sourcemap: false },
-  plugins: [tfjsWasmThreadsFix(), serviceWorker()],
+  plugins: [nodeBuiltinStandIns(), tfjsWasmThreadsFix(), serviceWorker()],
 });

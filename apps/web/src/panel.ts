@@ -17,4 +17,9 @@ export const PANELS: ReadonlyArray<{ id: string; title: string; load: () => Prom
   { id: 'integrators', title: 'integrators', load: () => import('./panels/integrators-panel') },
   { id: 'pinn-proj', title: 'PINN-Proj', load: () => import('./panels/pinn-proj-panel') },
   { id: 'datasets', title: 'datasets', load: () => import('./panels/datasets-panel') },
+  {
+    id: 'param-symmetry',
+    title: 'param-symmetry',
+    load: () => import('./panels/param-symmetry-panel'),
+  },
 ];

@@ -9,7 +9,7 @@ export interface Chart {
 }
 
 /** Name of the one data source every spec on the page uses, so live updates can replace it. */
-export const DATA = 'table';
+const DATA = 'table';
 
 /**
  * A Vega-Lite chart in `host` (vega-embed, loaded on first use so the first panel does not wait for the

@@ -12,14 +12,7 @@ export {
   type BackendChoice,
   type InitBackendOptions,
 } from './init-backend';
-// Swapping tfjs's original gradients back in shows what the order-safe registry fixes (the web page's op table).
-export {
-  replacedGradients,
-  useOrderSafeGradients,
-  useTfjsGradients,
-  gradientMode,
-  type GradientMode,
-} from './register-gradients';
+export { replacedGradients } from './register-gradients';
 export { grad, valueAndGrad, type TensorFunction } from './grad';
 export { disposeAbandonedTape } from './core-gradients';
 export { vjp } from './vjp';
@@ -37,7 +30,7 @@ export {
   type VerifyOrderSafetyOptions,
   type OrderSafetyRow,
 } from './verify-order-safety';
-export { OP_CATALOGUE, type OpCase } from './op-catalogue';
+export type { OpCase } from './op-catalogue';
 export {
   taylor,
   directionalDerivatives,

@@ -54,8 +54,6 @@ export {
   type Trajectories,
 } from './generate-trajectories';
 export { crc32 } from './io/crc32';
-// In-memory .npz (zip) bytes, for browsers and other places without a file system.
-export { writeZip, readZip, type ZipEntry, type ReadZipOptions } from './io/zip';
 export { encodeNpy, decodeNpy, type NpyArray, type NpyData } from './io/npy';
 export { saveNpy, loadNpy, saveNpz, loadNpz, type NpzContents, type ReadOptions } from './io/files';
 export { readPdeBench, writePdeBench, type PdeBenchData, type PdeBenchInput } from './io/hdf5';

@@ -1,12 +1,10 @@
 // datasets panel: @noether/datasets' float64 PDE reference solvers run in the browser, their conserved
-// integrals over time, and the solution written as a numpy-readable .npz (and read back) without a server.
+// integrals over time, and the solution written as a numpy-readable .npy (and read back) without a server.
 import {
   decodeNpy,
   encodeNpy,
   pinnProjPresets,
-  readZip,
   solvePinnProjPreset,
-  writeZip,
   type PdeSolution,
   type PinnProjPresetName,
 } from '@noether/datasets';
@@ -47,26 +45,14 @@ const driftSpec = {
   },
 };
 
-/** Bytes of a solution as .npz (u, x, t as float64 .npy members), and whether reading it back is exact. */
-function npzRoundTrip(s: PdeSolution): { bytes: Uint8Array; exact: boolean } {
-  const members = {
-    u: { data: s.u, shape: s.shape },
-    x: { data: s.x, shape: [s.x.length] },
-    t: { data: s.t, shape: [s.t.length] },
-  };
-  const bytes = writeZip(
-    Object.entries(members).map(([name, a]) => ({ name: `${name}.npy`, data: encodeNpy(a) })),
-  );
-  const back = new Map(readZip(bytes, 'solution.npz').map((e) => [e.name, decodeNpy(e.data, e.name)]));
-  const exact = Object.entries(members).every(([name, a]) => {
-    const b = back.get(`${name}.npy`);
-    return (
-      b !== undefined &&
-      b.shape.join() === a.shape.join() &&
-      b.data.length === a.data.length &&
-      a.data.every((v, i) => Object.is(v, b.data[i]))
-    );
-  });
+/** The solution u `[100, 256]` as float64 .npy bytes, and whether decoding them gives back every bit. */
+function npyRoundTrip(s: PdeSolution): { bytes: Uint8Array; exact: boolean } {
+  const bytes = encodeNpy({ data: s.u, shape: s.shape });
+  const back = decodeNpy(bytes, 'u.npy');
+  const exact =
+    back.shape.join() === s.shape.join() &&
+    back.data.length === s.u.length &&
+    s.u.every((v, i) => Object.is(v, back.data[i]));
   return { bytes, exact };
 }
 
@@ -86,7 +72,7 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
     ]),
     tbody,
   ]);
-  const download = el('a', { 'data-testid': 'pde-download', text: '', download: 'solution.npz' });
+  const download = el('a', { 'data-testid': 'pde-download', text: '', download: 'u.npy' });
   const heatHost = el('div', { class: 'chart' });
   const driftHost = el('div', { class: 'chart' });
   root.append(
@@ -96,7 +82,7 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
       text:
         'The reference solvers of @noether/datasets (the PINN-Proj setups: finite volumes on 256 cells, 100 output ' +
         'levels) run here in float64, with their conserved integrals checked over time; the solution is written as ' +
-        'a .npz that numpy opens (writeZip + encodeNpy), read back and compared bit for bit.',
+        'a .npy that numpy opens (encodeNpy), decoded again (decodeNpy) and compared bit for bit.',
     }),
     el('div', { class: 'controls' }, [field('PDE', preset), run]),
     progress,
@@ -147,11 +133,11 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
       }
       heat.update(heatmapRows('solution', s.u, s));
       drift.update(points);
-      const { bytes, exact } = npzRoundTrip(s);
+      const { bytes, exact } = npyRoundTrip(s);
       URL.revokeObjectURL(download.href);
       download.href = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
-      download.textContent = `download ${name}.npz (${(bytes.length / 1e6).toFixed(2)} MB; read back ${exact ? 'bit-identical' : 'DIFFERENT'})`;
-      download.setAttribute('download', `${name}.npz`);
+      download.textContent = `download u of ${name} as .npy (${(bytes.length / 1e6).toFixed(2)} MB; read back ${exact ? 'bit-identical' : 'DIFFERENT'})`;
+      download.setAttribute('download', `${name}-u.npy`);
       download.dataset.exact = String(exact);
       await Promise.all([heat.drawn(), drift.drawn()]);
       progress.textContent = `Done: ${name}, ${s.steps} steps, status ${s.status}, solved in ${seconds.toFixed(2)} s.`;
