@@ -28,7 +28,7 @@ export const caseNames: readonly CaseName[] = [
 ];
 
 /** The workshop version's cases (arXiv 2410.17445): Burgers, periodic KdV, periodic advection. */
-export const workshopCaseNames: readonly CaseName[] = ['burgers', 'kdv-periodic', 'advection-periodic'];
+const workshopCaseNames: readonly CaseName[] = ['burgers', 'kdv-periodic', 'advection-periodic'];
 
 /** Every case name (paper, then workshop). */
 export const allCaseNames: readonly CaseName[] = [...caseNames, ...workshopCaseNames];

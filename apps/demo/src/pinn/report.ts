@@ -43,7 +43,7 @@ export interface ReportPlan {
 }
 
 /** The penalty weight the main table shows: 10 (the paper's) when swept, else the first. */
-export function primaryLambda(plan: ReportPlan): number {
+function primaryLambda(plan: ReportPlan): number {
   const ls = plan.lambdas ?? [10];
   return ls.includes(10) ? 10 : ls[0];
 }

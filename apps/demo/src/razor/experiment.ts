@@ -125,7 +125,7 @@ export function runId(s: RazorSettings): string {
 }
 
 /** The system, its true generators (the reference span) and their dimension. */
-export function systemOf(s: RazorSettings): { system: PhysicalSystem; generators: Float64Array[] } {
+function systemOf(s: RazorSettings): { system: PhysicalSystem; generators: Float64Array[] } {
   const system =
     s.system === 'ho'
       ? harmonicOscillator()
@@ -154,7 +154,7 @@ function transitionsOf(traj: { x: Float64Array; shape: readonly [number, number,
 }
 
 /** One point of the diagnostics trace, every `traceEvery` steps. */
-export interface TracePoint {
+interface TracePoint {
   step: number;
   seconds: number;
   nll: number;

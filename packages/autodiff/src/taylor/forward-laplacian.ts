@@ -16,7 +16,7 @@ export type ForwardLaplacianResult = {
 };
 
 /** The unit directions e_j: `[n, ...x.shape]` (unbatched) or `[d, batch, d]` with row j = e_j in every row. */
-export function unitDirections(x: tf.Tensor, batched: boolean): tf.Tensor {
+function unitDirections(x: tf.Tensor, batched: boolean): tf.Tensor {
   if (!batched) return tf.reshape(tf.eye(x.size), [x.size, ...x.shape]);
   const [batch, d] = x.shape as [number, number];
   return tf.tile(tf.reshape(tf.eye(d), [d, 1, d]), [1, batch, 1]);

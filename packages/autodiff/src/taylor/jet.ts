@@ -48,7 +48,7 @@ export interface TermSite {
   readonly k: number;
 }
 
-export function coef(at: TermSite, jet: Jet, i: number): tf.Tensor | null {
+function coef(at: TermSite, jet: Jet, i: number): tf.Tensor | null {
   const { layout, k } = at;
   const c = jet.coeffs[i - 1];
   if (c === null || layout.collapsed) return c;
@@ -81,7 +81,7 @@ export function times(a: tf.Tensor, b: tf.Tensor, rank: number): tf.Tensor {
  * term that still has one row per direction is summed over them. The result is broadcast to the full
  * `[width, ...outShape]`, or `null` when every term is zero.
  */
-export function sumTerms(
+function sumTerms(
   at: TermSite,
   terms: readonly (tf.Tensor | null)[],
   outShape: readonly number[],
@@ -107,7 +107,7 @@ export function widthOf(layout: JetLayout, k: number): number {
 }
 
 /** Zeros standing for a zero coefficient k of a tensor of shape `shape` (for kernels that need every input). */
-export function zeroCoef(at: TermSite, shape: readonly number[]): tf.Tensor {
+function zeroCoef(at: TermSite, shape: readonly number[]): tf.Tensor {
   return tf.zeros([widthOf(at.layout, at.k), ...shape]);
 }
 
@@ -116,7 +116,7 @@ export function zeroCoef(at: TermSite, shape: readonly number[]): tf.Tensor {
  * `y_k = Σ_n φ^(n)(x_0) Σ_{parts} weight · Π x_{part}` over the multisets `parts` of n positive integers that
  * sum to k, with `weight = 1 / Π_v m_v!` (m_v: how often v occurs in the multiset).
  */
-export interface FaaDiBrunoTerm {
+interface FaaDiBrunoTerm {
   readonly n: number;
   readonly weight: number;
   readonly parts: readonly number[];
@@ -138,7 +138,7 @@ function factorial(n: number): number {
 }
 
 /** The terms of y_k (k >= 1) in Faà di Bruno's formula. */
-export function faaDiBrunoTerms(k: number): readonly FaaDiBrunoTerm[] {
+function faaDiBrunoTerms(k: number): readonly FaaDiBrunoTerm[] {
   return multisets(k, k).map((parts) => {
     const counts = new Map<number, number>();
     for (const p of parts) counts.set(p, (counts.get(p) ?? 0) + 1);
