@@ -38,7 +38,7 @@ function spectralConvFft(x: tf.Tensor3D, w: { wr: tf.Tensor; wi: tf.Tensor }, mo
 
 async function main() {
   const out: Record<string, unknown> = {
-    note: 'medians of interleaved rounds on a shared, loaded machine; compare ratios',
+    note: 'medians of 3 interleaved rounds on a shared, loaded machine; compare ratios',
   };
   await tf.setBackend('cpu');
   const layer: Record<string, unknown> = {};
@@ -66,7 +66,7 @@ async function main() {
       fftGrad = `unavailable: ${(e as Error).message.split('\n')[0]}`;
     }
     const rounds = { matmulFwd: [] as number[], fftFwd: [] as number[], matmulFwdBwd: [] as number[] };
-    for (let r = 0; r < 5; r++) {
+    for (let r = 0; r < 3; r++) {
       rounds.matmulFwd.push(time(() => tf.tidy(() => spectralConv1d(x, w, tables).dataSync()), 3) / b);
       rounds.fftFwd.push(time(() => tf.tidy(() => spectralConvFft(x, w, modes).dataSync()), 3) / b);
       rounds.matmulFwdBwd.push(
@@ -100,7 +100,7 @@ async function main() {
   out.spectralLayerCpu = layer;
   // full FNO forward+backward per sample (matMul route; the FFT route has no gradient in tfjs)
   const fnoTimes: Record<string, unknown> = {};
-  for (const backend of ['cpu', 'wasm']) {
+  for (const backend of ['wasm', 'cpu']) {
     await tf.setBackend(backend);
     for (const n of [256, 1024]) {
       const fno = createFno1d({ inChannels: 1, modes: 16, width: 64, layers: 4, seed: 0 });
