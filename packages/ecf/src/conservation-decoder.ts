@@ -52,8 +52,8 @@ export function decodeWith(
         columns.push(col);
         continue;
       }
-      const c1 = Float64Array.from({ length: b }, (_, s) => targets.linear[s * C + c] as number);
-      const c2 = Float64Array.from({ length: b }, (_, s) => targets.quadratic[s * C + c] as number);
+      const c1 = Float64Array.from({ length: b }, (_, s) => targets.linear[s * C + c]);
+      const c2 = Float64Array.from({ length: b }, (_, s) => targets.quadratic[s * C + c]);
       const constraint: Constraint =
         type === 'linear' ? { type, c1 } : type === 'quadratic' ? { type, c2 } : { type, c1, c2 };
       const k = targetConstants(constraint, spec.grid.W, { slices: b, policy: 'clamp', fn });
@@ -64,7 +64,7 @@ export function decodeWith(
       );
       columns.push(tf.reshape(projected, [b, n, 1]));
     }
-    const out = columns.length === 1 ? columns[0]! : tf.concat(columns, 2);
+    const out = columns.length === 1 ? columns[0] : tf.concat(columns, 2);
     return tf.reshape(out, v.shape);
   });
 }

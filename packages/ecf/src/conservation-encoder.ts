@@ -41,9 +41,9 @@ export function integrate(
       let s1 = 0;
       let s2 = 0;
       for (let j = 0; j < n; j++) {
-        const v = values[(s * n + j) * C + c] as number;
-        s1 += w[j]! * v;
-        s2 += w[j]! * v * v;
+        const v = values[(s * n + j) * C + c];
+        s1 += w[j] * v;
+        s2 += w[j] * v * v;
       }
       if (t !== 'quadratic') linear[s * C + c] = s1;
       if (t !== 'linear') quadratic[s * C + c] = s2;

@@ -36,14 +36,14 @@ export function conservationErrors(
   let lin = NaN;
   let quad = NaN;
   for (let i = 0; i < actual.linear.length; i++) {
-    const a = actual.linear[i] as number;
-    const r = reference.linear[i] as number;
+    const a = actual.linear[i];
+    const r = reference.linear[i];
     if (!Number.isNaN(r)) {
-      const e = Math.abs(a - r) / Math.max(scale[i] as number, 1e-300);
+      const e = Math.abs(a - r) / Math.max(scale[i], 1e-300);
       lin = Number.isNaN(lin) ? e : Math.max(lin, e);
     }
-    const q = actual.quadratic[i] as number;
-    const rq = reference.quadratic[i] as number;
+    const q = actual.quadratic[i];
+    const rq = reference.quadratic[i];
     if (!Number.isNaN(rq)) {
       const e = Math.abs(q - rq) / Math.max(rq, 1e-300);
       quad = Number.isNaN(quad) ? e : Math.max(quad, e);

@@ -42,7 +42,7 @@ export class ConservationLayer extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[])[1]! : inputShape;
+    return Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[])[1] : inputShape;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -63,7 +63,7 @@ export class ConservationLayer extends tf.layers.Layer {
     return {
       ...super.getConfig(),
       weights: this.config.weights,
-      invariants: this.config.invariants as never,
+      invariants: this.config.invariants,
     };
   }
 }

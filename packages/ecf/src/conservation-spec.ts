@@ -95,8 +95,8 @@ export function fieldShape(
   if (!(u instanceof tf.Tensor) || (u.rank !== 3 && u.rank !== 4) || u.dtype !== 'float32')
     shapeMismatch(where, 'a float32 tensor [batch, n, channels] or [batch, nx, ny, channels]', u);
   const s = u.shape as number[];
-  const b = s[0] as number;
-  const c = s[s.length - 1] as number;
+  const b = s[0];
+  const c = s[s.length - 1];
   const n = s.slice(1, -1).reduce((a, v) => a * v, 1);
   if (n !== spec.n) shapeMismatch(where, `a field with ${spec.n} grid points (one per weight)`, u);
   if (c < spec.minChannels) shapeMismatch(where, `a field with at least ${spec.minChannels} channels`, u);

@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { checkGrads } from '@noether/autodiff';
 import { memoryCheckpointStore } from '@noether/optim';
@@ -54,7 +55,7 @@ describe('conservationEncoder', () => {
       const a = sums(u, q.weights, { s, c: 0, C: 2 });
       const b = sums(u, q.weights, { s, c: 1, C: 2 });
       expect(I.linear[s * 2]).toBeCloseTo(a.s1, 14);
-      expect(Number.isNaN(I.quadratic[s * 2]!)).toBe(true);
+      expect(Number.isNaN(I.quadratic[s * 2])).toBe(true);
       expect(I.linear[s * 2 + 1]).toBeCloseTo(b.s1, 14);
       expect(I.quadratic[s * 2 + 1]).toBeCloseTo(b.s2, 14);
     }
@@ -121,7 +122,7 @@ describe('conservationDecoder', () => {
     const a = shift.dataSync();
     const b = fftRoute.dataSync();
     let err = 0;
-    for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i] - b[i]));
     expect(err).toBeLessThan(2e-6);
     tf.dispose([uT, vT, shift, fftRoute]);
   });
@@ -134,8 +135,8 @@ describe('conservationDecoder', () => {
     const utrue = Float32Array.from(values(b * n, 8));
     for (let s = 0; s < b; s++) {
       let d = 0;
-      for (let j = 0; j < n; j++) d += uin[s * n + j]! - utrue[s * n + j]!;
-      for (let j = 0; j < n; j++) utrue[s * n + j] = utrue[s * n + j]! + d / n;
+      for (let j = 0; j < n; j++) d += uin[s * n + j] - utrue[s * n + j];
+      for (let j = 0; j < n; j++) utrue[s * n + j] = utrue[s * n + j] + d / n;
     }
     const v = values(b * n, 9, 0.1);
     const spec = { weights: new Float64Array(n).fill(1 / n), invariants: ['linear'] } as const;
@@ -146,10 +147,10 @@ describe('conservationDecoder', () => {
       let before = 0;
       let after = 0;
       let delta = 0;
-      for (let j = 0; j < n; j++) delta += (v[s * n + j]! - utrue[s * n + j]!) / n;
+      for (let j = 0; j < n; j++) delta += (v[s * n + j] - utrue[s * n + j]) / n;
       for (let j = 0; j < n; j++) {
-        before += (v[s * n + j]! - utrue[s * n + j]!) ** 2;
-        after += (out[s * n + j]! - utrue[s * n + j]!) ** 2;
+        before += (v[s * n + j] - utrue[s * n + j]) ** 2;
+        after += (out[s * n + j] - utrue[s * n + j]) ** 2;
       }
       expect(after).toBeLessThanOrEqual(before);
       expect(Math.abs(after - (before - n * delta * delta)) / before).toBeLessThan(2e-6);
@@ -195,10 +196,10 @@ describe('withConservation', () => {
       expect(y.shape).toEqual([3, n, 1]);
       const got = wrapped.encode(y);
       for (let s = 0; s < 3; s++) {
-        expect(Math.abs(got.linear[s]! - ref.linear[s]!)).toBeLessThan(
-          1e-6 * Math.abs(ref.quadratic[s]! ** 0.5),
+        expect(Math.abs(got.linear[s] - ref.linear[s])).toBeLessThan(
+          1e-6 * Math.abs(ref.quadratic[s] ** 0.5),
         );
-        expect(Math.abs(got.quadratic[s]! - ref.quadratic[s]!) / ref.quadratic[s]!).toBeLessThan(1e-6);
+        expect(Math.abs(got.quadratic[s] - ref.quadratic[s]) / ref.quadratic[s]).toBeLessThan(1e-6);
       }
       y.dispose();
     }
@@ -226,8 +227,8 @@ describe('withConservation', () => {
       for (let s = 0; s < 2; s++) {
         const a = sums(u0.dataSync(), q.weights, { s, c: 0, C: 1 }).abs;
         errs.push(
-          Math.abs(I.linear[s]! - ref.linear[s]!) / a,
-          Math.abs(I.quadratic[s]! - ref.quadratic[s]!) / ref.quadratic[s]!,
+          Math.abs(I.linear[s] - ref.linear[s]) / a,
+          Math.abs(I.quadratic[s] - ref.quadratic[s]) / ref.quadratic[s],
         );
       }
     }
@@ -273,7 +274,7 @@ describe('ConservationLayer', () => {
     const enc = conservationEncoder({ weights, invariants: ['linear'] });
     const a = enc.encode(x);
     const b = enc.encode(y);
-    expect(Math.abs(a.linear[0]! - b.linear[0]!)).toBeLessThan(1e-7);
+    expect(Math.abs(a.linear[0] - b.linear[0])).toBeLessThan(1e-7);
     tf.dispose([x, y, y2]);
     model.dispose();
     loaded.dispose();
@@ -308,17 +309,17 @@ describe('trainOperator', () => {
           checkpoint: { store, every: 2 },
           onProgress: (i) => (i.step === steps && steps < 12 ? false : undefined),
         });
-      const w = Array.from(fno.variables[0]!.dataSync());
+      const w = Array.from(fno.variables[0].dataSync());
       fno.dispose();
-      return { r: r!, w };
+      return { r: defined(r), w };
     };
     const straight = await run([12]);
     expect(straight.r.status).toBe('ok');
-    expect(straight.r.history[11]!.loss).toBeLessThan(0.6 * straight.r.history[0]!.loss);
+    expect(straight.r.history[11].loss).toBeLessThan(0.6 * straight.r.history[0].loss);
     const resumed = await run([5, 12]);
     expect(resumed.r.resumedFrom).toBe(5);
     // tfjs's Adam.setWeights recomputes β^t with pow instead of the running product: equal to ~1e-7
-    resumed.w.forEach((v, i) => expect(Math.abs(v - straight.w[i]!)).toBeLessThan(1e-6));
+    resumed.w.forEach((v, i) => expect(Math.abs(v - straight.w[i])).toBeLessThan(1e-6));
     const fno = make();
     const stopped = await trainOperator(
       withConservation(fno, { weights: new Float64Array(n).fill(1 / n), invariants: ['linear'] }),

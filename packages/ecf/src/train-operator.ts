@@ -66,8 +66,8 @@ function permutation(n: number, seed: number): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
-    const t = p[i]!;
-    p[i] = p[j]!;
+    const t = p[i];
+    p[i] = p[j];
     p[j] = t;
   }
   return p;
@@ -100,7 +100,7 @@ export async function trainOperator(
     inputs.shape[0] !== targets.shape[0]
   )
     invalid([fn, 'options.targets'], 'inputs and targets tensors with the same number of samples', targets);
-  const N = inputs.shape[0] as number;
+  const N = inputs.shape[0];
   const batchSize = options.batchSize ?? 20;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > N)
     invalid([fn, 'options.batchSize'], `an integer in [1, ${N}]`, batchSize);

@@ -32,7 +32,7 @@ export interface ConservedOperator {
 export interface WithConservationOptions extends ConservationSpec, DecodeOptions {}
 
 /** Turns an {@link OperatorLike} into a function. */
-export function asFunction(operator: OperatorLike, fn: string): (x: tf.Tensor) => tf.Tensor {
+function asFunction(operator: OperatorLike, fn: string): (x: tf.Tensor) => tf.Tensor {
   if (typeof operator === 'function') return operator;
   if (operator && typeof (operator as { apply?: unknown }).apply === 'function') {
     return (x) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkInt, invalid, shapeMismatch } from './errors';
 import { createInit, gelu, pointwise } from './neural-operator';
-import type { FnoConfig, NeuralOperator, OperatorConfig } from './neural-operator';
+import type { FnoConfig, NeuralOperator } from './neural-operator';
 import { spectralConv1d, spectralConv2d, spectralTables1d, spectralTables2d } from './spectral-conv';
 import type { SpectralTables1d, SpectralTables2d } from './spectral-conv';
 
@@ -44,7 +44,7 @@ function resolveConfig(fn: string, options: FnoOptions, dims: 1 | 2): FnoConfig 
   return {
     inChannels,
     outChannels,
-    modes: modes as number | [number, number],
+    modes: modes,
     width: checkInt([fn, 'options.width'], options.width ?? (dims === 1 ? 64 : 32)),
     layers: checkInt([fn, 'options.layers'], options.layers ?? 4),
     projectionWidth: checkInt([fn, 'options.projectionWidth'], options.projectionWidth ?? 128),
@@ -94,7 +94,7 @@ function buildFno(config: FnoConfig, dims: 1 | 2): NeuralOperator {
     if (!r) {
       const tables =
         dims === 1
-          ? spectralTables1d(space[0] as number, config.modes as number)
+          ? spectralTables1d(space[0], config.modes as number)
           : spectralTables2d(space as [number, number], config.modes as [number, number]);
       // cached across calls: keep them out of any enclosing tf.tidy (a first call inside a tidy or a tape)
       Object.values(tables).forEach((t) => t instanceof tf.Tensor && tf.keep(t));
@@ -105,7 +105,7 @@ function buildFno(config: FnoConfig, dims: 1 | 2): NeuralOperator {
   };
   const kind = dims === 1 ? 'fno1d' : 'fno2d';
   return {
-    config: { kind, ...config } as OperatorConfig,
+    config: { kind, ...config },
     variables: init.variables,
     apply(x: tf.Tensor) {
       if (!(x instanceof tf.Tensor) || x.rank !== dims + 2 || x.shape[dims + 1] !== config.inChannels)

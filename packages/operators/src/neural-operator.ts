@@ -63,7 +63,7 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 export function pointwise(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const shape = x.shape;
-    const cin = shape[shape.length - 1] as number;
+    const cin = shape[shape.length - 1];
     const flat = tf.reshape(x, [-1, cin]);
     const y = tf.add(tf.matMul(flat, w), b);
     return tf.reshape(y, [...shape.slice(0, -1), w.shape[1] as number]);

@@ -40,7 +40,7 @@ export const defaultBurgersFno: BurgersFnoSettings = {
 };
 
 /** Pairs (u0, u(t = 1)) of periodic viscous Burgers on [0, 1), ν = 0.1, float64 solver, cached as .npy. */
-export function burgersPairs(dir: string, s: BurgersFnoSettings, onSample?: (i: number) => void) {
+function burgersPairs(dir: string, s: BurgersFnoSettings, onSample?: (i: number) => void) {
   const count = s.train + s.test;
   const file = join(dir, `burgers-nu0.1-n${s.points}-${count}-seed${s.seed}.npy`);
   if (existsSync(file)) {

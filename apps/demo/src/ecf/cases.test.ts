@@ -15,10 +15,10 @@ function drift(d: ReturnType<typeof generateCase>, c: number, float32: boolean) 
       let a = 0;
       let q = 0;
       for (let j = 0; j < d.n; j++) {
-        const v = u[((i * d.samples + k) * d.n + j) * d.channels + c]!;
-        m += d.weights[j]! * v;
-        a += d.weights[j]! * Math.abs(v);
-        q += d.weights[j]! * v * v;
+        const v = u[((i * d.samples + k) * d.n + j) * d.channels + c];
+        m += d.weights[j] * v;
+        a += d.weights[j] * Math.abs(v);
+        q += d.weights[j] * v * v;
       }
       if (k === 0) [m0, a0, q0] = [m, a, q];
       lin = Math.max(lin, Math.abs(m - m0) / a0);

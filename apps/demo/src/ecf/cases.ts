@@ -40,7 +40,7 @@ function randomFourier(rng: Rng, spec: { L: number; modes: number; amplitude: nu
     let v = spec.mean;
     for (let m = 1; m <= spec.modes; m++) {
       const k = (2 * Math.PI * m * x) / spec.L;
-      v += (spec.amplitude * (a[m - 1]! * Math.cos(k) + b[m - 1]! * Math.sin(k))) / m;
+      v += (spec.amplitude * (a[m - 1] * Math.cos(k) + b[m - 1] * Math.sin(k))) / m;
     }
     return v;
   };
@@ -250,10 +250,10 @@ export function generateCase(
     if (sol.status !== 'ok') throw new Error(`${c.name}: trajectory ${i} became non-finite`);
     weights = sol.weights;
     scheme = sol.scheme;
-    const fields = C === 1 ? [sol.u] : [sol.fields.h!, sol.fields.hu!];
+    const fields = C === 1 ? [sol.u] : [sol.fields.h, sol.fields.hu];
     for (let k = 0; k < samples; k++)
       for (let j = 0; j < n; j++)
-        for (let ch = 0; ch < C; ch++) u64[((i * samples + k) * n + j) * C + ch] = fields[ch]![k * n + j]!;
+        for (let ch = 0; ch < C; ch++) u64[((i * samples + k) * n + j) * C + ch] = fields[ch][k * n + j];
   }
   return { u: Float32Array.from(u64), u64, count, samples, n, channels: C, weights, scheme };
 }

@@ -1,3 +1,4 @@
+import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ beforeAll(async () => {
 
 describe('ECF experiment (smoke)', () => {
   it('runs a case end to end: ECF rows conserve at the float32 floor, plain rows do not, the report is written', async () => {
-    const c = findEcfCase('advection')!;
+    const c = defined(findEcfCase('advection'));
     const r = await runEcfCase(
       c,
       {
@@ -31,15 +32,15 @@ describe('ECF experiment (smoke)', () => {
       { backend: 'wasm' },
     );
     expect(r.rows.map((x) => x.mode)).toEqual(['plain', 'staged', 'staged+q', 'integrated', 'integrated+q']);
-    const plain = r.rows[0]!;
+    const plain = r.rows[0];
     for (const x of r.rows.slice(1)) {
       expect(x.conservationLinear).toBeLessThan(1e-6);
       expect(x.errorCurve).toHaveLength(5);
     }
-    expect(r.rows.find((x) => x.mode === 'staged+q')!.conservationQuadratic).toBeLessThan(1e-6);
+    expect(defined(r.rows.find((x) => x.mode === 'staged+q')).conservationQuadratic).toBeLessThan(1e-6);
     expect(plain.conservationLinear).toBeGreaterThan(1e-4);
     // staged linear ECF on a uniform grid can only lower the one-step error (Pythagoras)
-    expect(r.rows[1]!.oneStep).toBeLessThanOrEqual(plain.oneStep * (1 + 1e-6));
+    expect(r.rows[1].oneStep).toBeLessThanOrEqual(plain.oneStep * (1 + 1e-6));
     const dir = mkdtempSync(join(tmpdir(), 'ecf-report-'));
     try {
       const { targets } = writeEcfReport([r], { outDir: dir });

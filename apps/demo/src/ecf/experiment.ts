@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { conservedRollout, trainOperator, withConservation } from '@noether/ecf';
-import type { ConservationSpec, ConservedOperator, InvariantSpec } from '@noether/ecf';
+import type { ConservationSpec, ConservedOperator } from '@noether/ecf';
 import { createFno1d, createUnet1d, relativeL264, rollout } from '@noether/operators';
 import type { NeuralOperator } from '@noether/operators';
 import { generateCase } from './cases';
@@ -9,7 +9,7 @@ import type { CaseData, EcfCase } from './cases';
 export const backbones = ['fno', 'unet'] as const;
 export type Backbone = (typeof backbones)[number];
 /** plain; ECF wrapped after plain training (staged) or trained wrapped (integrated); `+q` adds ∫u². */
-export type Mode = 'plain' | 'staged' | 'integrated' | 'staged+q' | 'integrated+q';
+type Mode = 'plain' | 'staged' | 'integrated' | 'staged+q' | 'integrated+q';
 
 /** Settings of one `noether ecf <case>` run. */
 export interface EcfSettings {
@@ -85,7 +85,7 @@ export interface EcfResult {
 }
 
 function linearSpec(c: EcfCase, weights: Float64Array): ConservationSpec {
-  return { weights, invariants: c.linear as InvariantSpec };
+  return { weights, invariants: c.linear };
 }
 
 function jointSpec(c: EcfCase, weights: Float64Array): ConservationSpec {
@@ -135,8 +135,8 @@ function integrals64(u: ArrayLike<number>, d: CaseData, at: { offset: number; ch
   let s2 = 0;
   let abs = 0;
   for (let j = 0; j < d.n; j++) {
-    const v = u[at.offset + j * d.channels + at.channel] as number;
-    const w = d.weights[j]!;
+    const v = u[at.offset + j * d.channels + at.channel];
+    const w = d.weights[j];
     s1 += w * v;
     s2 += w * v * v;
     abs += w * Math.abs(v);
@@ -188,7 +188,7 @@ function evaluate(
         ((testFrom + i) * d.samples + k + 1) * size,
         ((testFrom + i) * d.samples + k + 2) * size,
       );
-      e += relativeL264(t.subarray(predOff, predOff + size), truth, size)[0]! / testCount;
+      e += relativeL264(t.subarray(predOff, predOff + size), truth, size)[0] / testCount;
       for (const ch of linChannels) {
         const a = integrals64(t, d, { offset: predOff, channel: ch });
         const r = integrals64(u0v, d, { offset: i * size, channel: ch });
@@ -202,8 +202,8 @@ function evaluate(
   const tenth = Math.max(1, Math.floor(rollSteps / 10));
   return {
     oneStep,
-    rollout20: errorCurve[Math.min(20, rollSteps) - 1]!,
-    rolloutLast: errorCurve[rollSteps - 1]!,
+    rollout20: errorCurve[Math.min(20, rollSteps) - 1],
+    rolloutLast: errorCurve[rollSteps - 1],
     conservationLinear: Math.max(...conservationCurve),
     conservationQuadratic: map.quadratic ? quad : null,
     conservationHeadTail: [
@@ -319,9 +319,9 @@ export async function runEcfCase(
           const size = d.n * d.channels;
           for (let k = 0; k <= rollSteps; k++)
             for (let j = 0; j < d.n; j++) {
-              if (fromTruth) out.push(d.u[(nTrain * samples + k) * size + j * d.channels]!);
-              else if (k === 0) out.push(d.u[nTrain * samples * size + j * d.channels]!);
-              else out.push(arr[(k - 1) * nTest * size + j * d.channels] as number);
+              if (fromTruth) out.push(d.u[(nTrain * samples + k) * size + j * d.channels]);
+              else if (k === 0) out.push(d.u[nTrain * samples * size + j * d.channels]);
+              else out.push(arr[(k - 1) * nTest * size + j * d.channels]);
             }
           return out;
         };

@@ -210,7 +210,7 @@ export interface RunOptions {
 function generatorsOf(model: RazorModel): number[][] | null {
   const G = model.generators();
   if (!G) return null;
-  const flat = (G.arraySync()).map((g) => g.flat());
+  const flat = G.arraySync().map((g) => g.flat());
   G.dispose();
   return flat;
 }

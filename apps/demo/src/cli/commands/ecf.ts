@@ -32,7 +32,7 @@ function fmt(v: number | null): string {
 }
 
 /** The metrics table of one case, as text lines. */
-export function formatRows(r: EcfResult): string[] {
+function formatRows(r: EcfResult): string[] {
   const lines = [
     `${'backbone'.padEnd(8)} ${'mode'.padEnd(13)} ${'1-step'.padStart(9)} ${'roll@20'.padStart(9)} ${`roll@${r.rollSteps}`.padStart(9)} ${'cons lin'.padStart(9)} ${'cons quad'.padStart(9)} ${'train s'.padStart(8)}`,
   ];
@@ -82,15 +82,16 @@ export const ecfCommand: Command = {
       if (!name) throw new Error(`noether ecf: missing <case> (one of ${ecfCaseNames.join(', ')})`);
       if (!findEcfCase(name))
         throw new Error(`noether ecf: unknown case '${name}' (one of ${ecfCaseNames.join(', ')})`);
-      const b = parsed.values.backbone as string;
+      const b = parsed.values.backbone;
       if (b !== 'both' && !backbones.includes(b as Backbone))
         throw new Error(
           `noether ecf: option '--backbone' must be fno, unet or both, got ${JSON.stringify(b)}`,
         );
       backboneList = b === 'both' ? backbones : [b as Backbone];
       const base = parsed.values.quick ? quickEcfSettings : defaultEcfSettings;
+      const values = parsed.values;
       const opt = (key: string, fallback: number, min: number) => {
-        const v = numberOption(parsed!.values[key as 'steps'] as string | undefined, {
+        const v = numberOption(values[key as 'steps'] as string | undefined, {
           command: 'ecf',
           name: key,
           fallback,
@@ -112,7 +113,8 @@ export const ecfCommand: Command = {
       console.error((error as Error).message);
       return 2;
     }
-    const c = findEcfCase(name)!;
+    const c = findEcfCase(name);
+    if (!c) throw new Error(`noether ecf: unknown case '${name}'`);
     const backend = await initBackend({ log: () => {} });
     const json = parsed.values.json;
     if (!json) console.log(`backend ${backend.name}; case ${c.name}: ${c.setting}`);
