@@ -106,11 +106,6 @@ export function widthOf(layout: JetLayout, k: number): number {
   return layout.collapsed && k >= 2 ? 1 : layout.widths[k - 1];
 }
 
-/** Zeros standing for a zero coefficient k of a tensor of shape `shape` (for kernels that need every input). */
-function zeroCoef(at: TermSite, shape: readonly number[]): tf.Tensor {
-  return tf.zeros([widthOf(at.layout, at.k), ...shape]);
-}
-
 /**
  * Faà di Bruno's formula in normalised Taylor coefficients, as data: for y = φ(x),
  * `y_k = Σ_n φ^(n)(x_0) Σ_{parts} weight · Π x_{part}` over the multisets `parts` of n positive integers that
