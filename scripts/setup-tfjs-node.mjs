@@ -46,7 +46,10 @@ function run(cmd, args, options = {}) {
   if (res.error) return { ok: false, why: res.error.message };
   if (res.status !== 0) {
     const tail = `${res.stderr ?? ''}${res.stdout ?? ''}`.trim().split('\n').slice(-1)[0] ?? '';
-    return { ok: false, why: `${path.basename(cmd)} exited ${res.status}${tail ? `: ${tail.slice(0, 200)}` : ''}` };
+    return {
+      ok: false,
+      why: `${path.basename(cmd)} exited ${res.status}${tail ? `: ${tail.slice(0, 200)}` : ''}`,
+    };
   }
   return { ok: true, stdout: res.stdout ?? '' };
 }
@@ -83,8 +86,18 @@ function stagePackage() {
   }
   if (!fs.existsSync(path.join(pkgDir, 'package.json')) || flag('force')) {
     log(`installing @tensorflow/tfjs-node@${TFJS_NODE_VERSION} (scripts off) into .cache/tfjs-node`);
-    const npm = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save',
-      `@tensorflow/tfjs-node@${TFJS_NODE_VERSION}`], { cwd: stage, timeoutS: 600 });
+    const npm = run(
+      'npm',
+      [
+        'install',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--no-save',
+        `@tensorflow/tfjs-node@${TFJS_NODE_VERSION}`,
+      ],
+      { cwd: stage, timeoutS: 600 },
+    );
     if (!npm.ok) throw new Skip(`npm install @tensorflow/tfjs-node failed (${npm.why})`);
   }
   const tfjs = realDir('@tensorflow/tfjs', root);
@@ -106,8 +119,23 @@ function nodeHeaders() {
 function nodeGyp() {
   const candidates = [];
   const npmRoot = run('npm', ['root', '-g'], { timeoutS: 30 });
-  if (npmRoot.ok) candidates.push(path.join(npmRoot.stdout.trim(), 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (npmRoot.ok)
+    candidates.push(
+      path.join(npmRoot.stdout.trim(), 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    );
+  candidates.push(
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+  );
   return candidates.find((c) => fs.existsSync(c)) ?? null;
 }
 
@@ -123,16 +151,24 @@ function normalInstall(nodedir) {
 /** The fallback: TensorFlow's C API from the tensorflow-cpu wheel, addon rebuilt with node-gyp. */
 function wheelInstall(nodedir) {
   const python = ['python3', 'python'].find((p) => run(p, ['-m', 'pip', '--version'], { timeoutS: 30 }).ok);
-  if (!python) throw new Skip('the download failed and python3 with pip (for the tensorflow-cpu wheel) is missing');
-  if (!nodedir) throw new Skip('the download failed and no local Node headers (include/node/node_api.h) were found');
+  if (!python)
+    throw new Skip('the download failed and python3 with pip (for the tensorflow-cpu wheel) is missing');
+  if (!nodedir)
+    throw new Skip('the download failed and no local Node headers (include/node/node_api.h) were found');
   const gyp = nodeGyp();
   if (!gyp) throw new Skip('the download failed and node-gyp (bundled with npm) was not found');
   const wheelDir = path.join(stage, 'wheel');
   fs.mkdirSync(wheelDir, { recursive: true });
-  let wheel = fs.readdirSync(wheelDir).find((f) => f.startsWith('tensorflow_cpu-2.20.0') && f.endsWith('.whl'));
+  let wheel = fs
+    .readdirSync(wheelDir)
+    .find((f) => f.startsWith('tensorflow_cpu-2.20.0') && f.endsWith('.whl'));
   if (!wheel) {
     log(`downloading the ${WHEEL} wheel from PyPI (~260 MB, cached in .cache/tfjs-node/wheel)`);
-    const pip = run(python, ['-m', 'pip', 'download', WHEEL, '--no-deps', '--only-binary=:all:', '-d', wheelDir], { timeoutS: 900 });
+    const pip = run(
+      python,
+      ['-m', 'pip', 'download', WHEEL, '--no-deps', '--only-binary=:all:', '-d', wheelDir],
+      { timeoutS: 900 },
+    );
     if (!pip.ok) throw new Skip(`pip download ${WHEEL} failed (${pip.why})`);
     wheel = fs.readdirSync(wheelDir).find((f) => f.startsWith('tensorflow_cpu-2.20.0') && f.endsWith('.whl'));
     if (!wheel) throw new Skip(`pip download ${WHEEL} left no wheel in ${wheelDir}`);
@@ -166,8 +202,19 @@ with zipfile.ZipFile(wheel) as z:
   fs.symlinkSync('libtensorflow_framework.so.2', path.join(lib, 'libtensorflow_framework.so'));
   log('building the tfjs-node addon with node-gyp against the local Node headers (about a minute)');
   const modulePath = path.join(pkgDir, 'lib', `napi-v${NAPI_BUILD_VERSION}`);
-  const build = run(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--module_name=tfjs_binding',
-    `--module_path=${modulePath}`, `--napi_build_version=${NAPI_BUILD_VERSION}`, `--jobs=2`], { cwd: pkgDir, timeoutS: 900 });
+  const build = run(
+    process.execPath,
+    [
+      gyp,
+      'rebuild',
+      `--nodedir=${nodedir}`,
+      '--module_name=tfjs_binding',
+      `--module_path=${modulePath}`,
+      `--napi_build_version=${NAPI_BUILD_VERSION}`,
+      `--jobs=2`,
+    ],
+    { cwd: pkgDir, timeoutS: 900 },
+  );
   if (!build.ok) throw new Skip(`node-gyp rebuild failed (${build.why})`);
   return verify();
 }
@@ -181,7 +228,10 @@ try {
     }
   }
   stagePackage();
-  if (!flag('force') && fs.existsSync(path.join(pkgDir, 'lib', `napi-v${NAPI_BUILD_VERSION}`, 'tfjs_binding.node'))) {
+  if (
+    !flag('force') &&
+    fs.existsSync(path.join(pkgDir, 'lib', `napi-v${NAPI_BUILD_VERSION}`, 'tfjs_binding.node'))
+  ) {
     // Built before (e.g. `pnpm install` pruned the link since): relinking is enough.
     const relinked = verify();
     if (relinked.ok) {
@@ -196,7 +246,9 @@ try {
     result = wheelInstall(nodedir);
   }
   if (!result.ok) throw new Skip(`the built addon does not load (${result.why})`);
-  log(`ok (${result.stdout.trim()}); installed in .cache/tfjs-node, linked as node_modules/@tensorflow/tfjs-node`);
+  log(
+    `ok (${result.stdout.trim()}); installed in .cache/tfjs-node, linked as node_modules/@tensorflow/tfjs-node`,
+  );
 } catch (error) {
   const reason = error instanceof Skip ? error.message : `unexpected error: ${error?.message ?? error}`;
   console.log(`setup:tfjs-node: SKIP tensorflow backend: ${reason}`);

@@ -43,8 +43,14 @@ const load = (spec) => import(pathToFileURL(req.resolve(spec)).href);
 const tf = await load('@tensorflow/tfjs');
 const wasmMod = await load('@tensorflow/tfjs-backend-wasm');
 const autodiff = await import(pathToFileURL(path.join(repo, 'packages/autodiff/dist/index.js')).href);
-const pinn = task === 'kdv' ? await import(pathToFileURL(path.join(repo, 'packages/pinn-proj/dist/index.js')).href) : null;
-if (backend === 'tensorflow') await import(pathToFileURL(createRequire(path.join(repo, 'package.json')).resolve('@tensorflow/tfjs-node')).href);
+const pinn =
+  task === 'kdv'
+    ? await import(pathToFileURL(path.join(repo, 'packages/pinn-proj/dist/index.js')).href)
+    : null;
+if (backend === 'tensorflow')
+  await import(
+    pathToFileURL(createRequire(path.join(repo, 'package.json')).resolve('@tensorflow/tfjs-node')).href
+  );
 if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} unavailable`);
 await tf.ready();
 let threads = 1;
@@ -55,10 +61,22 @@ function mlpVars(sizes, init, seed) {
   for (let l = 0; l + 1 < sizes.length; l++) {
     const w =
       init === 'glorot'
-        ? tf.randomUniform([sizes[l], sizes[l + 1]], -Math.sqrt(6 / (sizes[l] + sizes[l + 1])), Math.sqrt(6 / (sizes[l] + sizes[l + 1])), 'float32', seed + l)
+        ? tf.randomUniform(
+            [sizes[l], sizes[l + 1]],
+            -Math.sqrt(6 / (sizes[l] + sizes[l + 1])),
+            Math.sqrt(6 / (sizes[l] + sizes[l + 1])),
+            'float32',
+            seed + l,
+          )
         : tf.randomNormal([sizes[l], sizes[l + 1]], 0, 1 / Math.sqrt(sizes[l]), 'float32', seed + l);
     vars.push(tf.variable(w));
-    vars.push(tf.variable(init === 'glorot' ? tf.zeros([sizes[l + 1]]) : tf.randomNormal([sizes[l + 1]], 0, 0.1, 'float32', seed + 10 + l)));
+    vars.push(
+      tf.variable(
+        init === 'glorot'
+          ? tf.zeros([sizes[l + 1]])
+          : tf.randomNormal([sizes[l + 1]], 0, 0.1, 'float32', seed + 10 + l),
+      ),
+    );
   }
   return vars;
 }
@@ -87,18 +105,21 @@ if (task === 'hnn') {
   const sizes = [4, 200, 200, 1];
   const params = [];
   for (let l = 0; l < 3; l++) {
-    params.push(tf.variable(tf.randomNormal([sizes[l], sizes[l + 1]], 0, 1 / Math.sqrt(sizes[l]), 'float32', l + 1)));
+    params.push(
+      tf.variable(tf.randomNormal([sizes[l], sizes[l + 1]], 0, 1 / Math.sqrt(sizes[l]), 'float32', l + 1)),
+    );
     params.push(tf.variable(tf.zeros([sizes[l + 1]])));
   }
   const H = (x) => tf.sum(mlpApply(params, x));
   const x = tf.randomNormal([512, 4], 0, 1, 'float32', 42);
   const target = tf.randomNormal([512, 4], 0, 1, 'float32', 43);
   const optimizer = tf.train.adam(1e-3);
-  check = () => tf.tidy(() => {
-    const g = autodiff.grad(H)(x);
-    const [dq, dp] = tf.split(g, 2, 1);
-    return tf.mean(tf.square(tf.sub(tf.concat([dp, tf.neg(dq)], 1), target))).dataSync()[0];
-  });
+  check = () =>
+    tf.tidy(() => {
+      const g = autodiff.grad(H)(x);
+      const [dq, dp] = tf.split(g, 2, 1);
+      return tf.mean(tf.square(tf.sub(tf.concat([dp, tf.neg(dq)], 1), target))).dataSync()[0];
+    });
   dumpables = { params, x, target };
   step = () => {
     const loss = optimizer.minimize(
@@ -113,7 +134,10 @@ if (task === 'hnn') {
     loss.dataSync();
     loss.dispose();
   };
-  cleanup = () => { optimizer.dispose(); tf.dispose([...params, x, target]); };
+  cleanup = () => {
+    optimizer.dispose();
+    tf.dispose([...params, x, target]);
+  };
 } else if (task === 'hessian' || task === 'laplacian' || task === 'lapgrad') {
   const vars = mlpVars([3, 64, 64, 1], 'normal', 10);
   const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5);
@@ -121,11 +145,17 @@ if (task === 'hnn') {
   dumpables = { params: vars, x };
   if (task === 'hessian') {
     const h = autodiff.hessian(rowwise, { batched: true });
-    step = () => tf.tidy(() => { h(x).dataSync(); });
+    step = () =>
+      tf.tidy(() => {
+        h(x).dataSync();
+      });
     check = () => tf.tidy(() => tf.sum(tf.abs(h(x))).dataSync()[0]);
   } else if (task === 'laplacian') {
     const lap = lapOf(rowwise);
-    step = () => tf.tidy(() => { lap(x).dataSync(); });
+    step = () =>
+      tf.tidy(() => {
+        lap(x).dataSync();
+      });
     check = () => tf.tidy(() => tf.sum(tf.abs(lap(x))).dataSync()[0]);
   } else {
     const lap = lapOf(rowwise);
@@ -136,19 +166,29 @@ if (task === 'hnn') {
       tf.dispose([value, ...Object.values(grads)]);
       return v;
     };
-    step = () => { run(); };
+    step = () => {
+      run();
+    };
     check = run;
   }
   cleanup = () => tf.dispose([...vars, x]);
 } else if (task === 'kdv') {
   const vars = mlpVars([2, 20, 20, 20, 20, 20, 20, 20, 20, 1], 'glorot', 1);
   const apply = (x) => tf.tidy(() => mlpApply(vars, x));
-  const sample = pinn.sampleOnTimeLevels({ times: pinn.timeGrid(0, 0.99, 100), pointsPerLevel: 100, spatial: [[0, 2]], seed: 1 });
+  const sample = pinn.sampleOnTimeLevels({
+    times: pinn.timeGrid(0, 0.99, 100),
+    pointsPerLevel: 100,
+    spatial: [[0, 2]],
+    seed: 1,
+  });
   const xt = tf.tensor2d(sample.xt, [sample.count, 2]);
   dumpables = { params: vars, x: xt };
   const run = () => {
     const { value, grads } = tf.variableGrads(() => {
-      const d = pinn.partials(apply, xt, { names: ['t', 'x', 'xxx'], mode: variant === 'reverse' ? 'reverse' : 'auto' });
+      const d = pinn.partials(apply, xt, {
+        names: ['t', 'x', 'xxx'],
+        mode: variant === 'reverse' ? 'reverse' : 'auto',
+      });
       const r = tf.add(tf.add(d.t, tf.mul(d.u, d.x)), tf.mul(0.0025, d.xxx));
       return tf.mean(tf.square(r));
     }, vars);
@@ -157,14 +197,19 @@ if (task === 'hnn') {
     tf.dispose([value, ...Object.values(grads)]);
     return v;
   };
-  step = () => { run(); };
+  step = () => {
+    run();
+  };
   check = run;
   cleanup = () => tf.dispose([...vars, xt]);
 } else if (task === 'matmul') {
   const n = Number(arg('n', '1024'));
   const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
   const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
-  step = () => tf.tidy(() => { tf.matMul(a, b).dataSync(); });
+  step = () =>
+    tf.tidy(() => {
+      tf.matMul(a, b).dataSync();
+    });
   cleanup = () => tf.dispose([a, b]);
 } else {
   throw new Error(`unknown task ${task}`);
@@ -185,7 +230,9 @@ if (arg('inspector-profile', null) !== null) {
   const session = new inspector.Session();
   session.connect();
   const post = (method, params = {}) =>
-    new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+    new Promise((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+    );
   for (let i = 0; i < warmup; i++) step();
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: Number(arg('interval-us', '200')) });
@@ -195,7 +242,14 @@ if (arg('inspector-profile', null) !== null) {
   const ms = (performance.now() - t0) / Number(arg('steps', '30'));
   const { profile } = await post('Profiler.stop');
   (await import('node:fs')).writeFileSync(arg('inspector-profile', null), JSON.stringify(profile));
-  console.log(JSON.stringify({ impl: `ours-${backend}`, task, profiledSteps: Number(arg('steps', '30')), msPerStepWhileProfiling: ms }));
+  console.log(
+    JSON.stringify({
+      impl: `ours-${backend}`,
+      task,
+      profiledSteps: Number(arg('steps', '30')),
+      msPerStepWhileProfiling: ms,
+    }),
+  );
   process.exit(0);
 }
 if (arg('profile', null) !== null) {
@@ -212,9 +266,24 @@ for (let i = 0; i < reps; i++) {
   times.push(performance.now() - t0);
 }
 const sorted = [...times].sort((p, q) => p - q);
-const med = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-const out = { impl: `ours-${backend}`, variant, task, threads, reps, min_ms: sorted[0], median_ms: med, times_ms: times.map((t) => +t.toFixed(3)) };
-if (task === 'matmul') { const n = Number(arg('n', '1024')); out.gflops = (2 * n ** 3) / (sorted[0] / 1e3) / 1e9; }
+const med =
+  sorted.length % 2
+    ? sorted[sorted.length >> 1]
+    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+const out = {
+  impl: `ours-${backend}`,
+  variant,
+  task,
+  threads,
+  reps,
+  min_ms: sorted[0],
+  median_ms: med,
+  times_ms: times.map((t) => +t.toFixed(3)),
+};
+if (task === 'matmul') {
+  const n = Number(arg('n', '1024'));
+  out.gflops = (2 * n ** 3) / (sorted[0] / 1e3) / 1e9;
+}
 if (c0 !== null) out.check = c0;
 out.tfjs = tf.version.tfjs;
 out.numTensorsAfter = tf.memory().numTensors;

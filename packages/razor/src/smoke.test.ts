@@ -42,7 +42,7 @@ describe('one-oscillator smoke run', () => {
     const result = await train(trainer, { steps });
     expect(result.status).toBe('ok');
     const G = defined(model.generators());
-    const flat = (G.arraySync()).map((g) => g.flat());
+    const flat = G.arraySync().map((g) => g.flat());
     G.dispose();
     const d = symmetryDiagnostics(flat, { trueGenerators: unitaryGenerators(1) });
     const [law] = readableLaws(d.directions.slice(0, 1), 2, { maxDenominator: 1 });
