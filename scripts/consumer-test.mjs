@@ -277,7 +277,7 @@ if (packed['@noether/cli']) {
   expectCli(['nope'], 2, /^noether: unknown command 'nope'/, 'stderr');
   expectCli(['data', 'generate', 'ho', '--bogus'], 2, /Unknown option '--bogus'/, 'stderr');
   expectCli(
-    ['data', 'generate', 'ho', '--count', '2', '--steps', '3', '--out', 'generated'],
+    ['data', 'generate', 'ho', '--count', '2', '--samples', '4', '--out', 'generated'],
     0,
     /wrote generated\/ho-train\.npz/,
   );
