@@ -17,32 +17,7 @@ import {
   type Flows,
   type NetworkWeights,
 } from '../src/index';
-
-/** Two unit oscillators: exact rotations, the Razor train split (q ~ N(0, 1), p ~ N(0, 0.25)). */
-function data(n: number, count: number, steps: number, dt: number) {
-  let s = 12345;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const dim = 2 * n;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const c = Math.cos(dt);
-  const sn = Math.sin(dt);
-  for (let t = 0; t < count; t++) {
-    const x = Array.from({ length: dim }, (_, i) => (i < n ? normal() : 0.5 * normal()));
-    for (let k = 0; k < steps; k++) {
-      const y = x.slice();
-      for (let i = 0; i < n; i++) {
-        y[i] = x[i] * c + x[n + i] * sn;
-        y[n + i] = -x[i] * sn + x[n + i] * c;
-      }
-      xs.push(...x);
-      ys.push(...y);
-      x.splice(0, dim, ...y);
-    }
-  }
-  return { x: tf.tensor2d(xs, [count * steps, dim]), y: tf.tensor2d(ys, [count * steps, dim]) };
-}
+import { oscillatorTransitions } from '../src/test-fixtures';
 
 function cpuSeconds() {
   const u = process.cpuUsage();
@@ -52,7 +27,8 @@ function cpuSeconds() {
 async function stepTime(backend: string, rounds: number) {
   await tf.setBackend(backend);
   await tf.ready();
-  const d = data(2, 200, 50, 0.2);
+  // two unit oscillators, the Razor train split (q ~ N(0, 1), p ~ N(0, 0.25)), exact rotations
+  const d = oscillatorTransitions(2, { count: 200, steps: 50, dt: 0.2, seed: 12345 });
   const model = createRazorModel({ dim: 4, seed: 1, etaInitStd: 0.01 });
   let trainer: Trainer | null = null;
   const loss = razorLoss(model, d, { dt: 0.2, batchSize: 100, step: () => trainer?.step ?? 0 });

@@ -115,35 +115,29 @@ export interface BackendMetrics {
   quadraticSum: number;
 }
 
+/** Every field of {@link RunSettings} that changes a run's result (the default `timeDerivative` aside). */
+const RUN_SETTING_KEYS = [
+  'case',
+  'constraint',
+  'variant',
+  'iterations',
+  'points',
+  'dataPoints',
+  'seed',
+  'lambda',
+  'history',
+  'levels',
+  'hidden',
+  'width',
+] as const;
+
 /** The settings of a run in canonical form: every field of {@link RunSettings}, nothing else. */
 function canonicalSettings(s: RunSettings): RunSettings {
-  const {
-    case: c,
-    constraint,
-    variant,
-    iterations,
-    points,
-    dataPoints,
-    seed,
-    lambda,
-    history,
-    levels,
-    hidden,
-    width,
-  } = s;
   return {
-    case: c,
-    constraint,
-    variant,
-    iterations,
-    points,
-    dataPoints,
-    seed,
-    lambda,
-    history,
-    levels,
-    hidden,
-    width,
+    ...(Object.fromEntries(RUN_SETTING_KEYS.map((k) => [k, s[k]])) as Pick<
+      RunSettings,
+      (typeof RUN_SETTING_KEYS)[number]
+    >),
     // the default (detached) stays out, so ids of runs made before the option existed still match
     ...(s.timeDerivative === 'exact' ? { timeDerivative: 'exact' as const } : {}),
   };
