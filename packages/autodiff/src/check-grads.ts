@@ -4,7 +4,7 @@ import { AutodiffError, describeValue } from './errors';
 import type { CheckStatus } from './status';
 import { richardsonSlope } from './finite-differences';
 import type { TensorFunction } from './grad';
-import { seededNormals } from './seeded-normal';
+import { createRng } from './rng';
 import { assertFunction, assertTensor, checkOutput } from './validate';
 
 /** Options of {@link checkGrads}. */
@@ -98,12 +98,14 @@ export function checkGrads(
 
   const outputShape = tf.tidy(() => checkOutput('checkGrads', f(x)).shape);
   const outputSize = outputShape.reduce((a, b) => a * b, 1);
-  const weights = Float32Array.from(outputSize === 1 ? [1] : seededNormals(outputSize, seed + 7919));
+  const rng = createRng(seed);
+  const normals = (n: number): Float64Array => Float64Array.from({ length: n }, () => rng.normal());
+  const weights = Float32Array.from(outputSize === 1 ? [1] : normals(outputSize));
   const scalarize = (y: tf.Tensor) => tf.sum(tf.mul(y, tf.tensor(weights, y.shape)));
 
   const checks: GradCheck[] = [];
   for (let dir = 0; dir < directions; dir++) {
-    const raw = seededNormals(x.size, seed + 104729 * (dir + 1));
+    const raw = normals(x.size);
     const norm = Math.hypot(...raw) || 1;
     const v = Float32Array.from(raw, (r) => r / norm);
     // phi(k, point): the k-th directional derivative of s along v, by nested reverse passes.

@@ -1,9 +1,9 @@
+import { createRng } from '@noether/autodiff';
 import { checkWeights64, copyWeights64, type Weights64 } from './dense-chain';
 import { checkNumber, invalid } from './errors';
 import { hungarian } from './hungarian';
 import { isOdd, type ChargeSet } from './noether-charges';
 import { permuteInPlace } from './symmetry-actions';
-import { mulberry32 } from './rng';
 
 /** Options of {@link weightMatch}. */
 export interface WeightMatchOptions {
@@ -34,7 +34,8 @@ export interface WeightMatchResult {
 /**
  * Weight matching (Git Re-Basin): per-hidden-layer permutations of network B that maximise
  * `sum_l <W_l^A, P_l W_l^B P_(l-1)^T>`, found by coordinate descent over the layers, each layer's
- * permutation solved exactly by the Hungarian algorithm given the others. With `signed` (default), layers
+ * permutation solved exactly by the Hungarian algorithm given the others. The first sweep runs front to back on
+ * incoming weights only, which recovers a permuted (and sign-flipped) copy exactly. With `signed` (default), layers
  * with odd activations also choose a sign per neuron (the score of a pair is `|S_ij|`, its sign the flip).
  * B's function is unchanged.
  *
@@ -61,9 +62,10 @@ export function weightMatch(
     inclusive: true,
     integer: true,
   });
-  const rand = mulberry32(
+  const rng = createRng(
     checkNumber([fn, 'seed'], options.seed ?? 0, { min: 0, inclusive: true, integer: true }),
   );
+  const rand = (): number => rng.uniform();
   const signed = options.signed ?? true;
   const B = copyWeights64(pair.b);
   const hidden = chain.layers
@@ -102,7 +104,9 @@ export function weightMatch(
           let s = 0;
           for (let r = 0; r < a.inputDim; r++) s += K1a[r * h + i] * K1b[r * h + j];
           if (a.bias >= 0) s += A[a.bias][i] * B[a.bias][j];
-          for (let k = 0; k < o; k++) s += K2a[i * o + k] * K2b[j * o + k];
+          // The first sweep matches on incoming weights only: the layer's inputs are aligned by then, so a
+          // permuted copy is recovered exactly; later sweeps add the (by then aligned) outgoing weights.
+          if (sweep > 1) for (let k = 0; k < o; k++) s += K2a[i * o + k] * K2b[j * o + k];
           S[i * h + j] = s;
         }
       const score = odd ? S.map(Math.abs) : S;

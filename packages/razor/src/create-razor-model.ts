@@ -1,3 +1,4 @@
+import { createRng } from '@noether/autodiff';
 import * as tf from '@tensorflow/tfjs';
 import type { LossTerms } from '@noether/optim';
 import { checkInteger, checkPositive, invalid, RazorError } from './errors';
@@ -8,7 +9,6 @@ import {
   type MatrixNormalPosterior,
 } from './matrix-normal';
 import type { NetworkWeights } from './observable-network';
-import { stepRng } from './rng';
 import {
   eulerPredict,
   identityFlows,
@@ -224,7 +224,7 @@ export function createRazorModel(options: RazorModelOptions): RazorModel {
       const g = generators();
       if (!g) throw new RazorError('INVALID_ARGUMENT', `flows(): the ${variant} model has no generators`);
       const k = g.shape[0];
-      const eps = sampleFlowCoefficients(stepRng(seed, step), [samples, k], {
+      const eps = sampleFlowCoefficients(createRng(seed, step), [samples, k], {
         kind: resolved.flowSampling,
         antithetic: resolved.antithetic,
       });
@@ -348,7 +348,7 @@ export function razorLoss(model: RazorModel, data: TransitionBatch, options: Raz
   const seed = model.options.seed;
   return () => {
     const step = options.step();
-    const rng = stepRng(seed + 104729, step);
+    const rng = createRng(seed + 104729, step);
     const idx = new Int32Array(batchSize);
     for (let i = 0; i < batchSize; i++) idx[i] = rng.int(n);
     return tf.tidy(() => {

@@ -1,14 +1,12 @@
+import { createRng } from '@noether/autodiff';
 import { describe, expect, it } from 'vitest';
 import { monomialNames, readableLaws, svd64, symmetryDiagnostics, RazorError } from './index';
 import { generatorOf, unitaryGenerators } from './test-fixtures';
 
 /** Deterministic pseudo-random numbers in [-1, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  };
+function uniformPm1(seed: number): () => number {
+  const rng = createRng(seed);
+  return () => rng.uniformIn(-1, 1);
 }
 
 const combine = (basis: Float64Array[], coeffs: number[]) =>
@@ -16,7 +14,7 @@ const combine = (basis: Float64Array[], coeffs: number[]) =>
 
 describe('svd64', () => {
   it('reconstructs a random matrix and gives orthonormal singular vectors, to double round-off', () => {
-    const rand = lcg(3);
+    const rand = uniformPm1(3);
     const rows = Array.from({ length: 7 }, () => Float64Array.from({ length: 11 }, rand));
     const { s, u, v } = svd64(rows);
     for (let i = 0; i < 7; i++)
@@ -43,7 +41,7 @@ describe('svd64', () => {
 describe('symmetryDiagnostics', () => {
   it('counts a planted 4-dimensional u(2) span among 30 slots, with its gap and parallelness', () => {
     const truth = unitaryGenerators(2);
-    const rand = lcg(5);
+    const rand = uniformPm1(5);
     const learned = Array.from({ length: 30 }, () => {
       const g = combine(truth, [rand(), rand(), rand(), rand()]);
       // spurious directions: small noise (1e-3) outside the span
@@ -77,7 +75,7 @@ describe('readableLaws', () => {
 
   it('recovers the u(2) formulas from a mixed and perturbed basis of the span', () => {
     const truth = unitaryGenerators(2);
-    const rand = lcg(9);
+    const rand = uniformPm1(9);
     const mixed = Array.from({ length: 4 }, () =>
       combine(truth, [rand(), rand(), rand(), rand()]).map((x) => x + 1e-3 * rand()),
     );

@@ -20,7 +20,6 @@ export {
   type Flows,
   type SymmetrisedNetwork,
 } from './symmetrised-hamiltonian';
-export { stepRng, type StepRng } from './rng';
 export {
   createRazorModel,
   razorLoss,

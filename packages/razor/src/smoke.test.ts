@@ -28,7 +28,7 @@ describe('one-oscillator smoke run', () => {
     let trainer: Trainer | null = null;
     const loss = razorLoss(model, data, { dt: 0.2, batchSize: 28, step: () => trainer?.step ?? 0 });
     const eta = new Set(model.symmetryVariables);
-    const steps = 150;
+    const steps = 200;
     const before = tf.memory().numTensors;
     trainer = createTrainer({
       variables: [...model.variables],

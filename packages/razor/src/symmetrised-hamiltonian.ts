@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { expm } from '@noether/autodiff';
+import { expm, type Rng } from '@noether/autodiff';
 import { invalid } from './errors';
 import { networkInputGradient, networkValue, type NetworkWeights } from './observable-network';
-import type { StepRng } from './rng';
 
 /**
  * The affine generators of K quadratic conserved quantities `C_k(x) = xᵀ A_k x / 2 + b_kᵀ x`, `A_k = W_k + W_kᵀ`,
@@ -36,10 +35,10 @@ export function quadraticGenerators(w: tf.Tensor3D, b: tf.Tensor2D): tf.Tensor3D
  * in pairs (ε, −ε) (S even): terms of Ĥ linear in ε then cancel exactly within every step, which removes the
  * leading Monte-Carlo noise of the generators' gradient (both distributions are symmetric, so Ĥ's expectation
  * is unchanged).
- * @example const eps = sampleFlowCoefficients(stepRng(0, step), [16, 30], { kind: 'ball', antithetic: true });
+ * @example const eps = sampleFlowCoefficients(createRng(0, step), [16, 30], { kind: 'ball', antithetic: true });
  */
 export function sampleFlowCoefficients(
-  rng: StepRng,
+  rng: Rng,
   shape: readonly [samples: number, slots: number],
   options: { kind: 'ball' | 'cube'; antithetic?: boolean },
 ): Float32Array {
@@ -49,7 +48,7 @@ export function sampleFlowCoefficients(
   const drawn = antithetic ? Math.ceil(samples / 2) : samples;
   for (let s = 0; s < drawn; s++) {
     if (kind === 'cube') {
-      for (let k = 0; k < slots; k++) out[s * slots + k] = 2 * rng.next() - 1;
+      for (let k = 0; k < slots; k++) out[s * slots + k] = 2 * rng.uniform() - 1;
     } else {
       let norm = 0;
       const v = Array.from({ length: slots }, () => {
@@ -57,7 +56,7 @@ export function sampleFlowCoefficients(
         norm += z * z;
         return z;
       });
-      const radius = rng.next() ** (1 / slots) / Math.sqrt(norm);
+      const radius = rng.uniform() ** (1 / slots) / Math.sqrt(norm);
       for (let k = 0; k < slots; k++) out[s * slots + k] = v[k] * radius;
     }
   }
