@@ -2,7 +2,10 @@ import type { OnProgress, ProgressInfo, RunStatus } from '@noether/autodiff';
 import {
   firstOrder,
   integrate,
+  type ArrayLike64,
+  type IntegrateResult,
   type IntegrateStatus,
+  type System,
   type Method,
   type MethodName,
 } from '@noether/integrators';
@@ -166,6 +169,57 @@ export function gradientFlow(
 
 type Plan<D> = GradientFlowOptions<D> & { method: Method | MethodName; sampleEvery: number };
 
+/** How {@link flowSegments} samples one array kind along the flow. */
+interface Sampler<A extends ArrayLike64> {
+  lossAt(x: A): number;
+  chargesAt(x: A): ChargeValue[];
+  /** Frees a finished segment's outputs and the state it started from (tensors); nothing for float64. */
+  release(r: IntegrateResult<A>, previous: A): void;
+}
+
+/** The flow in segments of `sampleEvery` steps, recording loss and charges after each and reporting progress. */
+function flowSegments<A extends ArrayLike64>(
+  plan: Plan<unknown>,
+  flow: { sys: System<A>; x0: A; tol: number | undefined },
+  sampler: Sampler<A>,
+): Omit<GradientFlowResult<A>, 'weights' | 'chargeDrift' | 'evaluations'> & { x: A } {
+  let x = flow.x0;
+  const t: number[] = [0];
+  const losses: number[] = [sampler.lossAt(x)];
+  const charges: ChargeValue[][] = [sampler.chargesAt(x)];
+  let done = 0;
+  let status: GradientFlowResult<unknown>['status'] = 'ok';
+  while (done < plan.steps) {
+    const n = Math.min(plan.sampleEvery, plan.steps - done);
+    const r = integrate(plan.method, flow.sys, {
+      x0: x,
+      dt: plan.dt,
+      steps: n,
+      saveEvery: n,
+      throwOnFailure: false,
+      tol: flow.tol,
+      maxIterations: plan.maxIterations,
+    });
+    sampler.release(r, x);
+    x = r.final;
+    if (r.status !== 'ok') {
+      status = mapStatus(r.status);
+      done += r.failedStep ?? 0;
+      break;
+    }
+    done += n;
+    t.push(done * plan.dt);
+    losses.push(sampler.lossAt(x));
+    charges.push(sampler.chargesAt(x));
+    const info = { step: done, total: plan.steps, t: done * plan.dt, loss: losses[losses.length - 1] };
+    if (plan.onProgress?.(info) === false) {
+      status = 'stopped';
+      break;
+    }
+  }
+  return { x, t, losses, charges, steps: done, status };
+}
+
 function run64(set: ChargeSet, w0: Weights64, plan: Plan<Data64>): GradientFlowResult<Float64Array[]> {
   const data = plan.data;
   const chain = set.chain;
@@ -180,56 +234,16 @@ function run64(set: ChargeSet, w0: Weights64, plan: Plan<Data64>): GradientFlowR
       return dst;
     },
   });
-  let x = flatten64(w0);
-  const t: number[] = [0];
-  const losses: number[] = [lossAndGradUnchecked(chain, w0, data).loss];
-  const charges: ChargeValue[][] = [evaluateCharges(set, w0)];
-  let done = 0;
-  let status: GradientFlowResult<unknown>['status'] = 'ok';
-  while (done < plan.steps) {
-    const n = Math.min(plan.sampleEvery, plan.steps - done);
-    const r = integrate(plan.method, sys, {
-      x0: x,
-      dt: plan.dt,
-      steps: n,
-      saveEvery: n,
-      throwOnFailure: false,
-      tol: plan.tol,
-      maxIterations: plan.maxIterations,
-    });
-    x = r.final;
-    if (r.status !== 'ok') {
-      status = mapStatus(r.status);
-      done += r.failedStep ?? 0;
-      break;
-    }
-    done += n;
-    const w = unflatten64(chain, x);
-    t.push(done * plan.dt);
-    losses.push(lossAndGradUnchecked(chain, w, data).loss);
-    charges.push(evaluateCharges(set, w));
-    if (
-      plan.onProgress?.({
-        step: done,
-        total: plan.steps,
-        t: done * plan.dt,
-        loss: losses[losses.length - 1],
-      }) === false
-    ) {
-      status = 'stopped';
-      break;
-    }
-  }
-  return {
-    status,
-    weights: unflatten64(chain, x),
-    t,
-    losses,
-    charges,
-    chargeDrift: driftOf(charges),
-    steps: done,
-    evaluations,
-  };
+  const { x, ...run } = flowSegments(
+    plan,
+    { sys, x0: flatten64(w0), tol: plan.tol },
+    {
+      lossAt: (v) => lossAndGradUnchecked(chain, unflatten64(chain, v), data).loss,
+      chargesAt: (v) => evaluateCharges(set, unflatten64(chain, v)),
+      release: () => undefined,
+    },
+  );
+  return { ...run, weights: unflatten64(chain, x), chargeDrift: driftOf(run.charges), evaluations };
 }
 
 function runTensor(
@@ -261,56 +275,26 @@ function runTensor(
       return tf.neg(gradOf(x));
     },
   });
-  const lossAt = (x: tf.Tensor): number => tf.tidy(() => chainLoss(chain, split(x), data).dataSync()[0]);
-  const record = (x: tf.Tensor): ChargeValue[] => {
-    let values: ChargeValue[] = [];
-    tf.tidy(() => {
-      values = evaluateCharges(set, split(x));
-    });
-    return values;
-  };
-  let x: tf.Tensor = tf.tidy(() => tf.concat(w0.map((w) => w.reshape([-1]))).reshape([1, -1]));
-  const t: number[] = [0];
-  const losses: number[] = [lossAt(x)];
-  const charges: ChargeValue[][] = [record(x)];
-  let done = 0;
-  let status: GradientFlowResult<unknown>['status'] = 'ok';
-  while (done < plan.steps) {
-    const n = Math.min(plan.sampleEvery, plan.steps - done);
-    const r = integrate(plan.method, sys, {
-      x0: x,
-      dt: plan.dt,
-      steps: n,
-      saveEvery: n,
-      throwOnFailure: false,
-      tol: plan.tol ?? 1e-7,
-      maxIterations: plan.maxIterations,
-    });
-    r.x.dispose();
-    x.dispose();
-    x = r.final;
-    if (r.status !== 'ok') {
-      status = mapStatus(r.status);
-      done += r.failedStep ?? 0;
-      break;
-    }
-    done += n;
-    t.push(done * plan.dt);
-    losses.push(lossAt(x));
-    charges.push(record(x));
-    if (
-      plan.onProgress?.({
-        step: done,
-        total: plan.steps,
-        t: done * plan.dt,
-        loss: losses[losses.length - 1],
-      }) === false
-    ) {
-      status = 'stopped';
-      break;
-    }
-  }
+  const x0 = tf.tidy(() => tf.concat(w0.map((w) => w.reshape([-1]))).reshape([1, -1]));
+  const { x, ...run } = flowSegments(
+    plan,
+    { sys, x0, tol: plan.tol ?? 1e-7 },
+    {
+      lossAt: (v) => tf.tidy(() => chainLoss(chain, split(v), data).dataSync()[0]),
+      chargesAt: (v) => {
+        let values: ChargeValue[] = [];
+        tf.tidy(() => {
+          values = evaluateCharges(set, split(v));
+        });
+        return values;
+      },
+      release: (r, previous) => {
+        r.x.dispose();
+        previous.dispose();
+      },
+    },
+  );
   const weights = tf.tidy(() => split(x));
   x.dispose();
-  return { status, weights, t, losses, charges, chargeDrift: driftOf(charges), steps: done, evaluations };
+  return { ...run, weights, chargeDrift: driftOf(run.charges), evaluations };
 }
