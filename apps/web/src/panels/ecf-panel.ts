@@ -83,7 +83,7 @@ const uSpec = (n: number) => ({
     },
   },
 });
-const logSpec = (title: string, y: string) => ({
+const logSpec = (title: string, y: string, format?: string) => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: 360,
   height: 230,
@@ -91,7 +91,13 @@ const logSpec = (title: string, y: string) => ({
   mark: { type: 'line', clip: true },
   encoding: {
     x: { field: 'step', type: 'quantitative', title: 'rollout step' },
-    y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: y, axis: { format: '~e' } },
+    y: {
+      field: 'value',
+      type: 'quantitative',
+      scale: { type: 'log' },
+      title: y,
+      ...(format ? { axis: { format } } : {}),
+    },
     color: {
       field: 'series',
       type: 'nominal',
@@ -169,7 +175,8 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
         '@noether/ecf’s withConservation: the encoder reads the mass Σ w u of the initial condition and the ' +
         'decoder projects every prediction back onto it (on this uniform periodic grid: the paper’s zero-mode ' +
         'replacement). The reference is solved here by @noether/datasets’ float64 solver. Mass error: ' +
-        '|Σ w u_k − Σ w u_0| / Σ w |u_0|, in float64 from the float32 states.',
+        '|Σ w u_k − Σ w u_0| / Σ w |u_0|, in float64 from the float32 states. Viscosity damps u toward its ' +
+        'mean, so the relative L2 error grows late in a rollout even where the absolute error does not.',
     }),
     card,
     el('div', { class: 'controls' }, [field('initial condition', initial), field('steps', steps), run]),
@@ -180,7 +187,7 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
   );
   const consChart = createChart(
     consHost,
-    logSpec('mass error over the rollout', 'mass error (log)') as never,
+    logSpec('mass error over the rollout', 'mass error (log)', '~e') as never,
   );
   const errChart = createChart(
     errHost,

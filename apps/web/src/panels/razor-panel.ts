@@ -37,14 +37,14 @@ const barsSpec = {
   width: 200,
   height: 230,
   title: { text: 'current singular values', subtitle: 'blue: above 5% of s1 (counted)' },
-  mark: { type: 'bar' },
+  mark: { type: 'bar', clip: true },
   encoding: {
     x: { field: 'name', type: 'ordinal', sort: { field: 'index' }, title: null, axis: { labelAngle: 0 } },
     // Bars on a log axis need a finite base: they start at 1e-4.
     y: {
       field: 'value',
       type: 'quantitative',
-      scale: { type: 'log', domainMin: 1e-4 },
+      scale: { type: 'log', domain: [1e-4, 10] },
       title: 'singular value (log)',
     },
     y2: { datum: 1e-4 },
@@ -99,7 +99,8 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
         'the energy q1² + p1² in ~300 steps. Two oscillators (200 × 50 transitions, 30 slots, 64 × 64 network): ' +
         'the full u(2) (q1² + p1², q2² + p2², q1 q2 + p1 p2, q1 p2 − q2 p1) needs ~1,000 steps for a clean ' +
         'gap (all three criteria: exactly 4 above 5% of s1, gap s4/s5 ≥ 10, parallelness ≥ 0.999; ' +
-        'noether razor nho --n 2 trains 2,000) — minutes in this page.',
+        'noether razor nho --n 2 trains 2,000): about 4 minutes on wasm in headless Chromium on a shared ' +
+        '2-core machine (1,000 steps in 250 s; all three criteria held from step 620).',
     }),
     el('div', { class: 'controls' }, [
       field('system', system),
@@ -128,7 +129,7 @@ export function mount(root: HTMLElement, _context: PanelContext): void {
     });
     traceChart.update(trace);
     barsChart.update(
-      d.singularValues.slice(0, Math.min(d.singularValues.length, 12)).map((value, i) => ({
+      d.singularValues.slice(0, Math.min(d.singularValues.length, 10)).map((value, i) => ({
         index: i,
         name: `s${i + 1}`,
         value: Math.max(value, 1e-4),
