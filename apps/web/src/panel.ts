@@ -22,4 +22,6 @@ export const PANELS: ReadonlyArray<{ id: string; title: string; load: () => Prom
     title: 'param-symmetry',
     load: () => import('./panels/param-symmetry-panel'),
   },
+  { id: 'razor', title: 'razor', load: () => import('./panels/razor-panel') },
+  { id: 'ecf', title: 'ECF', load: () => import('./panels/ecf-panel') },
 ];

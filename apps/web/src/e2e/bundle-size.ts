@@ -1,8 +1,8 @@
 // Bundle size per panel, from the Vite manifest of a build (dist/.vite/manifest.json): what each panel adds
 // on top of the page shell when its tab opens, the shell itself, the plotting library (loaded on the first
 // chart, shared by all panels) and the optional backends. Raw and gzip bytes.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 interface ManifestChunk {
@@ -78,6 +78,19 @@ export function bundleSizes(distDir: string): BundleRow[] {
       row('wasm backend (JS + the 3 binaries, one of which loads)', closure(wasmKey), {
         exclude: shell,
         extra: binaries,
+      }),
+    );
+  }
+  // Files copied from public/ (the shipped models), fetched by a panel when it runs.
+  const models = join(distDir, 'models');
+  if (existsSync(models)) {
+    const files = readdirSync(models, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(distDir, join(e.parentPath, e.name)))
+      .sort();
+    rows.push(
+      row('shipped models (public/models: the ECF panel’s FNO, fetched on its first run)', [], {
+        extra: files,
       }),
     );
   }

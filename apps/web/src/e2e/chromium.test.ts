@@ -35,6 +35,13 @@ if (!chromiumPath && !inCi) {
   );
 }
 
+/** The razor test's run: one oscillator, this many steps (the CLI's `noether razor ho` runs 300). */
+const RAZOR_STEPS = 300;
+/** Relative residual of the fit C ≈ a·H + c of the leading learned quantity against the energy. */
+const RAZOR_ENERGY_TOL = 0.25;
+/** Relative L2 of both ECF-panel rollouts after 20 steps. */
+const ECF_REL_L2_AT_20 = 0.2;
+
 /** Everything the run measured, written to out/web/e2e-results.json. */
 const results: Record<string, unknown> = {};
 
@@ -273,6 +280,108 @@ describe.skipIf(!chromiumPath && !inCi)('the web page in headless Chromium', () 
     await shoot('param-symmetry', '[data-testid=panel-param-symmetry]');
   });
 
+  it("razor: Noether's Razor finds one oscillator's energy (one non-zero singular value, q1² + p1²)", async () => {
+    await page.click('[data-testid=tab-razor]');
+    await page.waitForSelector('[data-testid=razor-run]');
+    await page.selectOption('[data-testid=razor-system]', { index: 0 });
+    await page.selectOption('[data-testid=razor-steps]', String(RAZOR_STEPS));
+    await page.selectOption('[data-testid=razor-seed]', '0');
+    await page.click('[data-testid=razor-run]');
+    await page.waitForSelector('[data-testid=razor-progress][data-status]', { timeout: 300_000 });
+    const progress = page.locator('[data-testid=razor-progress]');
+    const summary = page.locator('[data-testid=razor-summary]');
+    const num = async (name: string) => Number(await summary.getAttribute(`data-${name}`));
+    const laws = await page
+      .locator('[data-testid=razor-law]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-formula')));
+    const razor = {
+      steps: Number(await progress.getAttribute('data-steps')),
+      seconds: Number(await progress.getAttribute('data-seconds')),
+      msPerStep: Number(await progress.getAttribute('data-ms-per-step')),
+      countRelative: await num('count-relative'),
+      trueDimension: await num('true-dimension'),
+      parallelnessMin: await num('parallelness-min'),
+      energyResidual: await num('energy-residual'),
+      energyScale: await num('energy-scale'),
+      singularValues: JSON.parse((await summary.getAttribute('data-singular-values')) ?? '[]') as number[],
+      laws,
+    };
+    results.razor = razor;
+    expect(await progress.getAttribute('data-status')).toBe('ok');
+    expect(razor.steps).toBe(RAZOR_STEPS);
+    // Exactly one singular value above 5% of s1: a one-dimensional symmetry (the energy's rotation).
+    expect(razor.trueDimension).toBe(1);
+    expect(razor.countRelative).toBe(1);
+    // The learned quadratic C is an affine function of H = (q² + p²)/2 to within the stated residual,
+    // measured independently of the package's parallelness (least squares over a 7 x 7 grid of points).
+    expect(razor.energyResidual).toBeLessThan(RAZOR_ENERGY_TOL);
+    expect(razor.parallelnessMin).toBeGreaterThan(0.99);
+    expect(laws).toEqual(['q1² + p1²']);
+    await shoot('razor', '[data-testid=panel-razor]');
+  });
+
+  it('ECF: the shipped FNO rolled out 100 steps conserves mass to 1e-5 with the decoder; without it the mass drifts', async () => {
+    await page.click('[data-testid=tab-ecf]');
+    await page.waitForSelector('[data-testid=ecf-run]:not([disabled])', { timeout: 30_000 });
+    await page.selectOption('[data-testid=ecf-initial]', { index: 0 });
+    await page.selectOption('[data-testid=ecf-steps]', '100');
+    await page.click('[data-testid=ecf-run]');
+    await page.waitForSelector('[data-testid=ecf-progress][data-status]', { timeout: 120_000 });
+    const progress = page.locator('[data-testid=ecf-progress]');
+    expect(await progress.getAttribute('data-status'), (await progress.textContent()) ?? '').toBe('ok');
+    const row = async (variant: string) => {
+      const r = page.locator(`[data-testid=ecf-results] tr[data-variant=${variant}]`);
+      const get = async (name: string) => Number(await r.getAttribute(`data-${name}`));
+      return {
+        maxConservation: await get('max-conservation'),
+        relL2At20: await get('rel-l2-20'),
+        relL2Last: await get('rel-l2-last'),
+        ms: await get('ms'),
+      };
+    };
+    const plain = await row('plain');
+    const ecf = await row('ecf');
+    results.ecf = {
+      steps: 100,
+      initial: await page.inputValue('[data-testid=ecf-initial]'),
+      seconds: Number(await progress.getAttribute('data-seconds')),
+      plain,
+      ecf,
+    };
+    // float32 states, sums in float64: the decoder's projection holds to float32 rounding (~1e-8 relative)
+    // at every one of the 100 steps; the plain FNO's mass wanders by far more.
+    expect(ecf.maxConservation).toBeLessThanOrEqual(1e-5);
+    expect(plain.maxConservation).toBeGreaterThan(1e-5);
+    // Both rollouts follow the reference (float64 solver in the page) over the first 20 steps.
+    expect(plain.relL2At20).toBeLessThan(ECF_REL_L2_AT_20);
+    expect(ecf.relL2At20).toBeLessThan(ECF_REL_L2_AT_20);
+    await shoot('ecf', '[data-testid=panel-ecf]');
+    // Outside the training distribution (every training draw has zero mean; this one has mass 0.2), 200
+    // steps: the plain FNO loses a large part of the mass and drifts from the reference; with the decoder the
+    // mass holds and the rollout settles on the right constant state.
+    await page.selectOption('[data-testid=ecf-initial]', {
+      index: -1 + (await page.locator('[data-testid=ecf-initial] option').count()),
+    });
+    await page.selectOption('[data-testid=ecf-steps]', '200');
+    await page.evaluate(() =>
+      document.querySelector('[data-testid=ecf-progress]')?.removeAttribute('data-status'),
+    );
+    await page.click('[data-testid=ecf-run]');
+    await page.waitForSelector('[data-testid=ecf-progress][data-status]', { timeout: 120_000 });
+    expect(await progress.getAttribute('data-status'), (await progress.textContent()) ?? '').toBe('ok');
+    const shifted = {
+      initial: await page.inputValue('[data-testid=ecf-initial]'),
+      plain: await row('plain'),
+      ecf: await row('ecf'),
+    };
+    results.ecfShifted = shifted;
+    expect(shifted.initial).toMatch(/not in the training distribution/);
+    expect(shifted.ecf.maxConservation).toBeLessThanOrEqual(1e-5);
+    expect(shifted.plain.maxConservation).toBeGreaterThan(1e-2);
+    expect(shifted.ecf.relL2Last).toBeLessThan(shifted.plain.relL2Last / 10);
+    await shoot('ecf-shifted', '[data-testid=panel-ecf]');
+  });
+
   it('works offline once loaded (service worker)', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await context.setOffline(true);
@@ -285,7 +394,15 @@ describe.skipIf(!chromiumPath && !inCi)('the web page in headless Chromium', () 
       await page.click('[data-testid=kepler-run]');
       await waitText('[data-testid=kepler-progress]', /^(Done|Error)/, 60_000);
       expect(await page.textContent('[data-testid=kepler-progress]')).toMatch(/^Done/);
-      results.offline = 'reloaded offline: backend ready, integrators panel ran';
+      // The shipped model (public/, outside the bundle) comes from the service worker's cache too.
+      await page.click('[data-testid=tab-ecf]');
+      await page.waitForSelector('[data-testid=ecf-run]:not([disabled])', { timeout: 30_000 });
+      await page.selectOption('[data-testid=ecf-steps]', '25');
+      await page.click('[data-testid=ecf-run]');
+      await page.waitForSelector('[data-testid=ecf-progress][data-status]', { timeout: 60_000 });
+      expect(await page.getAttribute('[data-testid=ecf-progress]', 'data-status')).toBe('ok');
+      results.offline =
+        'reloaded offline: backend ready, integrators panel ran, ECF panel loaded its model and ran';
     } finally {
       await context.setOffline(false);
     }

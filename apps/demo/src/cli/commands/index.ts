@@ -5,6 +5,7 @@ import { chargesReportCommand } from './charges-report';
 import { dataCommands } from './data';
 import { ecfCommand } from './ecf';
 import { ecfReportCommand } from './ecf-report';
+import { ecfWebModelCommand } from './ecf-web-model';
 import { fnoBurgersCommand } from './fno-burgers';
 import { integratorsReportCommand } from './integrators-report';
 import { pinnCommand } from './pinn';
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   razorReportCommand,
   ecfCommand,
   ecfReportCommand,
+  ecfWebModelCommand,
   fnoBurgersCommand,
   ...dataCommands,
 ];
