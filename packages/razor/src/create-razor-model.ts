@@ -195,7 +195,7 @@ export function createRazorModel(options: RazorModelOptions): RazorModel {
       name: `razor${id}/readout`,
     }),
   );
-  const scale = tf.variable(tf.scalar(1), true, `razor${id}/scale`);
+  const scale = tf.tidy(() => tf.variable(tf.scalar(1), true, `razor${id}/scale`));
   const networkVariables: tf.Variable[] = [scale];
   for (const p of posteriors) {
     networkVariables.push(p.mean);
@@ -209,8 +209,8 @@ export function createRazorModel(options: RazorModelOptions): RazorModel {
     const init = (shape: number[], s: number) =>
       std > 0 ? tf.randomNormal(shape, 0, std, 'float32', s) : tf.zeros(shape);
     symmetryVariables.push(
-      tf.variable(init([k, dim, dim], seed * 1000 + 501), true, `razor${id}/etaW`),
-      tf.variable(init([k, dim], seed * 1000 + 502), true, `razor${id}/etaB`),
+      tf.tidy(() => tf.variable(init([k, dim, dim], seed * 1000 + 501), true, `razor${id}/etaW`)),
+      tf.tidy(() => tf.variable(init([k, dim], seed * 1000 + 502), true, `razor${id}/etaB`)),
     );
   }
   const generators = (): tf.Tensor3D | null => {

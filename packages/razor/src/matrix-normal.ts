@@ -105,15 +105,14 @@ export function createMatrixNormal(
 ): MatrixNormalPosterior {
   const meanStd = init.meanStd ?? 1 / Math.sqrt(rows);
   const half = 0.5 * Math.log(init.std ?? 1e-3);
+  // Each initial value is made inside a tidy, so only the variable outlives it.
+  const variable = (make: () => tf.Tensor, name: string): tf.Variable =>
+    tf.tidy(() => tf.variable(make(), true, `${init.name}/${name}`));
   return {
-    mean: tf.variable(
-      tf.randomNormal([rows, cols], 0, meanStd, 'float32', init.seed),
-      true,
-      `${init.name}/mean`,
-    ),
-    rowRaw: tf.variable(tf.zeros([rows, rows]), true, `${init.name}/rowRaw`),
-    rowLogDiag: tf.variable(tf.fill([rows], half), true, `${init.name}/rowLogDiag`),
-    colRaw: tf.variable(tf.zeros([cols, cols]), true, `${init.name}/colRaw`),
-    colLogDiag: tf.variable(tf.fill([cols], half), true, `${init.name}/colLogDiag`),
+    mean: variable(() => tf.randomNormal([rows, cols], 0, meanStd, 'float32', init.seed), 'mean'),
+    rowRaw: variable(() => tf.zeros([rows, rows]), 'rowRaw'),
+    rowLogDiag: variable(() => tf.fill([rows], half), 'rowLogDiag'),
+    colRaw: variable(() => tf.zeros([cols, cols]), 'colRaw'),
+    colLogDiag: variable(() => tf.fill([cols], half), 'colLogDiag'),
   };
 }

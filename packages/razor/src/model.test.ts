@@ -318,6 +318,22 @@ describe('createRazorModel and razorLoss', () => {
     oracle.dispose();
   });
 
+  it('creating and disposing a model of every variant and posterior leaves no tensor behind', () => {
+    const before = tf.memory().numTensors;
+    for (const posterior of ['matrix-normal', 'map'] as const) {
+      createRazorModel({ dim: 2, hidden: [8, 8], posterior, etaInitStd: 0.01 }).dispose();
+      createRazorModel({ dim: 2, hidden: [8], posterior, variant: 'vanilla' }).dispose();
+      createRazorModel({
+        dim: 2,
+        hidden: [8],
+        posterior,
+        variant: 'oracle',
+        oracleGenerators: unitaryGenerators(1),
+      }).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects bad options and data with errors naming the argument', () => {
     expect(() => createRazorModel({ dim: 3 })).toThrow(
       /createRazorModel\(\): argument 'options.dim' must be an even phase-space dimension, got 3/,
