@@ -22,8 +22,11 @@ export function runJets(
     const seeds = new Map<number, Jet>([[x.id, { primal: x, coeffs }]]);
     const jet = propagateJets(fn, { kernels, seeds, output: result }, layout);
     const keepAlive = (t: tf.Tensor | null) =>
-      t === null ? null : kernels.some((k) => k.outputs.includes(t)) ? tf.clone(t) : t;
-    return { value: tf.clone(result), jet: { primal: result, coeffs: jet.coeffs.map(keepAlive) } };
+      t === null ? null : kernels.some((k) => k.outputs.includes(t)) ? tf.reshape(t, t.shape) : t;
+    return {
+      value: tf.reshape(result, result.shape),
+      jet: { primal: result, coeffs: jet.coeffs.map(keepAlive) },
+    };
   } finally {
     disposeRecording(kernels);
   }
