@@ -100,7 +100,9 @@ const lapOf = (f) => {
   if (variant !== 'reverse') return autodiff.laplacian(f, { batched: true });
   return (x) =>
     tf.tidy(
-      () => autodiff.partials(f, x, [{ laplacian: true }], { batched: true, mode: 'reverse' }).derivatives[0],
+      () =>
+        autodiff.partials(f, x, { requests: [{ laplacian: true }], batched: true, mode: 'reverse' })
+          .derivatives[0],
     );
 };
 
