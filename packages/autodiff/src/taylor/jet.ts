@@ -180,15 +180,27 @@ export function composeUnary(
   const scale = (n: number) => (y.normalized === true ? factorial(n) : 1);
   const rank = primal.rank;
   const coeffs: (tf.Tensor | null)[] = [];
+  // Products of coefficients are shared between orders (x1·x1 of order 2 starts x1·x1·x1 of order 3); a
+  // factor times itself is one Square (its gradient saves one tensor, not two).
+  const products = new Map<string, tf.Tensor>();
   for (let k = 1; k <= layout.order; k++) {
+    const site = layout.collapsed ? 'all' : String(layout.widths[k - 1]);
     const terms = termsOf(k).map(({ n, weight, parts }) => {
       const d = derivatives[n - 1];
       if (d === null || d === undefined) return null;
       let product: tf.Tensor | null = null;
+      let key = site;
       for (const i of parts) {
         const xi = coef({ layout, k }, x, i);
         if (xi === null) return null;
-        product = product === null ? xi : tf.mul(product, xi);
+        key += `,${i}`;
+        const known = products.get(key);
+        if (known !== undefined) {
+          product = known;
+          continue;
+        }
+        product = product === null ? xi : product === xi ? tf.square(xi) : tf.mul(product, xi);
+        products.set(key, product);
       }
       const w = weight * scale(n);
       const scaled = w === 1 ? (product as tf.Tensor) : tf.mul(product as tf.Tensor, w);
