@@ -72,21 +72,26 @@ export function lift(c: tf.Tensor, rank: number): tf.Tensor {
 }
 
 /**
- * Elementwise product of two factors of rank `rank` (primal, no leading axis) or `rank + 1` (coefficients).
- * A width-1 coefficient times a primal is multiplied without its leading axis, so the product's gradient
- * needs no reduction over a broadcast size-1 axis (one Sum kernel less per term in the weight gradient).
+ * Elementwise product of two factors of an output of rank `rank`: `lead.p` / `lead.q` tell which factor is a
+ * coefficient (a leading direction axis, then its input's shape, which may be of lower rank and broadcast) and
+ * which a primal. A width-1 coefficient times a primal is multiplied without its leading axis, so the product's
+ * gradient needs no reduction over a broadcast size-1 axis (one Sum kernel less per term in the weight
+ * gradient).
  */
-export function times(a: tf.Tensor, b: tf.Tensor, rank: number): tf.Tensor {
-  const leadA = a.rank > rank;
-  const leadB = b.rank > rank;
-  if (leadA !== leadB) {
-    const [c, p] = leadA ? [a, b] : [b, a];
+export function times(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  at: { rank: number; lead: { p: boolean; q: boolean } },
+): tf.Tensor {
+  const { rank, lead } = at;
+  if (lead.p !== lead.q) {
+    const [c, p] = lead.p ? [a, b] : [b, a];
     if (c.shape[0] === 1) {
       const product = tf.mul(tf.reshape(c, c.shape.slice(1)), p);
       return tf.reshape(product, [1, ...product.shape]);
     }
   }
-  return tf.mul(leadA ? lift(a, rank) : a, leadB ? lift(b, rank) : b);
+  return tf.mul(lead.p ? lift(a, rank) : a, lead.q ? lift(b, rank) : b);
 }
 
 /**
@@ -204,7 +209,7 @@ export function composeUnary(
       }
       const w = weight * scale(n);
       const scaled = w === 1 ? (product as tf.Tensor) : tf.mul(product as tf.Tensor, w);
-      return times(d, scaled, rank);
+      return times(d, scaled, { rank, lead: { p: false, q: true } });
     });
     coeffs.push(sumTerms({ layout, k }, terms, primal.shape));
   }

@@ -65,6 +65,12 @@ const CASES: RuleCase[] = [
   { kernel: 'Pow', f: (x) => tf.pow(tf.add(x, 0.5), tf.cos(x)), x: X_POSITIVE },
   { kernel: 'Pow', f: (x) => tf.pow(tf.add(s(x), 1.5), tf.tensor2d([[1, 2, 0.5]])) },
   { kernel: 'Multiply', f: (x) => tf.mul(s(x), tf.cos(x)) },
+  // a jet-carrying input of lower rank than the output, broadcast
+  { kernel: 'Multiply', f: (x) => tf.mul(tf.sin(tf.sum(x, 0)), tf.cos(x)) },
+  { kernel: 'Multiply', f: (x) => tf.mul(tf.cos(x), tf.sin(tf.sum(x, 0))) },
+  { kernel: 'Add', f: (x) => tf.add(tf.sin(tf.sum(x, 0)), tf.cos(x)) },
+  { kernel: 'RealDiv', f: (x) => tf.div(tf.cos(x), tf.add(tf.square(tf.sum(x, 0)), 1)) },
+  { kernel: 'Pow', f: (x) => tf.pow(tf.add(tf.cos(x), 1.5), tf.sin(tf.sum(x, 0))) },
   { kernel: 'RealDiv', f: (x) => tf.add(tf.div(s(x), tf.add(tf.square(x), 1)), tf.div(tf.cos(x), 3)) },
   { kernel: 'Add', f: (x) => tf.add(s(x), tf.tensor1d([0.1, 0.2, 0.3])) },
   { kernel: 'Sub', f: (x) => tf.sub(tf.tensor2d([[0.5], [0.25]]), tf.sub(s(x), tf.cos(x))) },
