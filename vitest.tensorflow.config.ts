@@ -12,6 +12,7 @@ export default defineConfig({
       'packages/autodiff/src/transforms.test.ts',
       'packages/autodiff/src/hnn-weight-gradient.test.ts',
       'packages/autodiff/src/taylor/taylor.test.ts',
+      'packages/autodiff/src/taylor/partials.test.ts',
       'packages/integrators/src/tensor.test.ts',
       'packages/pinn-proj/src/project.test.ts',
       'packages/pinn-proj/src/projection-layer.test.ts',

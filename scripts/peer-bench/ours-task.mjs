@@ -6,8 +6,8 @@
 //   node scripts/peer-bench/ours-task.mjs --task hnn|hessian|laplacian|lapgrad|kdv|matmul \
 //        [--backend wasm|cpu|tensorflow] [--reps 20] [--warmup 3] [--variant taylor|reverse]
 //
-// --variant reverse (laplacian, lapgrad, kdv): the nested-reverse path the Taylor mode replaced (laplacian as
-// the trace of the batched reverse-over-reverse Hessian; kdv via partials({ mode: 'reverse' })).
+// --variant reverse (laplacian, lapgrad, kdv): the nested-reverse path the Taylor mode replaced (laplacian via
+// autodiff partials({ mode: 'reverse' }), kdv via pinn-proj partials({ mode: 'reverse' })).
 //
 // Tasks (same shapes and float32 as hnn_peer.py / pinn_peer.py / matmul_peer.py):
 //   hnn       one HNN training step: batch 512, MLP 4-200-200-1 tanh, loss = mean((J grad_x H - target)^2),
@@ -94,11 +94,16 @@ let check = () => null; // a number to compare against the peers (sanity), compu
 let cleanup;
 let dumpables = {}; // tensors (or arrays of them) written by --dump for the Python peers
 
-// The Laplacian: forward Laplacian (the package default) or the nested-reverse trace of the batched Hessian.
+// The Laplacian: the package default (forward Laplacian) or nested reverse (autodiff partials, mode 'reverse':
+// the trace of one reverse-over-reverse pass over d stacked copies of the batch).
 const lapOf = (f) => {
   if (variant !== 'reverse') return autodiff.laplacian(f, { batched: true });
-  const h = autodiff.hessian(f, { batched: true });
-  return (x) => tf.tidy(() => tf.sum(tf.mul(h(x), tf.eye(x.shape[1]).expandDims(0)), [1, 2]));
+  return (x) =>
+    tf.tidy(
+      () =>
+        autodiff.partials(f, x, { requests: [{ laplacian: true }], batched: true, mode: 'reverse' })
+          .derivatives[0],
+    );
 };
 
 if (task === 'hnn') {

@@ -41,7 +41,7 @@ export function batchedHessianRows(fn: string, f: TensorFunction, x: tf.Tensor2D
  * - `batched: true`: `x` is `[batch, d]`, `f(x)` is `[batch]` (or `[batch, 1]`) with row i depending only on
  *   x row i; result `[batch, d, d]`, H[b] = ∇²f_b(x_b). By Taylor mode: order-2 jets along the d(d+1)/2
  *   directions e_i and e_i + e_j for all rows in one forward pass (polarization). By one reverse-over-reverse
- *   pass over d stacked copies of the batch instead when a kernel has no Taylor rule, and on tensorflow.
+ *   pass over d stacked copies of the batch instead when a kernel has no Taylor rule.
  *
  * @param f - scalar function (unbatched) or row-wise scalar function (batched).
  * @returns `(x) => H`, owned by the caller; `x` borrowed.
@@ -59,12 +59,10 @@ export function hessian(f: TensorFunction, options: BatchOptions = {}): (x: tf.T
     assertTensor({ fn: 'hessian', name: 'x' }, x, batched ? 2 : undefined);
     return tf.tidy(() => {
       if (!batched) return unbatchedHessian(f, x);
-      if (tf.getBackend() !== 'tensorflow') {
-        try {
-          return taylorBatchedHessian('hessian', f, x as tf.Tensor2D);
-        } catch (error) {
-          if (!(error instanceof AutodiffError) || error.code !== 'UNSUPPORTED') throw error;
-        }
+      try {
+        return taylorBatchedHessian('hessian', f, x as tf.Tensor2D);
+      } catch (error) {
+        if (!(error instanceof AutodiffError) || error.code !== 'UNSUPPORTED') throw error;
       }
       const [batch, d] = x.shape as [number, number];
       return untileRows(batchedHessianRows('hessian', f, x as tf.Tensor2D), batch, d);

@@ -39,6 +39,7 @@ export {
   type DirectionRequest,
 } from './taylor/taylor';
 export { forwardLaplacian, type ForwardLaplacianResult } from './taylor/forward-laplacian';
+export { partials, type PartialRequest, type PartialsOptions, type PartialsResult } from './taylor/partials';
 export { TAYLOR_RULES } from './taylor/all-taylor-rules';
 export type { TaylorRule, TaylorRuleArgs } from './taylor/taylor-rule';
 export type { Jet, JetLayout } from './taylor/jet';

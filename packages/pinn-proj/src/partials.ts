@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { AutodiffError, directionalDerivatives, grad } from '@noether/autodiff';
-import { describeValue } from '@noether/autodiff';
+import { type PartialRequest, describeValue, partials as autodiffPartials } from '@noether/autodiff';
 import { PinnProjError, invalid } from './errors';
 
 /** Options for {@link partials} (with `names`, in place of the plain name list). */
@@ -10,65 +9,22 @@ export interface PartialsOptions {
    */
   axes?: string;
   /**
-   * How the derivatives are computed. `'taylor'`: one forward pass of Taylor series (jets) along each axis
-   * that is asked for, to the highest order asked along it (`@noether/autodiff` `directionalDerivatives`);
-   * only pure derivatives (`'x'`, `'xxx'`, `'t'`), not mixed ones (`'xt'`). `'reverse'`: nested reverse
-   * passes, one per order. `'auto'` (default): Taylor mode when every name is a pure derivative and the
-   * network's kernels all have Taylor rules, otherwise reverse; always reverse on the `tensorflow` backend
-   * (tfjs-node), where nested reverse is fast and jets through its fused matMul gave NaN weight gradients in
-   * testing.
+   * How the derivatives are computed (`@noether/autodiff` `partials`). `'auto'` (default): per name, the
+   * cheapest mode: every pure derivative (`'x'`, `'xxx'`, `'t'`) from ONE forward pass of truncated Taylor
+   * series (jets) along the axes asked for, to the highest order asked along each; mixed ones (`'xt'`) by
+   * nested reverse; everything by nested reverse when the network runs a kernel without a Taylor rule.
+   * `'taylor'`: jets only (pure derivatives only). `'reverse'`: nested reverse passes, one per order.
    */
   mode?: 'auto' | 'taylor' | 'reverse';
 }
 
-/** `{ axis, order }` per axis letter when every name is a pure derivative (`'xxx'`), else null. */
-function pureOrders(names: readonly string[], axes: string): Map<number, number> | null {
-  const orders = new Map<number, number>();
-  for (const name of names) {
-    if (name === 'u') continue;
-    if ([...name].some((ch) => ch !== name[0])) return null;
-    const axis = axes.indexOf(name[0]);
-    orders.set(axis, Math.max(orders.get(axis) ?? 0, name.length));
-  }
-  return orders;
-}
-
-/** Pure partials by Taylor mode: one jet per axis, all orders from one forward pass. */
-function taylorPartials(
-  u: (xt: tf.Tensor2D) => tf.Tensor,
-  xt: tf.Tensor2D,
-  request: { names: readonly string[]; axes: string; orders: Map<number, number> },
-): Record<string, tf.Tensor2D> {
-  const { names, axes, orders } = request;
-  const [N, D] = xt.shape;
-  return tf.tidy(() => {
-    const entries = [...orders.entries()];
-    const { value, derivatives } = directionalDerivatives(
-      (z) => u(z as tf.Tensor2D),
-      xt,
-      entries.map(([axis, order]) => ({
-        direction: tf.tidy(() => tf.tile(tf.oneHot([axis], D).asType('float32'), [N, 1])),
-        order,
-      })),
-    );
-    const column = (t: tf.Tensor) => (t.rank === 2 ? t : tf.reshape(t, [-1, 1])) as tf.Tensor2D;
-    const out: Record<string, tf.Tensor2D> = { u: column(value) };
-    for (const name of names) {
-      if (name === 'u') continue;
-      const r = entries.findIndex(([axis]) => axis === axes.indexOf(name[0]));
-      out[name] = column(derivatives[r][name.length - 1]);
-    }
-    return out;
-  });
-}
-
 /**
- * Per-point partial derivatives of a pointwise network `u(xt)` with respect to its inputs. Pure derivatives
- * (`'x'`, `'xxx'`, `'t'`) come from Taylor mode by default: one forward pass of truncated Taylor series per
- * axis carries every order at once (see `options.mode`). Otherwise, by row-independent batched reverse mode (`∂/∂xt Σ_i u(xt_i)` gives every point's gradient at once, since row i of u depends
- * only on row i of xt). A derivative is named by its axis letters: `'t'`, `'tt'`, `'x'`, `'xx'`, `'xxx'`,
- * `'y'`, `'xt'` (= ∂²u/∂x∂t), ... Shared prefixes are computed once: `'x'`, `'xx'`, `'xxx'` cost one reverse
- * pass per order. Built on `@noether/autodiff` (exact higher-order gradients through tanh).
+ * Per-point partial derivatives of a pointwise network `u(xt)` with respect to its inputs, by
+ * `@noether/autodiff`'s `partials` (row i of u depends only on row i of xt): by default every pure derivative
+ * (`'x'`, `'xxx'`, `'t'`) comes from ONE forward pass of truncated Taylor series carrying every order along
+ * every axis asked for, mixed ones (`'xt'` = ∂²u/∂x∂t) from batched nested reverse passes (shared prefixes once);
+ * see `options.mode`. A derivative is named by its axis letters: `'t'`, `'tt'`, `'x'`, `'xx'`, `'xxx'`, `'y'`,
+ * `'xt'`, ... Differentiable again: weight gradients of a residual loss are exact.
  *
  * @param u - network `[N, D] → [N, 1]` (e.g. a projected net from `withProjection`).
  * @param xt - points `[N, D]`, borrowed.
@@ -109,46 +65,26 @@ export function partials(
       invalid([fn, 'names'], `derivative names made of the axis letters '${axes}'`, name);
     }
   }
-  const useTaylor = mode === 'taylor' || (mode === 'auto' && tf.getBackend() !== 'tensorflow');
-  const orders = useTaylor ? pureOrders(names, axes) : null;
-  if (mode === 'taylor' && orders === null) {
+  if (mode === 'taylor' && names.some((name) => name !== 'u' && [...name].some((ch) => ch !== name[0]))) {
     invalid([fn, 'names'], "pure derivatives ('x', 'xxx', 't') in mode 'taylor'", names);
   }
-  if (orders !== null && orders.size > 0) {
-    try {
-      return taylorPartials(u, xt, { names, axes, orders });
-    } catch (error) {
-      if (mode === 'taylor' || !(error instanceof AutodiffError) || error.code !== 'UNSUPPORTED') throw error;
-    }
-  }
+  const wanted = [...new Set(names.filter((name) => name !== 'u'))];
+  const requests: PartialRequest[] = wanted.map((name) => ({
+    partial: [...name].map((ch) => axes.indexOf(ch)),
+  }));
   return tf.tidy(() => {
-    // f(prefix) is the function xt -> ∂^prefix u; g(prefix) the full gradient of f(prefix), all columns.
-    const fns = new Map<string, (x: tf.Tensor2D) => tf.Tensor>([['', (x) => u(x)]]);
-    const fnOf = (prefix: string): ((x: tf.Tensor2D) => tf.Tensor) => {
-      const known = fns.get(prefix);
-      if (known) return known;
-      const parent = fnOf(prefix.slice(0, -1));
-      const axis = axes.indexOf(prefix[prefix.length - 1]);
-      const f = (x: tf.Tensor2D) =>
-        tf.slice(grad((z) => tf.sum(parent(z as tf.Tensor2D)))(x), [0, axis], [-1, 1]);
-      fns.set(prefix, f);
-      return f;
-    };
-    const gradients = new Map<string, tf.Tensor>();
-    const out: Record<string, tf.Tensor2D> = {};
-    const uValue = u(xt);
-    out.u = (uValue.rank === 2 ? uValue : tf.reshape(uValue, [-1, 1])) as tf.Tensor2D;
-    for (const name of names) {
-      if (name === 'u' || out[name]) continue;
-      const prefix = name.slice(0, -1);
-      let g = gradients.get(prefix);
-      if (!g) {
-        const parent = fnOf(prefix);
-        g = grad((z) => tf.sum(parent(z as tf.Tensor2D)))(xt);
-        gradients.set(prefix, g);
-      }
-      out[name] = tf.slice(g, [0, axes.indexOf(name[name.length - 1])], [-1, 1]) as tf.Tensor2D;
+    const column = (t: tf.Tensor) => tf.reshape(t, [-1, 1]) as tf.Tensor2D;
+    if (requests.length === 0) {
+      const value = u(xt);
+      return { u: (value.rank === 2 ? value : column(value)) as tf.Tensor2D };
     }
+    const { value, derivatives } = autodiffPartials((z) => u(z as tf.Tensor2D), xt, {
+      requests,
+      batched: true,
+      mode,
+    });
+    const out: Record<string, tf.Tensor2D> = { u: column(value) };
+    wanted.forEach((name, i) => (out[name] = column(derivatives[i])));
     return out;
   });
 }

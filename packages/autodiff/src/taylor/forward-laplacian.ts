@@ -68,18 +68,20 @@ export function forwardLaplacianOf(
   const { x, batched } = at;
   const n = batched ? (x.shape[1] as number) : x.size;
   const layout = { order: 2, widths: [n, 1], collapsed: true };
-  const { value, jet } = runJets(fn, f, { x, directions: unitDirections(x, batched), layout });
   const batch = batched ? x.shape[0] : 1;
-  const okShape = batched
-    ? (value.rank === 1 && value.shape[0] === batch) ||
-      (value.rank === 2 && value.shape[0] === batch && value.shape[1] === 1)
-    : value.rank === 0;
-  if (!okShape) {
-    throw new AutodiffError(
-      'NOT_SCALAR',
-      `${fn}(): argument 'f' must return ${batched ? `one scalar per row, shape [${batch}] or [${batch}, 1]` : 'a scalar tensor'}, got ${describeValue(value)}`,
-    );
-  }
+  const checkValue = (value: tf.Tensor) => {
+    const okShape = batched
+      ? (value.rank === 1 && value.shape[0] === batch) ||
+        (value.rank === 2 && value.shape[0] === batch && value.shape[1] === 1)
+      : value.rank === 0;
+    if (!okShape) {
+      throw new AutodiffError(
+        'NOT_SCALAR',
+        `${fn}(): argument 'f' must return ${batched ? `one scalar per row, shape [${batch}] or [${batch}, 1]` : 'a scalar tensor'}, got ${describeValue(value)}`,
+      );
+    }
+  };
+  const { value, jet } = runJets(fn, f, { x, directions: unitDirections(x, batched), layout, checkValue });
   const c1 = coefficientOrZeros(jet, 1, n);
   const c2 = coefficientOrZeros(jet, 2, 1);
   if (!batched) {

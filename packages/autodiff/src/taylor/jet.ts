@@ -71,9 +71,27 @@ export function lift(c: tf.Tensor, rank: number): tf.Tensor {
   return tf.reshape(c, [c.shape[0], ...new Array<number>(extra).fill(1), ...c.shape.slice(1)]);
 }
 
-/** Elementwise product of two factors of rank `rank` (primal, no leading axis) or `rank + 1` (coefficients). */
-export function times(a: tf.Tensor, b: tf.Tensor, rank: number): tf.Tensor {
-  return tf.mul(a.rank > rank ? lift(a, rank) : a, b.rank > rank ? lift(b, rank) : b);
+/**
+ * Elementwise product of two factors of an output of rank `rank`: `lead.p` / `lead.q` tell which factor is a
+ * coefficient (a leading direction axis, then its input's shape, which may be of lower rank and broadcast) and
+ * which a primal. A width-1 coefficient times a primal is multiplied without its leading axis, so the product's
+ * gradient needs no reduction over a broadcast size-1 axis (one Sum kernel less per term in the weight
+ * gradient).
+ */
+export function times(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  at: { rank: number; lead: { p: boolean; q: boolean } },
+): tf.Tensor {
+  const { rank, lead } = at;
+  if (lead.p !== lead.q) {
+    const [c, p] = lead.p ? [a, b] : [b, a];
+    if (c.shape[0] === 1) {
+      const product = tf.mul(tf.reshape(c, c.shape.slice(1)), p);
+      return tf.reshape(product, [1, ...product.shape]);
+    }
+  }
+  return tf.mul(lead.p ? lift(a, rank) : a, lead.q ? lift(b, rank) : b);
 }
 
 /**
@@ -167,19 +185,31 @@ export function composeUnary(
   const scale = (n: number) => (y.normalized === true ? factorial(n) : 1);
   const rank = primal.rank;
   const coeffs: (tf.Tensor | null)[] = [];
+  // Products of coefficients are shared between orders (x1·x1 of order 2 starts x1·x1·x1 of order 3); a
+  // factor times itself is one Square (its gradient saves one tensor, not two).
+  const products = new Map<string, tf.Tensor>();
   for (let k = 1; k <= layout.order; k++) {
+    const site = layout.collapsed ? 'all' : String(layout.widths[k - 1]);
     const terms = termsOf(k).map(({ n, weight, parts }) => {
       const d = derivatives[n - 1];
       if (d === null || d === undefined) return null;
       let product: tf.Tensor | null = null;
+      let key = site;
       for (const i of parts) {
         const xi = coef({ layout, k }, x, i);
         if (xi === null) return null;
-        product = product === null ? xi : tf.mul(product, xi);
+        key += `,${i}`;
+        const known = products.get(key);
+        if (known !== undefined) {
+          product = known;
+          continue;
+        }
+        product = product === null ? xi : product === xi ? tf.square(xi) : tf.mul(product, xi);
+        products.set(key, product);
       }
       const w = weight * scale(n);
       const scaled = w === 1 ? (product as tf.Tensor) : tf.mul(product as tf.Tensor, w);
-      return times(d, scaled, rank);
+      return times(d, scaled, { rank, lead: { p: false, q: true } });
     });
     coeffs.push(sumTerms({ layout, k }, terms, primal.shape));
   }

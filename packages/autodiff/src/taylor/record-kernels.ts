@@ -5,7 +5,7 @@ export interface RecordedKernel {
   /** The tfjs kernel name, or `customGrad(<scope>)` for a custom-gradient op seen as one opaque kernel. */
   readonly kernelName: string;
   /**
-   * The inputs by kernel input name: `id` links the graph; `value` is a kept clone of a tensor that no
+   * The inputs by kernel input name: `id` links the graph; `value` is a kept alias (see `alias`) of a tensor that no
    * recorded kernel produced (weights, constants, x), since tfjs disposes an op's converted constants when the
    * op returns; `null` for the output of an earlier recorded kernel.
    */
@@ -13,7 +13,7 @@ export interface RecordedKernel {
   readonly attrs: Readonly<Record<string, unknown>>;
   /** The original output tensors (their ids link the graph). */
   readonly outputIds: readonly number[];
-  /** Kept clones of the outputs (the primals of the replay); dispose with {@link disposeRecording}. */
+  /** Kept aliases of the outputs (the primals of the replay); dispose with {@link disposeRecording}. */
   readonly outputs: readonly tf.Tensor[];
 }
 
@@ -29,7 +29,7 @@ interface EngineInternals {
 
 /**
  * Runs `run()` once and records every top-level tfjs kernel it executes (kernels a kernel runs internally
- * are not separate entries; a `tf.customGrad` op is recorded as the kernels its forward function runs), with kept clones of their outputs, so the
+ * are not separate entries; a `tf.customGrad` op is recorded as the kernels its forward function runs), with kept aliases of their outputs, so the
  * computation can be replayed with Taylor rules. Anything else `run` does (other tapes, tidy scopes) is
  * unaffected; an enclosing gradient tape still records the original kernels.
  */
@@ -53,7 +53,7 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
       const inputs: Record<string, { id: number; value: tf.Tensor | null }> = {};
       for (const [name, t] of Object.entries(given)) {
         if (t === null || t === undefined) continue;
-        inputs[name] = { id: t.id, value: produced.has(t.id) ? null : tf.keep(tf.clone(t)) };
+        inputs[name] = { id: t.id, value: produced.has(t.id) ? null : tf.keep(alias(t)) };
       }
       list.forEach((t) => produced.add(t.id));
       kernels.push({
@@ -61,7 +61,7 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
         inputs,
         attrs: { ...attrs },
         outputIds: list.map((t) => t.id),
-        outputs: list.map((t) => tf.keep(tf.clone(t))),
+        outputs: list.map((t) => tf.keep(alias(t))),
       });
     } finally {
       busy = false;
@@ -108,7 +108,16 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
   }
 }
 
-/** Disposes the kept output clones of a recording. */
+/**
+ * A kept reference to `t` that survives the tidy scopes of the recorded function: a same-shape Reshape, which
+ * shares `t`'s data on every backend (a clone is an Identity kernel, a full copy on wasm) and, unlike a bare
+ * alias, is on the gradient tape, so weight gradients flow through the replay's primals.
+ */
+function alias(t: tf.Tensor): tf.Tensor {
+  return tf.reshape(t, t.shape);
+}
+
+/** Disposes the kept aliases of a recording. */
 export function disposeRecording(kernels: readonly RecordedKernel[]): void {
   for (const k of kernels) {
     for (const t of k.outputs) t.dispose();

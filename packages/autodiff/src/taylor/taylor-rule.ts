@@ -96,8 +96,16 @@ function horner(y: tf.Tensor, c: readonly number[], y2?: tf.Tensor): tf.Tensor {
     const inner = horner(y2 ?? tf.square(y), half);
     return odd ? tf.mul(inner, y) : inner;
   }
-  let acc: tf.Tensor = tf.scalar(c[c.length - 1]);
-  for (let i = c.length - 2; i >= 0; i--) {
+  // Horner's rule on tensors, with the first step `c_n y + c_{n-1}` as one kernel when c_n is ±1 (`y + c`,
+  // `c - y`), and no scalar tensor for the leading coefficient.
+  const n = c.length - 1;
+  if (n === 0) return tf.scalar(c[0]);
+  const [top, next] = [c[n], c[n - 1]];
+  let acc: tf.Tensor;
+  if (top === 1) acc = next === 0 ? y : tf.add(y, next);
+  else if (top === -1) acc = next === 0 ? tf.neg(y) : tf.sub(next, y);
+  else acc = next === 0 ? tf.mul(y, top) : tf.add(tf.mul(y, top), next);
+  for (let i = n - 2; i >= 0; i--) {
     acc = tf.mul(acc, y);
     if (c[i] !== 0) acc = tf.add(acc, c[i]);
   }

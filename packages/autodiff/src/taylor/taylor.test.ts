@@ -65,12 +65,32 @@ const CASES: RuleCase[] = [
   { kernel: 'Pow', f: (x) => tf.pow(tf.add(x, 0.5), tf.cos(x)), x: X_POSITIVE },
   { kernel: 'Pow', f: (x) => tf.pow(tf.add(s(x), 1.5), tf.tensor2d([[1, 2, 0.5]])) },
   { kernel: 'Multiply', f: (x) => tf.mul(s(x), tf.cos(x)) },
+  // a jet-carrying input of lower rank than the output, broadcast
+  { kernel: 'Multiply', f: (x) => tf.mul(tf.sin(tf.sum(x, 0)), tf.cos(x)) },
+  { kernel: 'Multiply', f: (x) => tf.mul(tf.cos(x), tf.sin(tf.sum(x, 0))) },
+  { kernel: 'Add', f: (x) => tf.add(tf.sin(tf.sum(x, 0)), tf.cos(x)) },
+  { kernel: 'RealDiv', f: (x) => tf.div(tf.cos(x), tf.add(tf.square(tf.sum(x, 0)), 1)) },
+  { kernel: 'Pow', f: (x) => tf.pow(tf.add(tf.cos(x), 1.5), tf.sin(tf.sum(x, 0))) },
   { kernel: 'RealDiv', f: (x) => tf.add(tf.div(s(x), tf.add(tf.square(x), 1)), tf.div(tf.cos(x), 3)) },
   { kernel: 'Add', f: (x) => tf.add(s(x), tf.tensor1d([0.1, 0.2, 0.3])) },
   { kernel: 'Sub', f: (x) => tf.sub(tf.tensor2d([[0.5], [0.25]]), tf.sub(s(x), tf.cos(x))) },
   { kernel: 'AddN', f: (x) => tf.addN([s(x), tf.cos(x), tf.square(x)]) },
   { kernel: 'BatchMatMul', f: (x) => tf.matMul(tf.matMul(s(x), tf.cos(x), false, true), tf.matMul(s(x), W)) },
   { kernel: 'BatchMatMul', f: (x) => tf.matMul(s(x), tf.cos(x), true, false) },
+  // batch dimensions that broadcast (the coefficients add a leading axis on top)
+  { kernel: 'BatchMatMul', f: (x) => tf.matMul(tf.reshape(s(x), [1, 2, 3]), tf.reshape(W, [1, 3, 4])) },
+  {
+    kernel: 'BatchMatMul',
+    f: (x) => tf.matMul(tf.reshape(s(x), [2, 1, 3]), tf.reshape(tf.cos(x), [1, 3, 2])),
+  },
+  {
+    kernel: 'BatchMatMul',
+    f: (x) => tf.matMul(tf.reshape(s(x), [1, 2, 3]), tf.reshape(tf.cos(x), [2, 3, 1]), false, false),
+  },
+  {
+    kernel: 'BatchMatMul',
+    f: (x) => tf.matMul(tf.reshape(s(x), [1, 3, 2]), tf.reshape(tf.cos(x), [2, 1, 3]), true, true),
+  },
   {
     kernel: '_FusedMatMul',
     f: (x) =>
@@ -319,6 +339,31 @@ describe('forwardLaplacian', () => {
       const scale = tf.max(tf.abs(b)).dataSync()[0];
       expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-4 * Math.max(scale, 1));
     }
+  });
+
+  it('gives exact weight gradients through fused Dense layers at 64 rows (NaN on tensorflow before the fix)', () => {
+    // tf.fused.matMul multiplies [1, m, k] operands, so a jet coefficient is [S, 1, m, k]: a batched matMul
+    // whose batch dimensions broadcast, which TensorFlow 2.20's oneDNN kernel got wrong.
+    const fused = (z: tf.Tensor) => {
+      const h1 = tf.tanh(tf.fused.matMul({ a: z, b: vars[0], bias: vars[1] }));
+      const h2 = tf.tanh(tf.fused.matMul({ a: h1, b: vars[2], bias: vars[3] }));
+      return tf.reshape(tf.fused.matMul({ a: h2, b: vars[4] }), [-1]);
+    };
+    const x = tf.randomNormal([64, 3], 0, 1, 'float32', 9);
+    const viaTaylor = tf.variableGrads(
+      () => tf.mean(tf.square(forwardLaplacian(fused, x, { batched: true }).laplacian)),
+      vars,
+    );
+    const viaReverse = tf.variableGrads(() => tf.mean(tf.square(laplacian(mlp, { batched: true })(x))), vars);
+    expect(viaTaylor.value.dataSync()[0]).toBeCloseTo(viaReverse.value.dataSync()[0], 5);
+    for (const v of vars) {
+      const a = viaTaylor.grads[v.name];
+      const b = viaReverse.grads[v.name];
+      const scale = tf.max(tf.abs(b)).dataSync()[0];
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-4 * Math.max(scale, 1));
+    }
+    tf.dispose([x, viaTaylor.value, viaReverse.value, ...Object.values(viaTaylor.grads)]);
+    tf.dispose(Object.values(viaReverse.grads));
   });
 
   it('rejects a function that is not row-scalar', () => {

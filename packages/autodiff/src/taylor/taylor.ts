@@ -85,7 +85,7 @@ export function directionalDerivatives(
   return derivativesAlong(fn, f, { x, requests });
 }
 
-function derivativesAlong(
+export function derivativesAlong(
   fn: string,
   f: TensorFunction,
   at: { x: tf.Tensor; requests: readonly DirectionRequest[] },

@@ -8,8 +8,8 @@ export const batchMatMulTaylor = defineTaylorRule({
   propagate: ({ inputs, attrs, outputs, layout }) => {
     const transpose = { a: attrs.transposeA === true, b: attrs.transposeB === true };
     return [
-      composeBilinear(layout, { a: inputs.a, b: inputs.b, primal: outputs[0] }, (p, q, lead) =>
-        matMulTerm([p, q], lead, transpose),
+      composeBilinear(layout, { a: inputs.a, b: inputs.b, primal: outputs[0] }, (p, q) =>
+        matMulTerm([p, q], transpose),
       ),
     ];
   },

@@ -32,8 +32,8 @@ export const fusedMatMulTaylor = defineTaylorRule({
       z0 = tf.matMul(inputs.a.primal, inputs.b.primal, transpose.a, transpose.b);
       if (bias !== undefined) z0 = tf.add(z0, bias.primal);
     }
-    const product = composeBilinear(layout, { a: inputs.a, b: inputs.b, primal: z0 }, (p, q, lead) =>
-      matMulTerm([p, q], lead, transpose),
+    const product = composeBilinear(layout, { a: inputs.a, b: inputs.b, primal: z0 }, (p, q) =>
+      matMulTerm([p, q], transpose),
     );
     const z: Jet =
       bias === undefined || isConstant(bias)

@@ -1,20 +1,58 @@
 import * as tf from '@tensorflow/tfjs';
 
+const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+/** The broadcast of two batch shapes (numpy rules; both are valid by construction of the recorded kernel). */
+function broadcastBatch(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
 /**
- * One term `p @ q` of a matrix-product jet, where `p` and/or `q` carry a leading direction axis. A
- * coefficient times a plain rank-2 matrix is folded into ONE rank-2 matMul over `[S * m, n]` rows; other cases
- * use tfjs's broadcasting batched matMul.
+ * One term `p @ q` of a matrix-product jet, where `p` and/or `q` carry a leading direction axis, equal to
+ * tfjs's broadcasting batched `matMul(p, q)` but never issuing a BatchMatMul whose batch dimensions broadcast:
+ *
+ * - when q has no batch (all its batch dimensions are 1) and p is not transposed, every row of p over all its
+ *   leading axes goes through ONE rank-2 matMul `[rows, k] @ [k, n]` (the common case: a coefficient times a
+ *   weight matrix);
+ * - otherwise both factors are broadcast to the common batch shape and multiplied as one rank-3 batch.
+ *
+ * The second rule is also a correctness fix: TensorFlow 2.20's oneDNN BatchMatMulV2 (the tfjs-node
+ * `tensorflow` backend built from the tensorflow-cpu wheel) returns garbage, and corrupts the heap, when the
+ * operands' batch dimensions broadcast with a size-1 inner batch dimension (e.g. `[3, 1, m, k] @ [1, k, n]`,
+ * the shape a coefficient of tf.fused.matMul's `[1, m, k]` operand has), which made jets through fused Dense
+ * layers give NaN weight gradients on that backend.
  */
 export function matMulTerm(
   operands: [tf.Tensor, tf.Tensor],
-  lead: { p: boolean; q: boolean },
   transpose: { a: boolean; b: boolean },
 ): tf.Tensor {
   const [p, q] = operands;
-  if (lead.p && !lead.q && p.rank === 3 && q.rank === 2 && !transpose.a) {
-    const [s, m, n] = p.shape;
-    const flat = tf.matMul(tf.reshape(p, [s * m, n]), q, false, transpose.b);
-    return tf.reshape(flat, [s, m, flat.shape[1] as number]);
+  const batchP = p.shape.slice(0, -2);
+  const batchQ = q.shape.slice(0, -2);
+  const [pr, pc] = p.shape.slice(-2) as [number, number];
+  const [qr, qc] = q.shape.slice(-2) as [number, number];
+  const m = transpose.a ? pc : pr;
+  const n = transpose.b ? qr : qc;
+  const outBatch = broadcastBatch(batchP, batchQ);
+  const outShape = [...outBatch, m, n];
+  if (product(batchQ) === 1 && !transpose.a) {
+    const q2 = batchQ.length === 0 ? q : tf.reshape(q, [qr, qc]);
+    const p2 = batchP.length === 0 ? p : tf.reshape(p, [product(batchP) * pr, pc]);
+    const flat = tf.matMul(p2, q2, false, transpose.b);
+    return batchP.length === 0 && batchQ.length === 0 ? flat : tf.reshape(flat, outShape);
   }
-  return tf.matMul(p, q, transpose.a, transpose.b);
+  const size = product(outBatch);
+  const asBatch = (t: tf.Tensor, batch: number[], rc: [number, number]) => {
+    const full = product(batch) === size ? t : tf.broadcastTo(t, [...outBatch, ...rc]);
+    return tf.reshape(full, [size, ...rc]);
+  };
+  const out = tf.matMul(asBatch(p, batchP, [pr, pc]), asBatch(q, batchQ, [qr, qc]), transpose.a, transpose.b);
+  return tf.reshape(out, outShape);
 }

@@ -7,7 +7,9 @@ export const mulTaylor = defineTaylorRule({
   propagate: ({ inputs, outputs, layout }) => {
     const primal = outputs[0];
     return [
-      composeBilinear(layout, { a: inputs.a, b: inputs.b, primal }, (p, q) => times(p, q, primal.rank)),
+      composeBilinear(layout, { a: inputs.a, b: inputs.b, primal }, (p, q, lead) =>
+        times(p, q, { rank: primal.rank, lead }),
+      ),
     ];
   },
 });

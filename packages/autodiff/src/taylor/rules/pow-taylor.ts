@@ -39,7 +39,9 @@ export const powTaylor = defineTaylorRule({
       derivatives: [r0, ...fallingPowers({ scale: r0, r: r0 }, -1, K - 1)],
     });
     const z0 = tf.mul(b.primal, logA.primal);
-    const z = composeBilinear(layout, { a: b, b: logA, primal: z0 }, (p, q) => times(p, q, z0.rank));
+    const z = composeBilinear(layout, { a: b, b: logA, primal: z0 }, (p, q, lead) =>
+      times(p, q, { rank: z0.rank, lead }),
+    );
     return [composeUnary(layout, z, { primal: y0, derivatives: new Array<tf.Tensor>(K).fill(y0) })];
   },
 });

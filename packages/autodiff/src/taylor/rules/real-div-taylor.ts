@@ -23,6 +23,8 @@ export const realDivTaylor = defineTaylorRule({
       primal: r0,
       derivatives: fallingPowers({ scale: r0, r: r0 }, -1, layout.order),
     });
-    return [composeBilinear(layout, { a, b: r, primal }, (p, q) => times(p, q, primal.rank))];
+    return [
+      composeBilinear(layout, { a, b: r, primal }, (p, q, lead) => times(p, q, { rank: primal.rank, lead })),
+    ];
   },
 });
