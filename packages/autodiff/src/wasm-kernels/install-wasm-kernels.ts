@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { sumWasm } from './sum-kernel';
 import { tanhWasm } from './tanh-kernel';
+import { transposeWasm } from './transpose-kernel';
+import { wasmKernelState } from './wasm-kernel-util';
 
 /** A forward kernel this package replaces on the wasm backend, with the reason (plain data). */
 interface WasmKernelOverride {
@@ -15,27 +18,23 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
     kernelFunc: tanhWasm as unknown as tf.KernelFunc,
     why: "wasm's Tanh calls scalar libm, ~15x the cost of its vectorised Sigmoid; rebuilt from Sigmoid and a polynomial",
   },
+  {
+    kernelName: 'Transpose',
+    kernelFunc: transposeWasm as unknown as tf.KernelFunc,
+    why: "wasm's Transpose copies element by element with strided reads; swapping the last two axes is done by a cache-blocked copy",
+  },
+  {
+    kernelName: 'Sum',
+    kernelFunc: sumWasm as unknown as tf.KernelFunc,
+    why: "wasm's Sum over leading axes (the bias gradient) transposes first; summed row by row instead",
+  },
 ]);
 
-const STATE = Symbol.for('@noether/autodiff/wasm-kernels');
-interface State {
-  /** tfjs-backend-wasm's own kernel configs, by kernel name. */
-  originals: Map<string, tf.KernelConfig>;
-  /** engine.setBackend before the patch that re-installs the overrides when wasm becomes active. */
-  setBackend?: (name: string) => Promise<boolean>;
-  enabled: boolean;
-}
-
-function state(): State {
-  const holder = globalThis as unknown as { [STATE]?: State };
-  holder[STATE] ??= { originals: new Map(), enabled: false };
-  return holder[STATE];
-}
-
-/** Puts the overrides in tfjs's kernel registry, when tfjs-backend-wasm has registered its kernels. */
+/** Puts the enabled overrides in tfjs's registry, once tfjs-backend-wasm has registered its kernels. */
 function register(): void {
-  const s = state();
+  const s = wasmKernelState();
   for (const o of WASM_KERNEL_OVERRIDES) {
+    if (!s.enabled.includes(o.kernelName)) continue;
     const current = tf.getKernel(o.kernelName, 'wasm');
     if (current === undefined || current.kernelFunc === o.kernelFunc) continue;
     s.originals.set(o.kernelName, current);
@@ -45,13 +44,16 @@ function register(): void {
 }
 
 /**
- * Replaces wasm forward kernels that are slow there ({@link WASM_KERNEL_OVERRIDES}) by composites of fast
- * wasm kernels. Runs on import; idempotent. tfjs-backend-wasm may be imported after this package, so the
- * overrides are (re)applied whenever `tf.setBackend` completes, too.
+ * Replaces wasm forward kernels that are slow there ({@link WASM_KERNEL_OVERRIDES}; all of them, or those
+ * named) by faster equivalents. Runs on import with all of them; idempotent. tfjs-backend-wasm may be
+ * imported after this package, so the replacements are (re)applied whenever `tf.setBackend` completes, too.
  */
-export function useFastWasmKernels(): void {
-  const s = state();
-  s.enabled = true;
+export function useFastWasmKernels(
+  kernelNames: readonly string[] = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName),
+): void {
+  useTfjsWasmKernels();
+  const s = wasmKernelState();
+  s.enabled = [...kernelNames];
   register();
   const engine = tf.engine() as unknown as { setBackend: (name: string) => Promise<boolean> };
   if (s.setBackend !== undefined) return;
@@ -59,7 +61,7 @@ export function useFastWasmKernels(): void {
   s.setBackend = original;
   engine.setBackend = async function patchedSetBackend(this: unknown, name: string) {
     const ok = await original.call(this, name);
-    if (state().enabled) register();
+    register();
     return ok;
   };
 }
@@ -69,8 +71,8 @@ export function useFastWasmKernels(): void {
  * {@link useFastWasmKernels}.
  */
 export function useTfjsWasmKernels(): void {
-  const s = state();
-  s.enabled = false;
+  const s = wasmKernelState();
+  s.enabled = [];
   const backend = tf.findBackend('wasm');
   for (const [kernelName, config] of s.originals) {
     tf.unregisterKernel(kernelName, 'wasm');

@@ -54,7 +54,7 @@ describe('tanh on wasm via sigmoid and a polynomial', () => {
 
   it('replaces the wasm Tanh kernel once tfjs-backend-wasm is loaded', () => {
     expect(tf.getKernel('Tanh', 'wasm')?.kernelFunc).toBe(tanhWasm);
-    expect(WASM_KERNEL_OVERRIDES.map((o) => o.kernelName)).toEqual(['Tanh']);
+    expect(WASM_KERNEL_OVERRIDES.map((o) => o.kernelName)).toContain('Tanh');
   });
 
   it('polynomial fit: tanh(a) = a + a^3 q(a^2) to 1e-7 relative on [0, 1] in float64', () => {

@@ -12,7 +12,54 @@ export interface WasmBackend {
     values?: Float32Array,
   ): tf.TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** Arguments tfjs passes to a kernel function. */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+}
+
+const STATE = Symbol.for('@noether/autodiff/wasm-kernels');
+
+/** Process-wide state of the wasm kernel replacements (shared by every copy of this package). */
+export interface WasmKernelState {
+  /** tfjs-backend-wasm's own kernel configs, by kernel name, while replaced. */
+  originals: Map<string, tf.KernelConfig>;
+  /** engine.setBackend before the patch that re-installs the overrides when wasm becomes active. */
+  setBackend?: (name: string) => Promise<boolean>;
+  /** Names of the replacements in force (registered whenever tfjs-backend-wasm's kernels are). */
+  enabled: string[];
+}
+
+/** The shared {@link WasmKernelState}. */
+export function wasmKernelState(): WasmKernelState {
+  const holder = globalThis as unknown as { [STATE]?: WasmKernelState };
+  holder[STATE] ??= { originals: new Map(), enabled: [] };
+  return holder[STATE];
+}
+
+/** Backends on which an original kernel's setup (binding its wasm function) has run. */
+const setUp = new WeakMap<object, Set<string>>();
+
+/**
+ * Runs tfjs-backend-wasm's own kernel `kernelName`, the one a replacement falls back to. The backend runs
+ * the setup of the kernels registered when it starts, which may have been the replacement, so the
+ * original's setup is run here once per backend.
+ */
+export function runOriginal(kernelName: string, args: KernelArgs): tf.TensorInfo {
+  const config = wasmKernelState().originals.get(kernelName);
+  if (config === undefined) throw new Error(`wasm kernel '${kernelName}' is not replaced`);
+  const backend = args.backend as object;
+  let done = setUp.get(backend);
+  if (done === undefined) setUp.set(backend, (done = new Set()));
+  if (!done.has(kernelName)) {
+    config.setupFunc?.(backend as never);
+    done.add(kernelName);
+  }
+  return config.kernelFunc(args as never) as tf.TensorInfo;
 }
 
 type Inputs = Record<string, tf.TensorInfo>;
