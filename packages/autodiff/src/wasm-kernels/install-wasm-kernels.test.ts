@@ -27,7 +27,7 @@ describe('wasm kernel replacements', () => {
 
   it('are registered for wasm and restored by useTfjsWasmKernels', () => {
     const replaced = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
-    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum']);
+    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Tile']);
     for (const o of WASM_KERNEL_OVERRIDES)
       expect(tf.getKernel(o.kernelName, 'wasm')?.kernelFunc).toBe(o.kernelFunc);
     useTfjsWasmKernels();
@@ -59,6 +59,24 @@ describe('wasm kernel replacements', () => {
     });
     expect(fast).toEqual(tfjs);
     expect(fast[0].shape).toEqual([129, 37]);
+  });
+
+  it('tile equals wasm own kernel bit for bit', () => {
+    const { tfjs, fast } = both(() => {
+      const a = tf.randomNormal([6, 1, 3], 0, 1, 'float32', 7);
+      const b = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 8);
+      return [
+        tf.tile(a, [1, 1024, 1]),
+        tf.tile(b, [3, 1, 2]),
+        tf.tile(b, [1, 1, 1]),
+        tf.tile(tf.cast(b, 'int32'), [2, 2, 2]),
+        tf.tile(tf.tensor1d([1, 2, 3]), [5]),
+        tf.tile(tf.cast(tf.tensor1d([1, 0]), 'bool'), [3]),
+        tf.tile(b, [0, 1, 2]),
+      ];
+    });
+    expect(fast).toEqual(tfjs);
+    expect(fast[0].shape).toEqual([6, 1024, 3]);
   });
 
   it('sum over leading axes matches a float64 sum and wasm own kernel to float32 rounding', () => {
@@ -127,9 +145,13 @@ describe('wasm kernel replacements', () => {
     const x = tf.randomNormal([64, 48], 0, 1, 'float32', 6);
     const run = () =>
       tf.tidy(() => {
-        [tf.transpose(x), tf.sum(x, 0), tf.tanh(x), tf.transpose(tf.reshape(x, [1, -1]))].forEach((t) =>
-          t.dataSync(),
-        );
+        [
+          tf.transpose(x),
+          tf.sum(x, 0),
+          tf.tanh(x),
+          tf.transpose(tf.reshape(x, [1, -1])),
+          tf.tile(x, [2, 3]),
+        ].forEach((t) => t.dataSync());
       });
     run(); // warm-up
     const before = { tensors: tf.memory().numTensors, data: backend.numDataIds() };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sumWasm } from './sum-kernel';
 import { tanhWasm } from './tanh-kernel';
+import { tileWasm } from './tile-kernel';
 import { transposeWasm } from './transpose-kernel';
 import { wasmKernelState } from './wasm-kernel-util';
 
@@ -27,6 +28,11 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
     kernelName: 'Sum',
     kernelFunc: sumWasm as unknown as tf.KernelFunc,
     why: "wasm's Sum over leading axes (the bias gradient) transposes first; summed row by row instead",
+  },
+  {
+    kernelName: 'Tile',
+    kernelFunc: tileWasm as unknown as tf.KernelFunc,
+    why: "wasm's Tile computes a source index per element; tiled by doubling block copies instead",
   },
 ]);
 
