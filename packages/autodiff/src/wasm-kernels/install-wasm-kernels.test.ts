@@ -46,7 +46,13 @@ describe('wasm kernel replacements', () => {
       const b = tf.randomNormal([3, 70, 65], 0, 1, 'float32', 2);
       const c = tf.randomNormal([2, 3, 4, 5], 0, 1, 'float32', 3);
       const row = tf.randomNormal([1, 200], 0, 1, 'float32', 4);
+      // 256k rows and >= 16 columns take the tiled copy; the rest wasm's own kernel.
+      const tall = tf.randomNormal([512, 203], 0, 1, 'float32', 5);
       return [
+        tf.transpose(tall),
+        tf.transpose(tf.reshape(tall, [1, 512, 203]), [0, 2, 1]),
+        tf.transpose(tf.slice(tall, [0, 0], [256, 16])),
+        tf.transpose(tf.cast(tf.mul(tf.slice(tall, [0, 0], [768 - 256 - 256, 40]), 100), 'int32')),
         tf.transpose(a),
         tf.transpose(b, [0, 2, 1]),
         tf.transpose(c, [0, 1, 3, 2]),
@@ -58,7 +64,7 @@ describe('wasm kernel replacements', () => {
       ];
     });
     expect(fast).toEqual(tfjs);
-    expect(fast[0].shape).toEqual([129, 37]);
+    expect(fast[0].shape).toEqual([203, 512]);
   });
 
   it('tile equals wasm own kernel bit for bit', () => {
