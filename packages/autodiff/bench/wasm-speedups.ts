@@ -175,6 +175,7 @@ export function formatWasmSpeedups(rows: SpeedupRow[]): string {
       'median (ms)',
       'best CPU (ms)',
       '/ before (best)',
+      '/ before (CPU)',
       'check',
     ],
     rows.map((r) => [
