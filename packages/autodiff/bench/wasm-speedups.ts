@@ -93,24 +93,36 @@ function perRowHessians(): Workload {
   };
 }
 
+/** The registry switches of `fastPaths`, with a name for the table. */
+const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
+  oneSigmoid: 'one-sigmoid tanh/sigmoid gradients',
+};
+
 /** The variants: name and how to switch to it. */
 function variants(): Array<[string, () => void]> {
-  const all = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
-  const set = (kernels: string[], flip: boolean) => () => {
-    useFastWasmKernels(kernels);
-    fastPaths.flipProducts = flip;
+  const kernels = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
+  const paths = Object.keys(PATH_NAMES) as Array<keyof typeof fastPaths>;
+  const set = (onKernels: string[], onPaths: string[]) => () => {
+    useFastWasmKernels(onKernels);
+    for (const p of paths) fastPaths[p] = onPaths.includes(p);
   };
   return [
-    ['before', set([], false)],
-    ['after', set(all, true)],
-    ...all.map((k): [string, () => void] => [
+    ['before', set([], [])],
+    ['after', set(kernels, paths)],
+    ...kernels.map((k): [string, () => void] => [
       `after without ${k} kernel`,
       set(
-        all.filter((n) => n !== k),
-        true,
+        kernels.filter((n) => n !== k),
+        paths,
       ),
     ]),
-    ['after without matMul-gradient flip', set(all, false)],
+    ...paths.map((p): [string, () => void] => [
+      `after without ${PATH_NAMES[p]}`,
+      set(
+        kernels,
+        paths.filter((n) => n !== p),
+      ),
+    ]),
   ];
 }
 
@@ -142,7 +154,7 @@ export function benchWasmSpeedups(rounds: number, reps: number): SpeedupRow[] {
     }
   } finally {
     useFastWasmKernels();
-    fastPaths.flipProducts = true;
+    for (const p of Object.keys(PATH_NAMES) as Array<keyof typeof fastPaths>) fastPaths[p] = true;
     for (const w of workloads) w.dispose();
   }
   return workloads.flatMap((w) =>

@@ -5,6 +5,6 @@
  * `useTfjsWasmKernels` instead.
  */
 export const fastPaths = {
-  /** BatchMatMul gradient: compute `(op(b)^T op(a)^T)^T` when that copies fewer elements on wasm. */
-  flipProducts: true,
+  /** Tanh and Sigmoid gradients: one Sigmoid of -|x| instead of two (sigma(x) sigma(-x) = u (1 - u)). */
+  oneSigmoid: true,
 };

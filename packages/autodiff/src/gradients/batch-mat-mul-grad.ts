@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { fastPaths } from '../fast-paths';
 import { unbroadcast } from './grad-util';
 import { defineGradient } from './gradient-spec';
 
@@ -11,33 +10,16 @@ function swapLast(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
-const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
-
-/** Elements of `op(a) op(b)` (batch dimensions broadcast). */
-function productSize(a: tf.Tensor, b: tf.Tensor, [ta, tb]: readonly [boolean, boolean]): number {
-  const rows = a.shape[a.rank - (ta ? 1 : 2)];
-  const cols = b.shape[b.rank - (tb ? 2 : 1)];
-  const batch = Math.max(size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2)));
-  return batch * rows * cols;
-}
-
 /**
  * `op(a) op(b)` with op = transpose when asked. On wasm the transposes are materialised first: its
  * BatchMatMul kernel is ~10x slower with `transposeA/B` flags than on contiguous operands (measured: a
  * 512x200 by 200x200 product takes 3.5 ms plain and 39 ms with `transposeB`), while the copy costs ~1 ms.
- * Of the two ways to get there, `op(a) op(b)` and `(op(b)^T op(a)^T)^T`, the one copying fewer elements is
- * taken: for `a^T g` with a 512x200 activation and a 512x4 `g` that is `(g^T a)^T`, copying 2,048 + 800
- * elements instead of 102,400. Elsewhere (cpu) the flags are free and the copy is not, so they are passed
- * through.
+ * Elsewhere (cpu) the flags are free and the copy is not, so they are passed through.
  */
 function product(a: tf.Tensor, b: tf.Tensor, transpose: readonly [boolean, boolean]): tf.Tensor {
   const [ta, tb] = transpose;
   if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, ta, tb);
-  const direct = (ta ? a.size : 0) + (tb ? b.size : 0);
-  const flipped = (ta ? 0 : a.size) + (tb ? 0 : b.size) + productSize(a, b, transpose);
-  if (direct <= flipped || !fastPaths.flipProducts)
-    return tf.matMul(ta ? swapLast(a) : a, tb ? swapLast(b) : b);
-  return swapLast(tf.matMul(tb ? b : swapLast(b), ta ? a : swapLast(a)));
+  return tf.matMul(ta ? swapLast(a) : a, tb ? swapLast(b) : b);
 }
 
 /**
