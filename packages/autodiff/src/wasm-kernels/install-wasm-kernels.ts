@@ -12,7 +12,10 @@ interface WasmKernelOverride {
   readonly why: string;
 }
 
-/** Every wasm kernel `@noether/autodiff` replaces. Values stay within 2 ulp of tfjs's kernel (tested). */
+/**
+ * Every wasm kernel `@noether/autodiff` replaces, each falling back to wasm's own outside its cases. Transpose,
+ * Tile: the same values; Sum: float64 accumulation; Tanh: within 2 ulp of the float64 tanh (tested).
+ */
 export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freeze([
   {
     kernelName: 'Tanh',
@@ -22,7 +25,7 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
   {
     kernelName: 'Transpose',
     kernelFunc: transposeWasm as unknown as tf.KernelFunc,
-    why: "wasm's Transpose copies element by element with strided reads; swapping the last two axes is done by a cache-blocked copy",
+    why: "wasm's Transpose is cache-aliased on matrices with a multiple of 256 rows (512x200: 0.46 ms); those are copied in 16x16 tiles",
   },
   {
     kernelName: 'Sum',
