@@ -14,7 +14,7 @@ interface WasmKernelOverride {
 
 /**
  * Every wasm kernel `@noether/autodiff` replaces, each falling back to wasm's own outside its cases. Transpose,
- * Tile: the same values; Sum: float64 accumulation; Tanh: within 2 ulp of the float64 tanh (tested).
+ * Tile, Sum: the same values, bit for bit; Tanh: within 2 ulp of the float64 tanh (tested).
  */
 export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freeze([
   {
