@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ORDER_SAFE_GRADIENTS } from './gradients/all-gradients';
 import { installTapeOrderFix, uninstallTapeOrderFix } from './tape-order-fix';
+import { useFastWasmKernels } from './wasm-kernels/install-wasm-kernels';
 
 /** Which gradient set is active: `order-safe` (the default once this package is imported) or `tfjs`. */
 export type GradientMode = 'order-safe' | 'tfjs';
@@ -79,3 +80,4 @@ export function replacedGradients(): { kernelName: string; why: string; tfjsHadO
 }
 
 useOrderSafeGradients();
+useFastWasmKernels();

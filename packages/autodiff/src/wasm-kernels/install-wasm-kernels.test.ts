@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grad } from '../index';
+import { useFastWasmKernels, useTfjsWasmKernels, WASM_KERNEL_OVERRIDES } from './install-wasm-kernels';
+
+/** `fn` with tfjs-backend-wasm's own kernels and with the replacements: values and shapes of both. */
+function both(fn: () => tf.Tensor | tf.Tensor[]) {
+  const run = () =>
+    tf.tidy(() => [fn()].flat().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
+  useTfjsWasmKernels();
+  try {
+    return { tfjs: run(), fast: (useFastWasmKernels(), run()) };
+  } finally {
+    useFastWasmKernels();
+  }
+}
+
+const maxAbs = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+describe('wasm kernel replacements', () => {
+  beforeAll(async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    useFastWasmKernels();
+  });
+  afterAll(() => useFastWasmKernels());
+
+  it('are registered for wasm and restored by useTfjsWasmKernels', () => {
+    const replaced = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
+    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Tile']);
+    for (const o of WASM_KERNEL_OVERRIDES)
+      expect(tf.getKernel(o.kernelName, 'wasm')?.kernelFunc).toBe(o.kernelFunc);
+    useTfjsWasmKernels();
+    for (const o of WASM_KERNEL_OVERRIDES)
+      expect(tf.getKernel(o.kernelName, 'wasm')?.kernelFunc).not.toBe(o.kernelFunc);
+    useFastWasmKernels(['Sum']);
+    expect(tf.getKernel('Sum', 'wasm')?.kernelFunc).toBe(WASM_KERNEL_OVERRIDES[2].kernelFunc);
+    expect(tf.getKernel('Tanh', 'wasm')?.kernelFunc).not.toBe(WASM_KERNEL_OVERRIDES[0].kernelFunc);
+    useFastWasmKernels();
+    expect(tf.getKernel('Tanh', 'wasm')?.kernelFunc).toBe(WASM_KERNEL_OVERRIDES[0].kernelFunc);
+  });
+
+  it('transpose equals wasm own kernel bit for bit, for every permutation kind and dtype', () => {
+    const { tfjs, fast } = both(() => {
+      const a = tf.randomNormal([37, 129], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([3, 70, 65], 0, 1, 'float32', 2);
+      const c = tf.randomNormal([2, 3, 4, 5], 0, 1, 'float32', 3);
+      const row = tf.randomNormal([1, 200], 0, 1, 'float32', 4);
+      // 256k rows and >= 16 columns take the tiled copy; the rest wasm's own kernel.
+      const tall = tf.randomNormal([512, 203], 0, 1, 'float32', 5);
+      return [
+        tf.transpose(tall),
+        tf.transpose(tf.reshape(tall, [1, 512, 203]), [0, 2, 1]),
+        tf.transpose(tf.slice(tall, [0, 0], [256, 16])),
+        tf.transpose(tf.cast(tf.mul(tf.slice(tall, [0, 0], [768 - 256 - 256, 40]), 100), 'int32')),
+        tf.transpose(a),
+        tf.transpose(b, [0, 2, 1]),
+        tf.transpose(c, [0, 1, 3, 2]),
+        tf.transpose(c, [2, 0, 3, 1]),
+        tf.transpose(tf.cast(tf.mul(a, 100), 'int32')),
+        tf.transpose(row),
+        tf.transpose(tf.transpose(row)),
+        tf.transpose(tf.zeros([0, 4])),
+      ];
+    });
+    expect(fast).toEqual(tfjs);
+    expect(fast[0].shape).toEqual([203, 512]);
+  });
+
+  it('tile equals wasm own kernel bit for bit', () => {
+    const { tfjs, fast } = both(() => {
+      const a = tf.randomNormal([6, 1, 3], 0, 1, 'float32', 7);
+      const b = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 8);
+      return [
+        tf.tile(a, [1, 1024, 1]),
+        tf.tile(b, [3, 1, 2]),
+        tf.tile(b, [1, 1, 1]),
+        tf.tile(tf.cast(b, 'int32'), [2, 2, 2]),
+        tf.tile(tf.tensor1d([1, 2, 3]), [5]),
+        tf.tile(tf.cast(tf.tensor1d([1, 0]), 'bool'), [3]),
+        tf.tile(b, [0, 1, 2]),
+      ];
+    });
+    expect(fast).toEqual(tfjs);
+    expect(fast[0].shape).toEqual([6, 1024, 3]);
+  });
+
+  it('sum over leading axes equals wasm own kernel bit for bit (same float32 additions in the same order)', () => {
+    const x = tf.randomNormal([512, 7, 3], 0, 1, 'float32', 5);
+    const data = x.dataSync();
+    const { tfjs, fast } = both(() => [
+      tf.sum(x, 0),
+      tf.sum(x, [0, 1]),
+      tf.sum(x, [1, 0], true),
+      tf.sum(x, -3),
+      tf.sum(tf.reshape(x, [512, 21]), 0),
+      tf.sum(x, 2),
+      tf.sum(x, [0, 2]),
+      tf.sum(x),
+      tf.sum(tf.cast(tf.mul(x, 10), 'int32'), 0),
+    ]);
+    expect(fast).toEqual(tfjs);
+    expect(fast[2].shape).toEqual([1, 1, 3]);
+    // And against a float64 sum: float32 accumulation of 512 terms of N(0, 1), ~1e-5.
+    const exact = new Float64Array(21);
+    data.forEach((v, i) => (exact[i % 21] += v));
+    expect(maxAbs(fast[0].values, Array.from(exact))).toBeLessThan(1e-4);
+    x.dispose();
+  });
+
+  it('give the same HNN loss and weight gradients as wasm own kernels (row-vector weights included)', () => {
+    const { tfjs, fast } = both(() => {
+      const sizes = [4, 32, 32, 1];
+      const params = sizes
+        .slice(1)
+        .flatMap((n, l) => [
+          tf.randomNormal([sizes[l], n], 0, 1 / Math.sqrt(sizes[l]), 'float32', 20 + l),
+          tf.randomNormal([n], 0, 0.2, 'float32', 30 + l),
+        ]);
+      const x = tf.randomNormal([64, 4], 0, 1, 'float32', 42);
+      const target = tf.randomNormal([64, 4], 0, 1, 'float32', 43);
+      const outputBias = params.pop() as tf.Tensor; // no influence on dH/dx, so no gradient
+      const loss = (...p: tf.Tensor[]) => {
+        const H = (t: tf.Tensor) => {
+          let h = t;
+          for (let l = 0; l < 3; l++) {
+            const z = tf.add(
+              tf.matMul(h as tf.Tensor2D, p[2 * l] as tf.Tensor2D),
+              p[2 * l + 1] ?? outputBias,
+            );
+            h = l < 2 ? tf.tanh(z) : z;
+          }
+          return tf.sum(h);
+        };
+        const [dq, dp] = tf.split(grad(H)(x), 2, 1);
+        return tf.mean(tf.square(tf.sub(tf.concat([dp, tf.neg(dq)], 1), target)));
+      };
+      const { value, grads } = tf.valueAndGrads(loss)(params);
+      return [value, ...grads];
+    });
+    expect(fast.map((r) => r.shape)).toEqual(tfjs.map((r) => r.shape));
+    fast.forEach((r, i) => {
+      const scale = Math.max(...tfjs[i].values.map(Math.abs));
+      expect(maxAbs(r.values, tfjs[i].values) / scale).toBeLessThan(1e-5);
+    });
+  });
+
+  it('leak neither tensors nor wasm buffers', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.randomNormal([64, 48], 0, 1, 'float32', 6);
+    const run = () =>
+      tf.tidy(() => {
+        [
+          tf.transpose(x),
+          tf.sum(x, 0),
+          tf.tanh(x),
+          tf.transpose(tf.reshape(x, [1, -1])),
+          tf.tile(x, [2, 3]),
+        ].forEach((t) => t.dataSync());
+      });
+    run(); // warm-up
+    const before = { tensors: tf.memory().numTensors, data: backend.numDataIds() };
+    run();
+    expect({ tensors: tf.memory().numTensors, data: backend.numDataIds() }).toEqual(before);
+    x.dispose();
+  });
+});

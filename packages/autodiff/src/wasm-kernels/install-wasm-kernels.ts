@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+import { sumWasm } from './sum-kernel';
+import { tanhWasm } from './tanh-kernel';
+import { tileWasm } from './tile-kernel';
+import { transposeWasm } from './transpose-kernel';
+import { wasmKernelState } from './wasm-kernel-util';
+
+/** A forward kernel this package replaces on the wasm backend, with the reason (plain data). */
+interface WasmKernelOverride {
+  readonly kernelName: string;
+  readonly kernelFunc: tf.KernelFunc;
+  readonly why: string;
+}
+
+/**
+ * Every wasm kernel `@noether/autodiff` replaces, each falling back to wasm's own outside its cases. Transpose,
+ * Tile, Sum: the same values, bit for bit; Tanh: within 2 ulp of the float64 tanh (tested).
+ */
+export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freeze([
+  {
+    kernelName: 'Tanh',
+    kernelFunc: tanhWasm as unknown as tf.KernelFunc,
+    why: "wasm's Tanh calls scalar libm, ~15x the cost of its vectorised Sigmoid; rebuilt from Sigmoid and a polynomial",
+  },
+  {
+    kernelName: 'Transpose',
+    kernelFunc: transposeWasm as unknown as tf.KernelFunc,
+    why: "wasm's Transpose is cache-aliased on matrices with a multiple of 256 rows (512x200: 0.46 ms); those are copied in 16x16 tiles",
+  },
+  {
+    kernelName: 'Sum',
+    kernelFunc: sumWasm as unknown as tf.KernelFunc,
+    why: "wasm's Sum over leading axes (the bias gradient) transposes first; summed row by row instead",
+  },
+  {
+    kernelName: 'Tile',
+    kernelFunc: tileWasm as unknown as tf.KernelFunc,
+    why: "wasm's Tile computes a source index per element; tiled by doubling block copies instead",
+  },
+]);
+
+/** Puts the enabled overrides in tfjs's registry, once tfjs-backend-wasm has registered its kernels. */
+function register(): void {
+  const s = wasmKernelState();
+  for (const o of WASM_KERNEL_OVERRIDES) {
+    if (!s.enabled.includes(o.kernelName)) continue;
+    const current = tf.getKernel(o.kernelName, 'wasm');
+    if (current === undefined || current.kernelFunc === o.kernelFunc) continue;
+    s.originals.set(o.kernelName, current);
+    tf.unregisterKernel(o.kernelName, 'wasm');
+    tf.registerKernel({ kernelName: o.kernelName, backendName: 'wasm', kernelFunc: o.kernelFunc });
+  }
+}
+
+/**
+ * Replaces wasm forward kernels that are slow there ({@link WASM_KERNEL_OVERRIDES}; all of them, or those
+ * named) by faster equivalents. Runs on import with all of them; idempotent. tfjs-backend-wasm may be
+ * imported after this package, so the replacements are (re)applied whenever `tf.setBackend` completes, too.
+ */
+export function useFastWasmKernels(
+  kernelNames: readonly string[] = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName),
+): void {
+  useTfjsWasmKernels();
+  const s = wasmKernelState();
+  s.enabled = [...kernelNames];
+  register();
+  const engine = tf.engine() as unknown as { setBackend: (name: string) => Promise<boolean> };
+  if (s.setBackend !== undefined) return;
+  const original = engine.setBackend;
+  s.setBackend = original;
+  engine.setBackend = async function patchedSetBackend(this: unknown, name: string) {
+    const ok = await original.call(this, name);
+    register();
+    return ok;
+  };
+}
+
+/**
+ * Restores tfjs-backend-wasm's own kernels (benchmarks compare both in one process); undo with
+ * {@link useFastWasmKernels}.
+ */
+export function useTfjsWasmKernels(): void {
+  const s = wasmKernelState();
+  s.enabled = [];
+  const backend = tf.findBackend('wasm');
+  for (const [kernelName, config] of s.originals) {
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(config);
+    // The backend ran the setup of the kernels registered when it started, i.e. of the override instead.
+    if (backend !== null && backend !== undefined) config.setupFunc?.(backend);
+  }
+  s.originals.clear();
+}
