@@ -248,7 +248,9 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
           constraint,
           denominatorFloor: 1e-12,
           // exact: u~_t includes the t-dependence of the correction (the workshop code's setting)
-          ...(settings.timeDerivative === 'exact' ? { timeDerivative: 'exact' as const } : {}),
+          ...(settings.timeDerivative === 'exact'
+            ? { timeDerivative: 'exact' as const, exactOrder: c.timeOrder }
+            : {}),
         })
       : undefined;
   const pointLevels = (p: LevelPoints) => Int32Array.from(p.level);
