@@ -128,7 +128,7 @@ export async function runReport(
     const path = join(runsDir, `${runId(s)}.json`);
     options.onRun?.(s, i, runs.length);
     if (existsSync(path)) {
-      results.push(readRun(path));
+      results.push(remeasured(readRun(path)));
       continue;
     }
     if (s.variant === 'penalty' && s.lambda === 0) {
@@ -150,6 +150,23 @@ export async function runReport(
   }
   const markdown = writeReport(plan, results, options.outDir);
   return { results, markdown };
+}
+
+/**
+ * A stored run with its conservation errors measured again from its stored prediction against the case's
+ * current targets (the same float64 sums as at the end of training, so unchanged while the targets are).
+ */
+export function remeasured(r: RunResult): RunResult {
+  const c = getCase(r.settings.case);
+  const ref = referenceOf(c);
+  const errors = conservationErrors(decodePrediction(r.prediction), ref.weights, targetsOf(c, ref));
+  return {
+    ...r,
+    conservation: constraintError(errors, r.settings.constraint),
+    linearSum: errors.linearSum,
+    quadraticSum: errors.quadraticSum,
+    series: Array.from(constraintErrorSeries(errors, r.settings.constraint)),
+  };
 }
 
 /** The plain PINN run a penalty run of the same case, seed and sizes is compared with (stored under 'linear'). */
