@@ -162,7 +162,7 @@ export async function runReport(
  * A stored run with its conservation errors measured again from its stored prediction against the case's
  * current targets (the same float64 sums as at the end of training, so unchanged while the targets are).
  */
-export function remeasured(r: RunResult): RunResult {
+function remeasured(r: RunResult): RunResult {
   const c = getCase(r.settings.case);
   const ref = referenceOf(c);
   const errors = conservationErrors(decodePrediction(r.prediction), ref.weights, targetsOf(c, ref));
@@ -186,7 +186,7 @@ function pinnRunOf(s: RunSettings): RunSettings {
  * the loss and in every gradient entry while the penalty is finite (a test checks a trained pair bit for
  * bit), so it is not trained again. Its conservation error is re-measured for the constraint `s.constraint`.
  */
-export function penaltyZeroOf(pinn: RunResult, s: RunSettings): RunResult {
+function penaltyZeroOf(pinn: RunResult, s: RunSettings): RunResult {
   if (pinn.settings.variant !== 'pinn' || s.variant !== 'penalty' || s.lambda !== 0)
     throw new Error(
       `penaltyZeroOf(): expected a plain PINN run and penalty settings with lambda 0, got ${pinn.settings.variant} and ${s.variant} (lambda ${s.lambda})`,
