@@ -51,6 +51,11 @@ export interface PinnCase {
   residual(u: Field, xt: tf.Tensor2D): tf.Tensor2D;
   /** Extra initial condition on u_t(x, 0) (wave): residual `u_t` at `t = 0` points. */
   readonly initialVelocity: boolean;
+  /**
+   * Highest time derivative in the residual (the wave equation: 2). PINN-Proj's exact time-derivative mode
+   * carries its Taylor jets to this order: higher orders cost more and never enter the loss.
+   */
+  readonly timeOrder: 1 | 2;
 }
 
 /** d/d(xt) of sum f(xt): per-row gradient `[N, d + 1]` (rows of f depend only on their own input row). */
@@ -100,6 +105,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_t + 0.25 u_x = 0',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) =>
       tf.tidy(() => {
         const g = d1(u, xt);
@@ -113,6 +119,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_tt - 0.25^2 u_xx = 0, u_t(x, 0) = 0',
     initialVelocity: true,
+    timeOrder: 2,
     residual: (u, xt) =>
       tf.tidy(() => {
         const [, uxx] = derivativesAlong(u, xt, { column: 0, order: 2 });
@@ -127,6 +134,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_t + u u_x + 0.0025 u_xxx = 0',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) => kdvResidual(u, xt),
   },
   'reaction-diffusion': {
@@ -136,6 +144,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_t - 0.1 u_xx - 0.5 u = 0',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) =>
       tf.tidy(() => {
         const g = d1(u, xt);
@@ -150,6 +159,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 2,
     equation: 'u_t + 0.25 (u_x + u_y) = 0',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) =>
       tf.tidy(() => {
         const g = d1(u, xt);
@@ -163,6 +173,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_t + u u_x - (0.01 / pi) u_xx = 0',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) =>
       tf.tidy(() => {
         const g = d1(u, xt);
@@ -177,6 +188,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_t + u u_x + 0.0025 u_xxx = 0, periodic on [0, 2], u0 = cos(pi x)',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) => kdvResidual(u, xt),
   },
   'advection-periodic': {
@@ -186,6 +198,7 @@ const cases: Record<CaseName, PinnCase> = {
     dim: 1,
     equation: 'u_t + 0.1 u_x = 0, periodic on [0, 2], u0 = sin(2 pi x)',
     initialVelocity: false,
+    timeOrder: 1,
     residual: (u, xt) =>
       tf.tidy(() => {
         const g = d1(u, xt);

@@ -134,3 +134,49 @@ export function referenceIntegrals(name: CaseName, problem: string): ReferenceIn
     l2Offset: qo,
   };
 }
+
+/** PINN-Proj against plain PINN seed by seed: rel L2 ratios (seeds with both runs), their median and range. */
+export interface PairedRatios {
+  /** Seeds with both runs, ascending, and PINN-Proj rel L2 / PINN rel L2 for each. */
+  seeds: number[];
+  ratios: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** Seeds in which PINN-Proj's rel L2 is the lower. */
+  lower: number;
+}
+
+/**
+ * Pairs the PINN-Proj runs of one case and constraint with the plain PINN runs of the same seed (plain PINN is
+ * stored once per case, under any constraint) and summarises their relative-L2 ratios.
+ */
+export function pairedRatios(
+  results: readonly RunResult[],
+  c: CaseName,
+  constraint: ConstraintKind,
+): PairedRatios {
+  const pinn = new Map<number, number>();
+  for (const r of results)
+    if (r.settings.case === c && r.settings.variant === 'pinn') pinn.set(r.settings.seed, r.relL2);
+  const pairs = results
+    .filter(
+      (r) => r.settings.case === c && r.settings.variant === 'proj' && r.settings.constraint === constraint,
+    )
+    .flatMap((r) => {
+      const p = pinn.get(r.settings.seed);
+      return p === undefined ? [] : [[r.settings.seed, r.relL2 / p] as const];
+    })
+    .sort((a, b) => a[0] - b[0]);
+  const ratios = pairs.map(([, v]) => v);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const m = sorted.length;
+  return {
+    seeds: pairs.map(([s]) => s),
+    ratios,
+    median: m === 0 ? NaN : m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2,
+    min: m === 0 ? NaN : sorted[0],
+    max: m === 0 ? NaN : sorted[m - 1],
+    lower: ratios.filter((v) => v < 1).length,
+  };
+}

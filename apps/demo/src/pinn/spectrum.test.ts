@@ -1,9 +1,10 @@
 import { defined } from '@noether/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hessianSpectrum, parameterLoss } from './spectrum';
+import { conditioningTable, hessianSpectrum, parameterLoss } from './spectrum';
+import type { HessianSpectrum } from './spectrum';
 import { decodePrediction, defaultSettings, runCase } from './train';
-import type { RunSettings } from './train';
+import type { RunResult, RunSettings } from './train';
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
@@ -104,6 +105,40 @@ describe('Hessian spectrum of the reproduction loss', () => {
     expect(spec.weights.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 6);
     expect(Number.isFinite(spec.trace) && Math.abs(spec.trace - trace) < 0.5 * Math.abs(eig[0]) * n).toBe(
       true,
+    );
+    // probes 0: the same top eigenvalues (same Lanczos start), no density
+    const topOnly = hessianSpectrum(s, params, { steps: n, probes: 0, top: 3 });
+    expect(topOnly.top).toEqual(spec.top);
+    expect(topOnly.nodes).toEqual([]);
+    expect(topOnly.trace).toBeNaN();
+    expect(topOnly.matvecs).toBeLessThan(spec.matvecs);
+  });
+
+  it('counts the seeds in which PINN-Proj has the lower top eigenvalue, with mean ± std', () => {
+    const at = (top: number, relL2: number) => ({
+      run: { relL2 } as RunResult,
+      spectrum: { top: [top] } as HessianSpectrum,
+    });
+    const t = conditioningTable(
+      [
+        { seed: 0, pinn: at(100, 0.1), proj: at(50, 0.2) },
+        { seed: 1, pinn: at(100, 0.1), proj: at(200, 0.2) },
+        { seed: 2, pinn: at(300, 0.1), proj: at(100, 0.2) },
+      ],
+      { case: 'kdv', constraint: 'joint', steps: 30 },
+    );
+    expect(t.conditioning.lower).toBe(2);
+    expect(t.conditioning.seeds).toBe(3);
+    expect(t.conditioning.pinn.mean).toBeCloseTo(500 / 3, 12);
+    expect(t.conditioning.proj.std).toBeCloseTo(
+      Math.sqrt(((50 - 350 / 3) ** 2 + (200 - 350 / 3) ** 2 + (100 - 350 / 3) ** 2) / 2),
+      9,
+    );
+    expect(t.seeds.map((x) => x.ratio)).toEqual([2, 0.5, 3]);
+    expect(t.markdown).toContain('lambda_1 lower with PINN-Proj): 2 / 3 seeds');
+    expect(t.markdown).toContain('| 1 | 100.0 | 200.0 | 0.50 | 1.00e-1 | 2.00e-1 |');
+    expect(() => conditioningTable([], { case: 'kdv', constraint: 'joint', steps: 30 })).toThrow(
+      /at least one seed/,
     );
   });
 });

@@ -72,6 +72,17 @@ export const defaultSettings = {
   width: 20,
 } as const;
 
+/**
+ * Stopping tolerances of the reproduction's L-BFGS, the paper's (PyTorch `LBFGS(tolerance_grad=1e-6,
+ * tolerance_change=np.finfo(float).eps)`, whose strong-Wolfe search keeps its own 1e-9 interval tolerance):
+ * a change tolerance of 1e-9 would end runs whose loss is ~1e-6 while they still make progress.
+ */
+export const lbfgsTolerances = {
+  gradTol: 1e-6,
+  changeTol: Number.EPSILON,
+  lineSearch: { tolerance: 1e-9 },
+} as const;
+
 /** Outcome of one run: metrics against the float64 reference plus training facts. */
 export interface RunResult {
   id: string;
@@ -248,7 +259,9 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
           constraint,
           denominatorFloor: 1e-12,
           // exact: u~_t includes the t-dependence of the correction (the workshop code's setting)
-          ...(settings.timeDerivative === 'exact' ? { timeDerivative: 'exact' as const } : {}),
+          ...(settings.timeDerivative === 'exact'
+            ? { timeDerivative: 'exact' as const, exactOrder: c.timeOrder }
+            : {}),
         })
       : undefined;
   const pointLevels = (p: LevelPoints) => Int32Array.from(p.level);
@@ -309,11 +322,7 @@ export async function runCase(settings: RunSettings, options: RunCaseOptions = {
       if (t.penalty) t.penalty = tf.mul(settings.lambda, t.penalty) as tf.Scalar;
       return t;
     },
-    optimizer: lbfgsOptimizer({
-      historySize: settings.history,
-      gradTol: 1e-6,
-      changeTol: 1e-9,
-    }),
+    optimizer: lbfgsOptimizer({ historySize: settings.history, ...lbfgsTolerances }),
   });
   const ckptPath = options.checkpointDir ? join(options.checkpointDir, `${id}.ckpt.json`) : undefined;
   const trained = await train(trainer, {

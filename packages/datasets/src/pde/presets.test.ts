@@ -33,6 +33,17 @@ describe('PINN-Proj presets', () => {
     expect(err).toBeLessThan(5e-6);
   });
 
+  it('mark a preset conserved exactly when its reference keeps both box integrals (u and u^2) constant', () => {
+    for (const name of Object.keys(pinnProjPresets) as Array<keyof typeof pinnProjPresets>) {
+      const s = solvePinnProjPreset(name);
+      const { mass, l2 } = s.conserved;
+      const scale = Math.max(Math.abs(mass[0]), l2[0]);
+      const drift = (v: Float64Array) => Math.max(...Array.from(v, (x) => Math.abs(x - v[0]))) / scale;
+      const kept = drift(mass) <= 1e-6 && drift(l2) <= 1e-6;
+      expect({ name, conserved: pinnProjPresets[name].conserved }).toEqual({ name, conserved: kept });
+    }
+  });
+
   it('the 2D advection preset has 32 x 32 cells and follows the translate away from the inflow walls', () => {
     const s = solvePinnProjPreset('advection2d');
     expect(s.shape).toEqual([100, 32, 32]);

@@ -1,12 +1,13 @@
 import { initBackend } from '@noether/autodiff';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@noether/files';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, numberOption } from '../args';
 import type { Command } from '../command';
 import { allCaseNames, getCase } from '../../pinn/cases';
 import type { CaseName } from '../../pinn/cases';
 import type { ConstraintKind } from '../../pinn/metrics';
-import { densityCurves, hessianSpectrum } from '../../pinn/spectrum';
+import { conditioningTable, densityCurves, hessianSpectrum } from '../../pinn/spectrum';
 import type { HessianSpectrum } from '../../pinn/spectrum';
 import {
   constraintKinds,
@@ -22,7 +23,7 @@ import { linePlot } from '../../report/svg-plot';
 /** The PINN-Proj paper's PyHessian numbers (top Hessian eigenvalue, PINN vs PINN-Proj), where stated. */
 const paperTop: Partial<Record<CaseName, [number, number]>> = { kdv: [5122.6, 3525.5] };
 
-const usage = `noether pinn-spectrum <case> [--constraint joint] [--iters N] [--points N] [--levels L] [--seed S] [--steps M] [--probes P] [--density-steps M] [--top K] [--out DIR] [--json]
+const usage = `noether pinn-spectrum <case> [--constraint joint] [--iters N] [--points N] [--levels L] [--seed S] [--steps M] [--probes P] [--density-steps M] [--top K] [--seeds N] [--out DIR] [--json]
 
 Hessian spectrum of the training loss of a trained PINN and PINN-Proj network on one case: the top K
 eigenvalues (Lanczos on exact Hessian-vector products, float64 Lanczos over float32 products) and a
@@ -38,6 +39,9 @@ directory) or trained and cached there. Writes DIR/spectrum/<case>-<constraint>.
   --steps M        Lanczos steps for the top eigenvalues (default 30)
   --probes P       SLQ probes (default 2), --density-steps M Lanczos steps per probe (default 20)
   --top K          eigenvalues reported (default 5)
+  --seeds N        also the top eigenvalues (Lanczos, no density) of seeds S+1 .. S+N-1, trained or read
+                   from DIR/runs: DIR/spectrum/<case>-<constraint>-seeds.{md,json}, and in how many seeds
+                   PINN-Proj's lambda_1 is the lower one (the paper's "improves the conditioning")
   --out DIR        default out/pinn-report
   --json           print one JSON object`;
 
@@ -56,6 +60,7 @@ export const pinnSpectrumCommand: Command = {
       probes: { type: 'string' },
       'density-steps': { type: 'string' },
       top: { type: 'string' },
+      seeds: { type: 'string' },
       out: { type: 'string', default: 'out/pinn-report' },
       json: { type: 'boolean', default: false },
     });
@@ -106,15 +111,22 @@ export const pinnSpectrumCommand: Command = {
       top: num(values.top, { key: 'top', fallback: 5, min: 1 }),
       seed: base.seed,
     };
+    const seeds = num(values.seeds, { key: 'seeds', fallback: 1, min: 1 });
     const backend = await initBackend({ log: () => {} });
     const log = values.json ? (..._a: unknown[]) => {} : console.log;
     const outDir = values.out;
     mkdirSync(join(outDir, 'runs'), { recursive: true });
     mkdirSync(join(outDir, 'spectrum'), { recursive: true });
-    const results: Record<'pinn' | 'proj', { run: RunResult; spectrum: HessianSpectrum }> = {} as never;
-    for (const variant of ['pinn', 'proj'] as const) {
+    /** Both runs of one seed (read or trained) and their spectra; `density: false` skips the SLQ density. */
+    const spectraOf = async (seed: number, density: boolean) => {
+      const out: Record<'pinn' | 'proj', { run: RunResult; spectrum: HessianSpectrum }> = {} as never;
+      for (const variant of ['pinn', 'proj'] as const)
+        out[variant] = await spectrumOfRun(variant, { ...base, seed }, density);
+      return out;
+    };
+    const spectrumOfRun = async (variant: 'pinn' | 'proj', settings: typeof base, density: boolean) => {
       // plain PINN runs are stored under the 'linear' id (they do not depend on the constraint)
-      const s: RunSettings = { ...base, variant, constraint: variant === 'pinn' ? 'linear' : constraint };
+      const s: RunSettings = { ...settings, variant, constraint: variant === 'pinn' ? 'linear' : constraint };
       const path = join(outDir, 'runs', `${runId(s)}.json`);
       let run: RunResult;
       if (existsSync(path)) {
@@ -129,14 +141,17 @@ export const pinnSpectrumCommand: Command = {
         throw new Error(`noether pinn-spectrum: run ${run.id} has no stored parameters; delete ${path}`);
       const spectrum = hessianSpectrum({ ...s, constraint }, decodePrediction(run.params), {
         ...opts,
+        seed: s.seed,
+        ...(density ? {} : { probes: 0 }),
         onProgress: ({ step }) => {
           if (!values.json && step % 10 === 0)
-            process.stderr.write(`  ${variant}: ${step} Hessian-vector products\n`);
+            process.stderr.write(`  ${variant} seed ${s.seed}: ${step} Hessian-vector products\n`);
         },
       });
       // the PINN loss does not depend on the constraint: evaluate it with its own settings
-      results[variant] = { run, spectrum };
-    }
+      return { run, spectrum };
+    };
+    const results = await spectraOf(base.seed, true);
     const c = getCase(name);
     const paper = paperTop[c.name];
     const [p, q] = [results.pinn.spectrum, results.proj.spectrum];
@@ -174,9 +189,9 @@ export const pinnSpectrumCommand: Command = {
       },
     );
     const stem = join(outDir, 'spectrum', `${c.name}-${constraint}`);
-    writeFileSync(`${stem}.svg`, svg);
-    writeFileSync(`${stem}.md`, `${rows.join('\n')}\n![density](${c.name}-${constraint}.svg)\n`);
-    const summary = {
+    writeFileAtomic(`${stem}.svg`, svg);
+    writeFileAtomic(`${stem}.md`, `${rows.join('\n')}\n![density](${c.name}-${constraint}.svg)\n`);
+    const summary: Record<string, unknown> = {
       case: c.name,
       constraint,
       backend: backend.name,
@@ -188,6 +203,19 @@ export const pinnSpectrumCommand: Command = {
       files: { markdown: `${stem}.md`, plot: `${stem}.svg` },
     };
     writeJsonAtomic(`${stem}.json`, summary);
+    if (seeds > 1) {
+      const perSeed = [{ seed: base.seed, pinn: results.pinn, proj: results.proj }];
+      for (let k = 1; k < seeds; k++) {
+        log(`seed ${base.seed + k}: top eigenvalues (Lanczos ${opts.steps} steps)`);
+        perSeed.push({ seed: base.seed + k, ...(await spectraOf(base.seed + k, false)) });
+      }
+      const table = conditioningTable(perSeed, { case: c.name, constraint, steps: opts.steps });
+      writeFileAtomic(`${stem}-seeds.md`, `${table.markdown}\n`);
+      summary.seeds = table.seeds;
+      summary.conditioning = table.conditioning;
+      writeJsonAtomic(`${stem}-seeds.json`, { case: c.name, constraint, settings: base, ...table });
+      rows.push(table.markdown);
+    }
     if (values.json) console.log(JSON.stringify(summary));
     else console.log(rows.join('\n'));
     return 0;
