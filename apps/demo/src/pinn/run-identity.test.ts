@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingsHash } from '@noether/optim';
 import { defaultSettings, runCase, runId } from './train';
 import type { RunSettings } from './train';
 
@@ -41,6 +42,18 @@ describe('PINN run identity', () => {
     expect(ids.size).toBe(10);
     expect(runId(tiny)).toMatch(/^advection-linear-penalty-[0-9a-f]{12}$/);
     expect(runId({ ...tiny })).toBe(runId(tiny));
+  });
+
+  it('puts the L-BFGS stopping rules and the kind of targets in the id (runs cached before they changed are retrained)', () => {
+    const settingsOnly = (s: RunSettings) =>
+      settingsHash(Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'timeDerivative'))).slice(
+        0,
+        12,
+      );
+    // The former id hashed the settings alone.
+    expect(runId(tiny).endsWith(settingsOnly(tiny))).toBe(false);
+    const wave = { ...tiny, case: 'wave' as const };
+    expect(runId(wave).endsWith(settingsOnly(wave))).toBe(false);
   });
 
   it('refuses a checkpoint of another lambda planted under its id, naming lambda', async () => {

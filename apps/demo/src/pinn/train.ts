@@ -160,7 +160,17 @@ function canonicalSettings(s: RunSettings): RunSettings {
  */
 export function runId(s: RunSettings): string {
   const exact = s.timeDerivative === 'exact' ? '-exact' : '';
-  return `${s.case}-${s.constraint}-${s.variant}-${settingsHash({ ...canonicalSettings(s) }).slice(0, 12)}${exact}`;
+  const hash = settingsHash({ ...canonicalSettings(s), method: methodOf(s) }).slice(0, 12);
+  return `${s.case}-${s.constraint}-${s.variant}-${hash}${exact}`;
+}
+
+/**
+ * What a run's result depends on besides its settings: the L-BFGS stopping rules and the kind of targets its
+ * case uses (constant c(0), or the reference's c(t)). In the id, so a run cached before either changed is
+ * trained again instead of being reused.
+ */
+function methodOf(s: RunSettings): { lbfgs: typeof lbfgsTolerances; targets: 'constant' | 'reference' } {
+  return { lbfgs: lbfgsTolerances, targets: getCase(s.case).conserved ? 'constant' : 'reference' };
 }
 
 /** The constraint object of a case: constant t = 0 targets, or the reference's c(t) (linear interpolation). */
