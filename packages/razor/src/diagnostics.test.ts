@@ -1,6 +1,14 @@
 import { createRng } from '@noether/autodiff';
 import { describe, expect, it } from 'vitest';
-import { monomialNames, readableLaws, svd64, symmetryDiagnostics, RazorError } from './index';
+import * as tf from '@tensorflow/tfjs';
+import {
+  monomialNames,
+  readableLaws,
+  svd64,
+  symmetryDiagnostics,
+  RazorError,
+  transitionPairs,
+} from './index';
 import { generatorOf, unitaryGenerators } from './test-fixtures';
 
 /** Deterministic pseudo-random numbers in [-1, 1). */
@@ -109,5 +117,38 @@ describe('readableLaws', () => {
       /generators\[0\]' must be an array of length 9/,
     );
     expect(() => readableLaws([], 3)).toThrow(/argument 'dim' must be an even integer >= 2, got 3/);
+  });
+});
+
+describe('transitionPairs', () => {
+  it('pairs each state with the next one within every trajectory, never across trajectories', () => {
+    // 2 trajectories x 3 states x dim 2; entry = 100 c + 10 k + i.
+    const x = Float64Array.from({ length: 12 }, (_, j) => {
+      const [c, k, i] = [Math.floor(j / 6), Math.floor(j / 2) % 3, j % 2];
+      return 100 * c + 10 * k + i;
+    });
+    const before = tf.memory().numTensors;
+    const pairs = transitionPairs({ x, shape: [2, 3, 2] });
+    expect(pairs.x.shape).toEqual([4, 2]);
+    expect(pairs.x.arraySync()).toEqual([
+      [0, 1],
+      [10, 11],
+      [100, 101],
+      [110, 111],
+    ]);
+    expect(pairs.y.arraySync()).toEqual([
+      [10, 11],
+      [20, 21],
+      [110, 111],
+      [120, 121],
+    ]);
+    tf.dispose([pairs.x, pairs.y]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => transitionPairs({ x, shape: [2, 1, 6] })).toThrow(
+      /transitionPairs\(\): argument 'trajectories.shape' must be \[count, states >= 2, dim\]/,
+    );
+    expect(() => transitionPairs({ x, shape: [2, 3, 3] })).toThrow(
+      /transitionPairs\(\): argument 'trajectories.x' must be a Float64Array of length 18/,
+    );
   });
 });

@@ -43,3 +43,4 @@ export {
   type ReadableLaw,
   type ReadableLawsOptions,
 } from './readable-laws';
+export { transitionPairs, type TrajectorySet } from './transition-pairs';

@@ -27,6 +27,7 @@ import {
   symmetryDiagnostics,
   type RazorModel,
   type RazorVariant,
+  transitionPairs,
 } from '@noether/razor';
 
 export const razorSystems = ['ho', 'nho', 'three-body'] as const;
@@ -138,21 +139,6 @@ function systemOf(s: RazorSettings): { system: PhysicalSystem; generators: Float
   return { system, generators: chosen.map(symmetryGenerator) };
 }
 
-/** Flattened one-step transitions (x_t, x_{t+1}) of a trajectory set. */
-function transitionsOf(traj: { x: Float64Array; shape: readonly [number, number, number] }) {
-  const [count, states, dim] = traj.shape;
-  const n = count * (states - 1);
-  const x = new Float32Array(n * dim);
-  const y = new Float32Array(n * dim);
-  let r = 0;
-  for (let c = 0; c < count; c++)
-    for (let k = 0; k + 1 < states; k++, r++) {
-      x.set(traj.x.subarray((c * states + k) * dim, (c * states + k + 1) * dim), r * dim);
-      y.set(traj.x.subarray((c * states + k + 1) * dim, (c * states + k + 2) * dim), r * dim);
-    }
-  return { x: tf.tensor2d(x, [n, dim]), y: tf.tensor2d(y, [n, dim]) };
-}
-
 /** One point of the diagnostics trace, every `traceEvery` steps. */
 interface TracePoint {
   step: number;
@@ -242,7 +228,7 @@ export async function runRazor(s: RazorSettings, options: RunOptions = {}): Prom
   const start = performance.now();
   const { system, generators: truth } = systemOf(s);
   const make = (split: keyof typeof razorSplits, count: number, seed: number) =>
-    transitionsOf(
+    transitionPairs(
       generateTrajectories(system, {
         count,
         samples: s.transitions + 1,

@@ -19,6 +19,7 @@ import {
   type RazorModel,
   type ReadableLaw,
   type SymmetryDiagnostics,
+  transitionPairs,
 } from '@noether/razor';
 import * as tf from '@tensorflow/tfjs';
 
@@ -138,21 +139,6 @@ function systemOf(oscillators: Oscillators): { system: PhysicalSystem; truth: Fl
   return { system, truth: chosen.map(symmetryGenerator) };
 }
 
-/** Flattened one-step transitions (x_k, x_{k+1}) of a trajectory set `[count, states, dim]`. */
-function transitionsOf(traj: { x: Float64Array; shape: readonly [number, number, number] }) {
-  const [count, states, dim] = traj.shape;
-  const n = count * (states - 1);
-  const x = new Float32Array(n * dim);
-  const y = new Float32Array(n * dim);
-  let r = 0;
-  for (let c = 0; c < count; c++)
-    for (let k = 0; k + 1 < states; k++, r++) {
-      x.set(traj.x.subarray((c * states + k) * dim, (c * states + k + 1) * dim), r * dim);
-      y.set(traj.x.subarray((c * states + k + 1) * dim, (c * states + k + 2) * dim), r * dim);
-    }
-  return { x: tf.tensor2d(x, [n, dim]), y: tf.tensor2d(y, [n, dim]) };
-}
-
 /**
  * The conserved quantity of a learned generator, C(x) = xᵀAx/2 + bᵀx (via `generatorToMonomials`),
  * fitted against the energy H(x) = |x|²/2 by least squares over a fixed grid of phase-space points in
@@ -200,7 +186,7 @@ export function energyMatch(generator: ArrayLike<number>, dim: number): EnergyMa
 export function createRazorRun(settings: RazorRunSettings): RazorRun {
   const s = settings;
   const { system, truth } = systemOf(s.oscillators);
-  const data = transitionsOf(
+  const data = transitionPairs(
     generateTrajectories(system, {
       count: s.count,
       samples: s.transitions + 1,
