@@ -18,6 +18,7 @@ export default defineConfig({
       'packages/pinn-proj/src/projection-layer.test.ts',
       'packages/pinn-proj/src/pinn-e2e.test.ts',
       'packages/pinn-proj/src/pinn-helpers.test.ts',
+      'apps/demo/src/pinn/backend-agreement.test.ts',
     ],
     setupFiles: ['./config/tensorflow-backend-setup.ts'],
   },
