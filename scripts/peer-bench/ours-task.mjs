@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
+const argv = process.argv;
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
@@ -255,6 +256,48 @@ if (arg('inspector-profile', null) !== null) {
       msPerStepWhileProfiling: ms,
     }),
   );
+  process.exit(0);
+}
+if (arg('trace-kernel', null) !== null) {
+  // after warm-up, one step with every call of kernel --trace-kernel logged (inputs' shapes, attrs, ms)
+  for (let i = 0; i < warmup; i++) step();
+  const config = tf.getKernel(arg('trace-kernel', null), tf.getBackend());
+  const inner = config.kernelFunc;
+  config.kernelFunc = (a) => {
+    const t0 = performance.now();
+    const out = inner(a);
+    const ms = performance.now() - t0;
+    const shapes = Object.entries(a.inputs).map(([k, t]) => `${k}[${t.shape}]`).join(' ');
+    console.error(`${ms.toFixed(3).padStart(8)} ms ${shapes} ${JSON.stringify(a.attrs ?? {})}`);
+    return out;
+  };
+  step();
+  process.exit(0);
+}
+if (argv.includes('--kernel-profile')) {
+  // after warm-up, tf.profile of `steps` steps: per kernel name, calls and wall ms per step (stderr table)
+  for (let i = 0; i < warmup; i++) step();
+  const steps = Number(arg('steps', '10'));
+  const byName = new Map();
+  let wall = 0;
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    const info = await tf.profile(() => {
+      step();
+    });
+    wall += performance.now() - t0;
+    for (const k of info.kernels) {
+      const e = byName.get(k.name) ?? { calls: 0, ms: 0 };
+      e.calls += 1;
+      e.ms += await k.kernelTimeMs;
+      byName.set(k.name, e);
+    }
+  }
+  const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
+  const total = rows.reduce((s, [, e]) => s + e.ms, 0);
+  for (const [name, e] of rows)
+    console.error(`${name.padEnd(22)} ${(e.calls / steps).toFixed(1).padStart(7)} calls ${(e.ms / steps).toFixed(3).padStart(9)} ms`);
+  console.error(`kernels ${(total / steps).toFixed(2)} ms of ${(wall / steps).toFixed(2)} ms wall per step (profiled)`);
   process.exit(0);
 }
 if (arg('profile', null) !== null) {
