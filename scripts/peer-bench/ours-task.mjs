@@ -4,7 +4,7 @@
 // (@tensorflow/tfjs-node from `pnpm setup:tfjs-node`) and the nested-reverse variants of the Taylor-mode tasks.
 //
 //   node scripts/peer-bench/ours-task.mjs --task hnn|hessian|laplacian|lapgrad|kdv|matmul \
-//        [--backend wasm|cpu|tensorflow] [--reps 20] [--warmup 3] [--variant taylor|reverse]
+//        [--backend wasm|cpu|tensorflow] [--threads N] [--reps 20] [--warmup 3] [--variant taylor|reverse]
 //
 // --variant reverse (laplacian, lapgrad, kdv): the nested-reverse path the Taylor mode replaced (laplacian via
 // autodiff partials({ mode: 'reverse' }), kdv via pinn-proj partials({ mode: 'reverse' })).
@@ -48,6 +48,9 @@ const pinn =
   task === 'kdv'
     ? await import(pathToFileURL(path.join(repo, 'packages/pinn-proj/dist/index.js')).href)
     : null;
+// --threads N (tensorflow): TensorFlow's intra-op threads, read once when tfjs-node loads (as initBackend's
+// `threads` option does); torch eager runs with 1.
+if (arg('threads', null) !== null) process.env.TF_NUM_INTRAOP_THREADS = arg('threads', null);
 if (backend === 'tensorflow')
   await import(
     pathToFileURL(createRequire(path.join(repo, 'package.json')).resolve('@tensorflow/tfjs-node')).href
@@ -267,7 +270,9 @@ if (arg('trace-kernel', null) !== null) {
     const t0 = performance.now();
     const out = inner(a);
     const ms = performance.now() - t0;
-    const shapes = Object.entries(a.inputs).map(([k, t]) => `${k}[${t.shape}]`).join(' ');
+    const shapes = Object.entries(a.inputs)
+      .map(([k, t]) => `${k}[${t.shape}]`)
+      .join(' ');
     console.error(`${ms.toFixed(3).padStart(8)} ms ${shapes} ${JSON.stringify(a.attrs ?? {})}`);
     return out;
   };
@@ -296,8 +301,12 @@ if (argv.includes('--kernel-profile')) {
   const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((s, [, e]) => s + e.ms, 0);
   for (const [name, e] of rows)
-    console.error(`${name.padEnd(22)} ${(e.calls / steps).toFixed(1).padStart(7)} calls ${(e.ms / steps).toFixed(3).padStart(9)} ms`);
-  console.error(`kernels ${(total / steps).toFixed(2)} ms of ${(wall / steps).toFixed(2)} ms wall per step (profiled)`);
+    console.error(
+      `${name.padEnd(22)} ${(e.calls / steps).toFixed(1).padStart(7)} calls ${(e.ms / steps).toFixed(3).padStart(9)} ms`,
+    );
+  console.error(
+    `kernels ${(total / steps).toFixed(2)} ms of ${(wall / steps).toFixed(2)} ms wall per step (profiled)`,
+  );
   process.exit(0);
 }
 if (arg('profile', null) !== null) {
@@ -320,6 +329,7 @@ const med =
     : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 const out = {
   impl: `ours-${backend}`,
+  intraOpThreads: process.env.TF_NUM_INTRAOP_THREADS ?? null,
   variant,
   task,
   threads,

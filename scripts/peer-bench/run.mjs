@@ -5,7 +5,8 @@
 //        [--backends wasm,cpu,tensorflow] [--peers ../shared/peer-bench] [--json]
 //
 // Needs the built packages (`pnpm build`). Ours: scripts/peer-bench/ours-task.mjs on every backend that loads
-// (tensorflow only after `pnpm setup:tfjs-node`), plus the nested-reverse variant of the Taylor-mode tasks.
+// (tensorflow only after `pnpm setup:tfjs-node`, with its default threads and with one intra-op thread, like
+// torch eager 1t), plus the nested-reverse variant of the Taylor-mode tasks.
 // Peers (optional, never in tests or CI): the reference scripts in ../shared/peer-bench/ when python3 has
 // torch and/or jax; they read the same weights and inputs, dumped once by ours-task.mjs --dump.
 // Rounds are interleaved (every implementation once per round, each its own process), so load drift hits all
@@ -120,9 +121,9 @@ const CPU_REPS = {
 };
 function plan(task) {
   const jobs = [];
-  const ours = (backend, variant = 'taylor') => {
+  const ours = (backend, variant = 'taylor', threads = null) => {
     const [reps, warmup] = (backend === 'cpu' ? CPU_REPS : REPS)[task];
-    const label = `ours-${backend}${variant === 'reverse' ? ' (nested reverse)' : ''}`;
+    const label = `ours-${backend}${threads ? ` ${threads}t` : ''}${variant === 'reverse' ? ' (nested reverse)' : ''}`;
     jobs.push([
       label,
       [
@@ -138,6 +139,7 @@ function plan(task) {
         String(reps),
         '--warmup',
         String(warmup),
+        ...(threads ? ['--threads', String(threads)] : []),
       ],
     ]);
   };
@@ -169,6 +171,8 @@ function plan(task) {
   if (jax) peer('jax jit', script, 'jax', 2);
   if (jax && script === 'pinn_peer.py') peer('jax jit (forward mode)', script, 'jax-fwd', 2);
   for (const b of backends) ours(b);
+  // tensorflow with one intra-op thread, like torch eager 1t (its default is one per core)
+  if (backends.includes('tensorflow')) ours('tensorflow', 'taylor', 1);
   if (['laplacian', 'lapgrad', 'kdv'].includes(task) && backends.includes('wasm')) ours('wasm', 'reverse');
   return jobs;
 }

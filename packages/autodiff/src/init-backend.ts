@@ -12,6 +12,15 @@ export interface InitBackendOptions {
   backend?: BackendName;
   /** Where to report the choice. Default: `console.error`; pass `() => {}` for silence. */
   log?: (message: string) => void;
+  /**
+   * Intra-op threads of the `tensorflow` backend (TensorFlow's `TF_NUM_INTRAOP_THREADS`). Default:
+   * `process.env.NOETHER_THREADS`, else TensorFlow's own choice (one per core). TensorFlow reads it once, when
+   * tfjs-node first loads, so it must be given before that. The PINN and HNN workloads here are many small
+   * kernels, where one thread is faster on a 2-core machine (HNN step 4.1–5.1 vs 5.4–6.9 ms, KdV step 73–76
+   * vs 89–123 ms); large matMuls gain from more. The wasm build in use is single-threaded and cpu is plain
+   * JavaScript: both ignore it.
+   */
+  threads?: number;
 }
 
 /** The outcome of {@link initBackend}. */
@@ -40,6 +49,35 @@ function isMissingModule(error: unknown, moduleName: string): boolean {
       code === 'MODULE_NOT_FOUND' ||
       /cannot find (package|module)|could not resolve/i.test(message))
   );
+}
+
+/** Sets TensorFlow's intra-op thread count before tfjs-node loads; says so when it is too late to change. */
+function applyThreads(threads: number | undefined, log: (message: string) => void): void {
+  if (threads === undefined || typeof process === 'undefined' || !process.env) return;
+  const wanted = String(threads);
+  const current = process.env.TF_NUM_INTRAOP_THREADS;
+  if (tf.findBackendFactory('tensorflow') !== null && current !== wanted) {
+    log(
+      `noether: tensorflow already started with ${current ?? 'its default'} intra-op threads; threads = ${wanted} applies to a new process`,
+    );
+    return;
+  }
+  process.env.TF_NUM_INTRAOP_THREADS = wanted;
+}
+
+/** `options.threads`, else `NOETHER_THREADS`, validated. */
+function readThreads(options: InitBackendOptions): number | undefined {
+  const env = typeof process !== 'undefined' ? process.env?.NOETHER_THREADS?.trim() : undefined;
+  const raw: unknown = options.threads ?? (env ? Number(env) : undefined);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
+    const source = options.threads !== undefined ? 'options.threads' : 'NOETHER_THREADS';
+    throw new AutodiffError(
+      'INVALID_ARGUMENT',
+      `initBackend(): argument '${source}' must be a positive integer, got ${describeValue(options.threads ?? env)}`,
+    );
+  }
+  return raw;
 }
 
 /** Loads a backend; returns null on success, else the reason as a short sentence (no paths, no stack). */
@@ -104,7 +142,8 @@ function readEnvBackend(): string | undefined {
  * (or `options.backend`) forces one; a forced backend that cannot load is an error, not a silent fallback.
  *
  * @returns the chosen backend's name and the reason, also reported through `options.log`.
- * @throws {AutodiffError} `INVALID_ARGUMENT` for an unknown backend name; `BACKEND_UNAVAILABLE` when the
+ * @throws {AutodiffError} `INVALID_ARGUMENT` for an unknown backend name or a thread count that is not a
+ *   positive integer; `BACKEND_UNAVAILABLE` when the
  *   forced backend cannot be loaded.
  * @example
  * const { name } = await initBackend(); // 'wasm' on a machine without tfjs-node
@@ -113,6 +152,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   quietTfjsBanner();
   const log = options.log ?? ((message: string) => console.error(message));
   const forced = options.backend ?? readEnvBackend();
+  applyThreads(readThreads(options), log);
   const source = options.backend !== undefined ? 'options.backend' : 'NOETHER_BACKEND';
   if (forced !== undefined) {
     if (!BACKENDS.includes(forced as BackendName)) {
