@@ -95,7 +95,7 @@ export function derivativesAlong(
   const order = byOrder[0].order;
   const widths = Array.from({ length: order }, (_, k) => byOrder.filter((r) => r.order >= k + 1).length);
   return tf.tidy(() => {
-    const directions = tf.stack(byOrder.map((r) => r.direction));
+    const directions = byOrder.map((r) => r.direction);
     const { value, jet } = runJets(fn, f, { x, directions, layout: { order, widths, collapsed: false } });
     const derivatives: tf.Tensor[][] = requests.map(() => []);
     for (let k = 1; k <= order; k++) {
