@@ -12,10 +12,15 @@ function factorial(n: number): number {
   return f;
 }
 
-function phiOf(spec: UnaryTaylorSpec, at: { x0: tf.Tensor; y0: tf.Tensor }, count: number): Phi {
-  const raw = spec.derivatives(at.x0, at.y0, count);
+/** φ's derivatives 1..count from the spec (`raw[n - 1]`, null for zero) as a {@link Phi}. */
+function phiFrom(spec: UnaryTaylorSpec, raw: readonly (tf.Tensor | null | undefined)[]): Phi {
   const normalized = spec.normalized === true;
-  return (n) => ({ t: n <= count ? (raw[n - 1] ?? null) : null, scale: normalized ? factorial(n) : 1 });
+  return (n) => ({ t: raw[n - 1] ?? null, scale: normalized ? factorial(n) : 1 });
+}
+
+/** A sum of tensors by pairwise Add kernels (tfjs-wasm's AddN is slower than Adds for a few same-shape terms). */
+function sumAll(ts: readonly tf.Tensor[]): tf.Tensor {
+  return ts.reduce((a, b) => tf.add(a, b));
 }
 
 /**
@@ -92,10 +97,10 @@ function weightedSum(parts: readonly { c: number; t: tf.Tensor }[]): tf.Tensor {
   const byC = new Map<number, tf.Tensor[]>();
   for (const { c, t } of parts) byC.set(c, [...(byC.get(c) ?? []), t]);
   const terms = [...byC].map(([c, ts]) => {
-    const s = ts.length === 1 ? ts[0] : tf.addN(ts);
+    const s = sumAll(ts);
     return c === 1 ? s : tf.mul(s, c);
   });
-  return terms.length === 1 ? terms[0] : tf.addN(terms);
+  return sumAll(terms);
 }
 
 /** Σ_n φ^(n) · (Σ c · t) over contributions grouped by the derivative order n they carry. */
@@ -108,11 +113,11 @@ function byOrder(phi: Phi, parts: readonly { n: number; c: number; t: tf.Tensor 
     const inner = weightedSum(parts.filter((p) => p.n === n).map((p) => ({ c: p.c * scale, t: p.t })));
     terms.push(tf.mul(inner, t));
   }
-  if (terms.length === 0) return null;
-  return terms.length === 1 ? terms[0] : tf.addN(terms);
+  return terms.length === 0 ? null : sumAll(terms);
 }
 
 interface EngineInternals {
+  isTapeOn: () => boolean;
   runKernelFunc: (params: {
     forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor[];
     backwardsFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
@@ -130,6 +135,7 @@ interface EngineInternals {
 export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; layout: JetLayout }): RowJet {
   const { x, y0, layout } = at;
   const x0 = x.primal;
+  const engine = tf.engine() as unknown as EngineInternals;
   const instances = cachedInstances(layout);
   const inputs: Record<string, tf.Tensor> = { x0 };
   const names: string[] = [];
@@ -150,8 +156,11 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
   };
   // the output rows the forward produced, in order
   const produced: [number, number][] = [];
+  // φ's derivatives 1..K+1 (K+1 for the gradient with respect to x0), saved as distinct tensors
+  let derivativeSlots: number[] = [];
   const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor[] => {
-    const phi = phiOf(spec, { x0, y0 }, layout.order);
+    const raw = spec.derivatives(x0, y0, layout.order + 1);
+    const phi = phiFrom(spec, raw);
     const product = productsOf(rowFrom(zRows));
     const sums = new Map<string, { n: number; c: number; t: tf.Tensor }[]>();
     for (const inst of instances) {
@@ -169,13 +178,24 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
       produced.push([k, ro]);
       out.push(value);
     }
-    save([x0, y0, ...zRows]);
+    const distinct = [...new Set(raw.filter((t): t is tf.Tensor => t !== null && t !== undefined))];
+    derivativeSlots = raw.map((t) => (t === null || t === undefined ? -1 : distinct.indexOf(t)));
+    save([x0, y0, ...zRows, ...distinct]);
     return out;
   };
   const backwardsFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
     const dys = Array.isArray(dy) ? dy : [dy];
-    const [xs, ys, ...zs] = saved;
-    const phi = phiOf(spec, { x0: xs, y0: ys }, layout.order + 1);
+    const [xs, ys, ...rest] = saved;
+    const zs = rest.slice(0, zRows.length);
+    const kept = rest.slice(zRows.length);
+    // recorded for a higher-order gradient: the derivatives are recomputed from the saved x0 and y0 (clones on
+    // the tape, so they depend on x0); otherwise the saved derivative tensors serve as they are
+    const phi = phiFrom(
+      spec,
+      engine.isTapeOn()
+        ? spec.derivatives(xs, ys, layout.order + 1)
+        : derivativeSlots.map((j) => (j < 0 ? null : kept[j])),
+    );
     const product = productsOf(rowFrom(zs));
     const grad = new Map(produced.map(([k, ro], j) => [`${k}.${ro}`, dys[j]]));
     const dx: { n: number; c: number; t: tf.Tensor }[] = [];
@@ -213,7 +233,6 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
     });
     return grads;
   };
-  const engine = tf.engine() as unknown as EngineInternals;
   const result = engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs });
   const outs = Array.isArray(result) ? result : [result];
   const rows: (tf.Tensor | null)[][] = x.rows.map((_, k) =>
