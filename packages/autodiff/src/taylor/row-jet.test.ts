@@ -73,7 +73,8 @@ describe('row layout (one tape node per elementwise kernel)', () => {
     });
   }
 
-  it('forward Laplacian (collapsed): value, gradient, Laplacian and weight gradients equal the list layout', () => {
+  it('forward Laplacian (collapsed): value, gradient, Laplacian and weight gradients equal the list layout, no leak', () => {
+    const before = tf.memory().numTensors;
     const net = (z: tf.Tensor) => tf.reshape(tf.matMul(tf.tanh(tf.add(tf.matMul(z, W), b)), V), [-1]);
     const run = () =>
       tf.variableGrads(() => {
@@ -90,6 +91,7 @@ describe('row layout (one tape node per elementwise kernel)', () => {
     );
     for (const v of [W, b, V]) expect(maxRelDiff(rows.grads[v.name], list.grads[v.name])).toBeLessThan(1e-4);
     tf.dispose([rows.value, list.value, ...Object.values(rows.grads), ...Object.values(list.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('is differentiable twice: Hessian-vector products in the weights of a KdV-type loss equal nested reverse', () => {

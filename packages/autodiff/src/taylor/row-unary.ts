@@ -116,8 +116,14 @@ function byOrder(phi: Phi, parts: readonly { n: number; c: number; t: tf.Tensor 
   return terms.length === 0 ? null : sumAll(terms);
 }
 
+interface TapeNode {
+  outputs: tf.Tensor[];
+  saved?: tf.Tensor[];
+}
+
 interface EngineInternals {
   isTapeOn: () => boolean;
+  state: { gradientDepth: number; activeTape: TapeNode[] | null };
   runKernelFunc: (params: {
     forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor[];
     backwardsFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
@@ -158,8 +164,14 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
   const produced: [number, number][] = [];
   // φ's derivatives 1..K+1 (K+1 for the gradient with respect to x0), saved as distinct tensors
   let derivativeSlots: number[] = [];
+  // Under one gradient tape, the backward pass needs the saved tensors' values only: they are kept as
+  // zero-copy aliases made while the engine does not record (no Identity clone per tensor) and handed to the
+  // tape node, which the engine disposes with its other saved tensors. Under nested tapes (a gradient of this
+  // gradient may be taken) they are saved as tfjs does, as clones on the tape that keep them differentiable.
+  const depth = engine.state.gradientDepth;
+  let aliases: tf.Tensor[] = [];
   const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor[] => {
-    const raw = spec.derivatives(x0, y0, layout.order + 1);
+    const raw = spec.derivatives(x0, y0, layout.order + (depth > 0 ? 1 : 0));
     const phi = phiFrom(spec, raw);
     const product = productsOf(rowFrom(zRows));
     const sums = new Map<string, { n: number; c: number; t: tf.Tensor }[]>();
@@ -180,7 +192,9 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
     }
     const distinct = [...new Set(raw.filter((t): t is tf.Tensor => t !== null && t !== undefined))];
     derivativeSlots = raw.map((t) => (t === null || t === undefined ? -1 : distinct.indexOf(t)));
-    save([x0, y0, ...zRows, ...distinct]);
+    const toSave = [x0, y0, ...zRows, ...distinct];
+    if (depth > 1) save(toSave);
+    else if (depth === 1) aliases = toSave.map((t) => tf.keep(tf.reshape(t, t.shape)));
     return out;
   };
   const backwardsFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
@@ -235,6 +249,15 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
   };
   const result = engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs });
   const outs = Array.isArray(result) ? result : [result];
+  if (aliases.length > 0) {
+    const tape = engine.state.activeTape ?? [];
+    let node: TapeNode | undefined;
+    for (let i = tape.length - 1; i >= 0 && node === undefined; i--) {
+      if (outs.length > 0 && tape[i].outputs[0] === outs[0]) node = tape[i];
+    }
+    if (node?.saved === undefined) tf.dispose(aliases);
+    else node.saved.push(...aliases);
+  }
   const rows: (tf.Tensor | null)[][] = x.rows.map((_, k) =>
     new Array<null>(widthOf(layout, k + 1)).fill(null),
   );
