@@ -10,7 +10,7 @@ import { type AnyJet, isLive, isRowJet, rowsToList } from './row-jet';
  * whose inputs all are constant keeps its recorded output as a constant; every other kernel must have a rule
  * and maps its input jets to output jets. Jets seeded in the row layout (`row-jet.ts`) stay in it through rules
  * that have a row form and are converted to the list layout (one Pack per coefficient, once) for the others.
- * Returns the jet of `output` in the list layout.
+ * Returns the jet of `output` (in either layout).
  *
  * @throws {AutodiffError} `UNSUPPORTED` naming the first kernel on a path from the input that has no rule.
  */
@@ -18,7 +18,7 @@ export function propagateJets(
   fn: string,
   recording: { kernels: readonly RecordedKernel[]; seeds: ReadonlyMap<number, AnyJet>; output: tf.Tensor },
   layout: JetLayout,
-): Jet {
+): AnyJet {
   const { output } = recording;
   const jets = new Map<number, AnyJet>(recording.seeds);
   const lists = new WeakMap<AnyJet, Jet>();
@@ -68,6 +68,5 @@ export function propagateJets(
     }
     out.forEach((jet, i) => jets.set(kernel.outputIds[i], jet));
   }
-  const result = jets.get(output.id);
-  return result === undefined ? constantJet(output, layout) : listOf(result);
+  return jets.get(output.id) ?? constantJet(output, layout);
 }
