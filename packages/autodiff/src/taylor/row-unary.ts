@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type JetLayout, termsOf, widthOf } from './jet';
+import { type CustomNodeBackward, customNode } from './custom-node';
 import type { RowJet } from './row-jet';
 import type { UnaryTaylorSpec } from './taylor-rule';
 
@@ -116,32 +117,17 @@ function byOrder(phi: Phi, parts: readonly { n: number; c: number; t: tf.Tensor 
   return terms.length === 0 ? null : sumAll(terms);
 }
 
-interface TapeNode {
-  outputs: tf.Tensor[];
-  saved?: tf.Tensor[];
-}
-
-interface EngineInternals {
-  isTapeOn: () => boolean;
-  state: { gradientDepth: number; activeTape: TapeNode[] | null };
-  runKernelFunc: (params: {
-    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor[];
-    backwardsFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-  }) => tf.Tensor | tf.Tensor[];
-}
-
 /**
  * The row-layout jet of `y = φ(x)` for an elementwise φ given by `spec`, as ONE tape node with a hand-written
  * gradient (a multi-output custom-gradient op), instead of the tens of products, sums and tape clones that
  * differentiating the Faà di Bruno sum kernel by kernel records. Its gradient is the exact adjoint of the sum:
- * with respect to each input row, and with respect to x0 through φ^(n+1). It saves x0, y0 and the input rows
- * only (tape clones, so the gradient is itself differentiable again) and recomputes φ's derivatives from them.
+ * with respect to each input row, and with respect to x0 through φ^(n+1). It saves x0, y0, the input rows and
+ * φ's derivatives (see {@link customNode}); when its own gradient is recorded (a Hessian-vector product in the
+ * weights) it recomputes the derivatives from the saved x0 and y0, so that the second derivative is exact too.
  */
 export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; layout: JetLayout }): RowJet {
   const { x, y0, layout } = at;
   const x0 = x.primal;
-  const engine = tf.engine() as unknown as EngineInternals;
   const instances = cachedInstances(layout);
   const inputs: Record<string, tf.Tensor> = { x0 };
   const names: string[] = [];
@@ -164,13 +150,7 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
   const produced: [number, number][] = [];
   // φ's derivatives 1..K+1 (K+1 for the gradient with respect to x0), saved as distinct tensors
   let derivativeSlots: number[] = [];
-  // Under one gradient tape, the backward pass needs the saved tensors' values only: they are kept as
-  // zero-copy aliases made while the engine does not record (no Identity clone per tensor) and handed to the
-  // tape node, which the engine disposes with its other saved tensors. Under nested tapes (a gradient of this
-  // gradient may be taken) they are saved as tfjs does, as clones on the tape that keep them differentiable.
-  const depth = engine.state.gradientDepth;
-  let aliases: tf.Tensor[] = [];
-  const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor[] => {
+  const forward = (depth: number) => {
     const raw = spec.derivatives(x0, y0, layout.order + (depth > 0 ? 1 : 0));
     const phi = phiFrom(spec, raw);
     const product = productsOf(rowFrom(zRows));
@@ -182,23 +162,19 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
       const key = `${inst.k}.${inst.ro}`;
       sums.set(key, [...(sums.get(key) ?? []), { n: inst.n, c: inst.weight, t: p }]);
     }
-    const out: tf.Tensor[] = [];
+    const outputs: tf.Tensor[] = [];
     for (const [key, parts] of sums) {
       const value = byOrder(phi, parts);
       if (value === null) continue;
       const [k, ro] = key.split('.').map(Number);
       produced.push([k, ro]);
-      out.push(value);
+      outputs.push(value);
     }
     const distinct = [...new Set(raw.filter((t): t is tf.Tensor => t !== null && t !== undefined))];
     derivativeSlots = raw.map((t) => (t === null || t === undefined ? -1 : distinct.indexOf(t)));
-    const toSave = [x0, y0, ...zRows, ...distinct];
-    if (depth > 1) save(toSave);
-    else if (depth === 1) aliases = toSave.map((t) => tf.keep(tf.reshape(t, t.shape)));
-    return out;
+    return { outputs, save: [x0, y0, ...zRows, ...distinct] };
   };
-  const backwardsFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-    const dys = Array.isArray(dy) ? dy : [dy];
+  const backward = ({ dys, saved, recorded }: CustomNodeBackward) => {
     const [xs, ys, ...rest] = saved;
     const zs = rest.slice(0, zRows.length);
     const kept = rest.slice(zRows.length);
@@ -206,7 +182,7 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
     // the tape, so they depend on x0); otherwise the saved derivative tensors serve as they are
     const phi = phiFrom(
       spec,
-      engine.isTapeOn()
+      recorded
         ? spec.derivatives(xs, ys, layout.order + 1)
         : derivativeSlots.map((j) => (j < 0 ? null : kept[j])),
     );
@@ -230,34 +206,21 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
         seen.add(name);
         const m = factors.filter(([a, b]) => a === i && b === r).length;
         const others = factors.filter((_, q) => q !== j);
-        const rest = others.length === 0 ? null : product(others);
-        if (others.length > 0 && rest === null) return;
+        const restProduct = others.length === 0 ? null : product(others);
+        if (others.length > 0 && restProduct === null) return;
         const list = dz.get(name) ?? [];
-        list.push({ n, c: weight * m, t: rest === null ? g : tf.mul(rest, g) });
+        list.push({ n, c: weight * m, t: restProduct === null ? g : tf.mul(restProduct, g) });
         dz.set(name, list);
       });
     }
-    const grads: Record<string, () => tf.Tensor> = {};
-    const dx0 = byOrder(phi, dx);
-    grads.x0 = () => dx0 ?? tf.zerosLike(xs);
+    const grads: Record<string, tf.Tensor> = { x0: byOrder(phi, dx) ?? tf.zerosLike(xs) };
     names.forEach((name, j) => {
       const parts = dz.get(name);
-      const value = parts === undefined ? null : byOrder(phi, parts);
-      grads[name] = () => value ?? tf.zerosLike(zs[j]);
+      grads[name] = (parts === undefined ? null : byOrder(phi, parts)) ?? tf.zerosLike(zs[j]);
     });
     return grads;
   };
-  const result = engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs });
-  const outs = Array.isArray(result) ? result : [result];
-  if (aliases.length > 0) {
-    const tape = engine.state.activeTape ?? [];
-    let node: TapeNode | undefined;
-    for (let i = tape.length - 1; i >= 0 && node === undefined; i--) {
-      if (outs.length > 0 && tape[i].outputs[0] === outs[0]) node = tape[i];
-    }
-    if (node?.saved === undefined) tf.dispose(aliases);
-    else node.saved.push(...aliases);
-  }
+  const outs = customNode({ inputs, forward, backward });
   const rows: (tf.Tensor | null)[][] = x.rows.map((_, k) =>
     new Array<null>(widthOf(layout, k + 1)).fill(null),
   );

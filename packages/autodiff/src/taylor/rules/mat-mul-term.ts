@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type AnyJet, isLive, isRowJet, mapRows } from '../row-jet';
+import { type AnyJet, isLive, isRowJet } from '../row-jet';
+import { rowMatMul as rowMatMulNode } from '../row-mat-mul';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -60,8 +61,8 @@ export function matMulTerm(
 
 /**
  * The rows of `a @ b` when a is in the row layout (a rank-2 operand, not transposed) and b is a constant rank-2
- * matrix (a weight): one plain rank-2 matMul per nonzero row, the form tfjs-wasm runs on XNNPACK. `null` for
- * anything else (the list rule runs).
+ * matrix (a weight): one plain rank-2 matMul per nonzero row (the form tfjs-wasm runs on XNNPACK), all in one
+ * tape node (`row-mat-mul.ts`). `null` for anything else (the list rule runs).
  */
 export function rowMatMul(operands: {
   a: AnyJet;
@@ -71,5 +72,8 @@ export function rowMatMul(operands: {
 }): (tf.Tensor | null)[][] | null {
   const { a, b, transposeA, transposeB } = operands;
   if (!isRowJet(a) || isLive(b) || transposeA || a.primal.rank !== 2 || b.primal.rank !== 2) return null;
-  return mapRows(a, (r) => tf.matMul(r, b.primal, false, transposeB));
+  const live = a.rows.flat().filter((r): r is tf.Tensor => r !== null);
+  const out = rowMatMulNode(live, b.primal, transposeB);
+  let next = 0;
+  return a.rows.map((c) => c.map((r) => (r === null ? null : out[next++])));
 }
