@@ -4,7 +4,8 @@
  *  - kdv:     `partials` u_t, u_x, u_xxx of a 2-8x20-1 tanh MLP at 10,000 points, loss mean(r²) of the KdV
  *             residual r = u_t + u u_x + 0.0025 u_xxx and its gradient w.r.t. all 18 weights;
  *  - lapgrad: mean(Δu²) by the forward Laplacian of a 3-64-64-1 tanh MLP at 1,024 points, and its weight
- *             gradient.
+ *             gradient;
+ *  - laplacian, hessian: per-row Laplacians and Hessians of the same MLP (`laplacian`, `hessian`, batched).
  * Variants: `list` (one tensor per Taylor coefficient, per-kernel rules, the tape records every product) and
  * `stacked` (coefficients stacked on one axis, one tape node per elementwise kernel; the default). Prints
  * best and median ms per step, the tfjs kernel calls per step, and the loss of each (equal to float32 rounding).
@@ -12,7 +13,7 @@
  *   pnpm tsx --conditions=@noether/source packages/autodiff/bench/taylor-paths.ts [--backend wasm] [--rounds 5]
  */
 import * as tf from '@tensorflow/tfjs';
-import { forwardLaplacian, partials } from '../src/index';
+import { forwardLaplacian, hessian, laplacian, partials } from '../src/index';
 import { rowJets } from '../src/taylor/row-jet';
 import { argValue, median, table, useBackend } from './bench-util';
 
@@ -76,6 +77,18 @@ function lapgrad(): Workload {
   };
 }
 
+function forwardOnly(kind: 'laplacian' | 'hessian'): Workload {
+  const { vars, apply } = mlp([3, 64, 64, 1], 10);
+  const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5);
+  const f = (t: tf.Tensor) => tf.reshape(apply(t), [-1]);
+  const transform = kind === 'laplacian' ? laplacian(f, { batched: true }) : hessian(f, { batched: true });
+  return {
+    name: `${kind} (1,024 pts, 3-64-64-1, no weight gradient)`,
+    run: () => tf.tidy(() => tf.sum(tf.abs(transform(x))).dataSync()[0]),
+    dispose: () => tf.dispose([...vars, x]),
+  };
+}
+
 /** tfjs kernel calls of one run (top-level and nested), counted on the engine. */
 function kernelCalls(run: () => number): number {
   const engine = tf.engine() as unknown as { runKernelFunc: (...args: unknown[]) => unknown };
@@ -102,7 +115,8 @@ async function main() {
     { name: 'rows', stacked: true },
   ];
   const rows: string[][] = [];
-  for (const make of [kdv, lapgrad]) {
+  const workloads = [kdv, lapgrad, () => forwardOnly('laplacian'), () => forwardOnly('hessian')];
+  for (const make of workloads) {
     const w = make();
     const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
     const losses = new Map<string, number>();

@@ -19,8 +19,9 @@ export interface RowJet {
 export type AnyJet = Jet | RowJet;
 
 /**
- * Switch for the row layout (on). Internal: tests and the benchmark turn it off to compare, in one process,
- * with the list-layout rules (values agree to float32 rounding).
+ * Switch for the row layout (on: used whenever a gradient tape records the replay). Internal: tests and the
+ * benchmark turn it off to compare, in one process, with the list-layout rules (values agree to float32
+ * rounding).
  */
 export const rowJets = { enabled: true };
 
