@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { customNode } from './custom-node';
 
 /** One top-level kernel call seen while recording: what ran, on what, and what it produced. */
 export interface RecordedKernel {
@@ -14,11 +15,7 @@ export interface RecordedKernel {
   readonly attrs: Readonly<Record<string, unknown>>;
   /** The original output tensors (their ids link the graph). */
   readonly outputIds: readonly number[];
-  /**
-   * The outputs (the primals of the replay): the original tensors, marked kept so the recorded function's tidy
-   * scopes leave them alive (no alias kernel and no tape clone per output); for a kernel run inside a custom
-   * gradient op's forward, kept aliases. Dispose with {@link disposeRecording}.
-   */
+  /** Kept aliases of the outputs (the primals of the replay); dispose with {@link disposeRecording}. */
   readonly outputs: readonly tf.Tensor[];
   /**
    * True for a kernel run inside a custom-gradient op's forward function: its outputs' aliases were made while
@@ -74,9 +71,7 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
         inputs,
         attrs: { ...attrs },
         outputIds: list.map((t) => t.id),
-        // a kernel inside a custom-gradient op's forward: its outputs may be disposed by that op's tidy
-        // before the op returns, so they are aliased
-        outputs: list.map((t) => tf.keep(nested ? alias(t) : t)),
+        outputs: list.map((t) => tf.keep(alias(t))),
         nested,
       });
     } finally {
@@ -125,12 +120,18 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
 }
 
 /**
- * A kept reference to `t` that survives the tidy scopes of the recorded function: a same-shape Reshape, which
- * shares `t`'s data on every backend (a clone is an Identity kernel, a full copy on wasm) and, unlike a bare
- * alias, is on the gradient tape, so weight gradients flow through the replay's primals.
+ * A reference to `t` that survives the recorded function's tidy scopes and explicit disposals (tfjs-layers'
+ * executor disposes intermediate activations as soon as they are consumed): a same-shape reshape, which shares
+ * `t`'s data on every backend (a clone is an Identity kernel, a full copy on wasm), made as a tape node of its
+ * own with the identity gradient and nothing saved ({@link customNode}), so weight gradients flow through the
+ * replay's primals without the Reshape gradient's saved clone of `t`.
  */
 function alias(t: tf.Tensor): tf.Tensor {
-  return tf.reshape(t, t.shape);
+  return customNode({
+    inputs: { x: t },
+    forward: () => ({ outputs: [tf.reshape(t, t.shape)], save: [] }),
+    backward: ({ dys }) => ({ x: dys[0] }),
+  })[0];
 }
 
 /** Disposes the kept aliases of a recording. */

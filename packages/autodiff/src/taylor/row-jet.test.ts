@@ -94,6 +94,74 @@ describe('row layout (one tape node per elementwise kernel)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('runs a LayersModel under a gradient tape (its executor disposes consumed activations): weight gradients equal nested reverse', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          units: 8,
+          inputShape: [2],
+          activation: 'tanh',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 41 }),
+          biasInitializer: tf.initializers.randomNormal({ stddev: 0.2, seed: 42 }),
+        }),
+        tf.layers.dense({
+          units: 8,
+          activation: 'sigmoid',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 43 }),
+        }),
+        tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 44 }) }),
+      ],
+    });
+    const u = (z: tf.Tensor) => model.apply(z) as tf.Tensor;
+    const xt = tf.randomUniform([20, 2], -1, 1, 'float32', 45);
+    const requests = [{ partial: [1] }, { partial: [0] }, { partial: [0, 0, 0] }];
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const loss = (mode: 'taylor' | 'reverse') => () => {
+      const { value, derivatives } = partials(u, xt, { requests, batched: true, mode });
+      const [ut, ux, uxxx] = derivatives;
+      return tf.mean(tf.square(tf.add(tf.add(ut, tf.mul(value, ux)), tf.mul(0.01, uxxx)))) as tf.Scalar;
+    };
+    const before = tf.memory().numTensors;
+    const a = tf.variableGrads(loss('taylor'), vars);
+    const b = tf.variableGrads(loss('reverse'), vars);
+    for (const v of vars) expect(maxRelDiff(a.grads[v.name], b.grads[v.name])).toBeLessThan(1e-3);
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    xt.dispose();
+  });
+
+  it('on wasm too (transposes materialised there): KdV weight gradients equal the list layout', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      const vars = [
+        tf.variable(tf.randomNormal([2, 10], 0, 0.7, 'float32', 31)),
+        tf.variable(tf.randomNormal([10], 0, 0.1, 'float32', 32)),
+        tf.variable(tf.randomNormal([10, 10], 0, 0.3, 'float32', 33)),
+        tf.variable(tf.randomNormal([10, 1], 0, 0.3, 'float32', 34)),
+      ];
+      const u = (z: tf.Tensor) =>
+        tf.matMul(tf.tanh(tf.matMul(tf.tanh(tf.add(tf.matMul(z, vars[0]), vars[1])), vars[2])), vars[3]);
+      const xt = tf.randomUniform([30, 2], -1, 1, 'float32', 35);
+      const requests = [{ partial: [1] }, { partial: [0] }, { partial: [0, 0, 0] }];
+      const run = () =>
+        tf.variableGrads(() => {
+          const { value, derivatives } = partials(u, xt, { requests, batched: true });
+          const [ut, ux, uxxx] = derivatives;
+          return tf.mean(tf.square(tf.add(tf.add(ut, tf.mul(value, ux)), tf.mul(0.01, uxxx)))) as tf.Scalar;
+        }, vars);
+      const before = tf.memory().numTensors;
+      const { rows, list } = bothLayouts(run);
+      for (const v of vars) expect(maxRelDiff(rows.grads[v.name], list.grads[v.name])).toBeLessThan(1e-4);
+      tf.dispose([rows.value, list.value, ...Object.values(rows.grads), ...Object.values(list.grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([...vars, xt]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
   it('is differentiable twice: Hessian-vector products in the weights of a KdV-type loss equal nested reverse', () => {
     // the network as a function of its flattened weights (what the PINN Hessian spectrum differentiates)
     const shapes: [number, number][] = [
