@@ -10,7 +10,8 @@
  * `stacked` (coefficients stacked on one axis, one tape node per elementwise kernel; the default). Prints
  * best and median ms per step, the tfjs kernel calls per step, and the loss of each (equal to float32 rounding).
  *
- *   pnpm tsx --conditions=@noether/source packages/autodiff/bench/taylor-paths.ts [--backend wasm] [--rounds 5]
+ *   pnpm tsx --conditions=@noether/source packages/autodiff/bench/taylor-paths.ts [--backend wasm|cpu|tensorflow]
+ *     [--rounds 5]
  */
 import * as tf from '@tensorflow/tfjs';
 import { forwardLaplacian, hessian, laplacian, partials } from '../src/index';
@@ -109,6 +110,10 @@ function kernelCalls(run: () => number): number {
 async function main() {
   const backend = argValue('backend', 'wasm');
   const rounds = Number(argValue('rounds', '5'));
+  if (backend === 'tensorflow') {
+    const moduleName = '@tensorflow/tfjs-node'; // after `pnpm setup:tfjs-node`
+    await import(/* @vite-ignore */ moduleName);
+  }
   await useBackend(backend);
   const variants = [
     { name: 'list', stacked: false },
