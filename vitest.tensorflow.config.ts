@@ -14,6 +14,7 @@ export default defineConfig({
       'packages/autodiff/src/hnn-weight-gradient.test.ts',
       'packages/autodiff/src/taylor/taylor.test.ts',
       'packages/autodiff/src/taylor/partials.test.ts',
+      'packages/autodiff/src/taylor/row-jet.test.ts',
       'packages/integrators/src/tensor.test.ts',
       'packages/pinn-proj/src/project.test.ts',
       'packages/pinn-proj/src/projection-layer.test.ts',

@@ -41,5 +41,6 @@ export {
 export { forwardLaplacian, type ForwardLaplacianResult } from './taylor/forward-laplacian';
 export { partials, type PartialRequest, type PartialsOptions, type PartialsResult } from './taylor/partials';
 export { TAYLOR_RULES } from './taylor/all-taylor-rules';
-export type { TaylorRule, TaylorRuleArgs } from './taylor/taylor-rule';
+export type { RowRuleArgs, TaylorRule, TaylorRuleArgs } from './taylor/taylor-rule';
 export type { Jet, JetLayout } from './taylor/jet';
+export type { AnyJet, RowJet } from './taylor/row-jet';

@@ -15,11 +15,14 @@ export type ForwardLaplacianResult = {
   laplacian: tf.Tensor;
 };
 
-/** The unit directions e_j: `[n, ...x.shape]` (unbatched) or `[d, batch, d]` with row j = e_j in every row. */
-function unitDirections(x: tf.Tensor, batched: boolean): tf.Tensor {
-  if (!batched) return tf.reshape(tf.eye(x.size), [x.size, ...x.shape]);
-  const [batch, d] = x.shape as [number, number];
-  return tf.tile(tf.reshape(tf.eye(d), [d, 1, d]), [1, batch, 1]);
+/** The unit directions e_j, each of x's shape: n of them (unbatched), or d with e_j in every row (batched). */
+function unitDirections(x: tf.Tensor, batched: boolean): tf.Tensor[] {
+  const [rows, d] = batched ? (x.shape as [number, number]) : [1, x.size];
+  return Array.from({ length: d }, (_, j) => {
+    const values = new Float32Array(rows * d);
+    for (let b = 0; b < rows; b++) values[b * d + j] = 1;
+    return tf.tensor(values, x.shape, 'float32');
+  });
 }
 
 /**

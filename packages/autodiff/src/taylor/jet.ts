@@ -129,7 +129,7 @@ export function widthOf(layout: JetLayout, k: number): number {
  * `y_k = Σ_n φ^(n)(x_0) Σ_{parts} weight · Π x_{part}` over the multisets `parts` of n positive integers that
  * sum to k, with `weight = 1 / Π_v m_v!` (m_v: how often v occurs in the multiset).
  */
-interface FaaDiBrunoTerm {
+export interface FaaDiBrunoTerm {
   readonly n: number;
   readonly weight: number;
   readonly parts: readonly number[];
@@ -162,7 +162,8 @@ function faaDiBrunoTerms(k: number): readonly FaaDiBrunoTerm[] {
 }
 
 const TERMS_CACHE = new Map<number, readonly FaaDiBrunoTerm[]>();
-function termsOf(k: number): readonly FaaDiBrunoTerm[] {
+/** The terms of y_k in Faà di Bruno's formula, computed once per k. */
+export function termsOf(k: number): readonly FaaDiBrunoTerm[] {
   let t = TERMS_CACHE.get(k);
   if (t === undefined) {
     t = faaDiBrunoTerms(k);

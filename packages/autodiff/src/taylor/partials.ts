@@ -98,9 +98,10 @@ function planOf(request: PartialRequest, i: number, at: { x: tf.Tensor; width: n
 
 /** The unit direction along entry `axis` of x (every row, when batched). */
 function unitDirection(x: tf.Tensor, axis: number, batched: boolean): tf.Tensor {
-  if (!batched) return tf.reshape(tf.oneHot([axis], x.size).asType('float32'), x.shape);
-  const [batch, d] = x.shape as [number, number];
-  return tf.tile(tf.oneHot([axis], d).asType('float32'), [batch, 1]);
+  const [rows, d] = batched ? (x.shape as [number, number]) : [1, x.size];
+  const values = new Float32Array(rows * d);
+  for (let b = 0; b < rows; b++) values[b * d + axis] = 1;
+  return tf.tensor(values, x.shape, 'float32'); // written once, no OneHot/Tile/Cast kernels
 }
 
 /** A row-wise (batched) or scalar (unbatched) output, flattened to `[rows]`. */

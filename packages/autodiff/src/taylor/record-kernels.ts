@@ -1,20 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
+import { customNode } from './custom-node';
 
 /** One top-level kernel call seen while recording: what ran, on what, and what it produced. */
 export interface RecordedKernel {
   /** The tfjs kernel name, or `customGrad(<scope>)` for a custom-gradient op seen as one opaque kernel. */
   readonly kernelName: string;
   /**
-   * The inputs by kernel input name: `id` links the graph; `value` is a kept alias (see `alias`) of a tensor that no
-   * recorded kernel produced (weights, constants, x), since tfjs disposes an op's converted constants when the
-   * op returns; `null` for the output of an earlier recorded kernel.
+   * The inputs by kernel input name: `id` links the graph; `value` is, for a tensor that no recorded kernel
+   * produced (weights, constants, x), the tensor itself when it is a `tf.Variable` (alive as long as the caller
+   * keeps it) and otherwise a kept alias (see `alias`), since tfjs disposes an op's converted constants when
+   * the op returns; `null` for the output of an earlier recorded kernel. `owned`: the recording disposes it.
    */
-  readonly inputs: Readonly<Record<string, { id: number; value: tf.Tensor | null }>>;
+  readonly inputs: Readonly<Record<string, { id: number; value: tf.Tensor | null; owned: boolean }>>;
   readonly attrs: Readonly<Record<string, unknown>>;
   /** The original output tensors (their ids link the graph). */
   readonly outputIds: readonly number[];
   /** Kept aliases of the outputs (the primals of the replay); dispose with {@link disposeRecording}. */
   readonly outputs: readonly tf.Tensor[];
+  /**
+   * True for a kernel run inside a custom-gradient op's forward function: its outputs' aliases were made while
+   * the engine does not record, so they are not on a gradient tape (nothing may differentiate through them).
+   */
+  readonly nested: boolean;
 }
 
 interface KernelParams {
@@ -50,18 +57,22 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
     const { kernelName, given, list, attrs = {} } = call;
     busy = true;
     try {
-      const inputs: Record<string, { id: number; value: tf.Tensor | null }> = {};
+      const inputs: Record<string, { id: number; value: tf.Tensor | null; owned: boolean }> = {};
       for (const [name, t] of Object.entries(given)) {
         if (t === null || t === undefined) continue;
-        inputs[name] = { id: t.id, value: produced.has(t.id) ? null : tf.keep(alias(t)) };
+        if (produced.has(t.id)) inputs[name] = { id: t.id, value: null, owned: false };
+        else if (t instanceof tf.Variable) inputs[name] = { id: t.id, value: t, owned: false };
+        else inputs[name] = { id: t.id, value: tf.keep(alias(t)), owned: true };
       }
       list.forEach((t) => produced.add(t.id));
+      const nested = recordDepth > 0;
       kernels.push({
         kernelName,
         inputs,
         attrs: { ...attrs },
         outputIds: list.map((t) => t.id),
         outputs: list.map((t) => tf.keep(alias(t))),
+        nested,
       });
     } finally {
       busy = false;
@@ -109,18 +120,24 @@ export function recordKernels<T>(run: () => T): { result: T; kernels: RecordedKe
 }
 
 /**
- * A kept reference to `t` that survives the tidy scopes of the recorded function: a same-shape Reshape, which
- * shares `t`'s data on every backend (a clone is an Identity kernel, a full copy on wasm) and, unlike a bare
- * alias, is on the gradient tape, so weight gradients flow through the replay's primals.
+ * A reference to `t` that survives the recorded function's tidy scopes and explicit disposals (tfjs-layers'
+ * executor disposes intermediate activations as soon as they are consumed): a same-shape reshape, which shares
+ * `t`'s data on every backend (a clone is an Identity kernel, a full copy on wasm), made as a tape node of its
+ * own with the identity gradient and nothing saved ({@link customNode}), so weight gradients flow through the
+ * replay's primals without the Reshape gradient's saved clone of `t`.
  */
 function alias(t: tf.Tensor): tf.Tensor {
-  return tf.reshape(t, t.shape);
+  return customNode({
+    inputs: { x: t },
+    forward: () => ({ outputs: [tf.reshape(t, t.shape)], save: [] }),
+    backward: ({ dys }) => ({ x: dys[0] }),
+  })[0];
 }
 
 /** Disposes the kept aliases of a recording. */
 export function disposeRecording(kernels: readonly RecordedKernel[]): void {
   for (const k of kernels) {
     for (const t of k.outputs) t.dispose();
-    for (const input of Object.values(k.inputs)) input.value?.dispose();
+    for (const input of Object.values(k.inputs)) if (input.owned) input.value?.dispose();
   }
 }

@@ -13,17 +13,14 @@ export function taylorBatchedHessian(fn: string, f: TensorFunction, x: tf.Tensor
   const [batch, d] = x.shape;
   const pairs: [number, number][] = [];
   for (let i = 0; i < d; i++) for (let j = i; j < d; j++) pairs.push([i, j]);
-  const rows = pairs.map(([i, j]) => {
-    const v = new Float32Array(d);
-    v[i] = 1;
-    v[j] = 1;
-    return v;
+  const directions = pairs.map(([i, j]) => {
+    const v = new Float32Array(batch * d);
+    for (let b = 0; b < batch; b++) {
+      v[b * d + i] = 1;
+      v[b * d + j] = 1;
+    }
+    return tf.tensor2d(v, [batch, d]);
   });
-  const unit = tf.tensor2d(
-    rows.flatMap((r) => Array.from(r)),
-    [pairs.length, d],
-  );
-  const directions = tf.tile(tf.reshape(unit, [pairs.length, 1, d]), [1, batch, 1]);
   const layout = { order: 2, widths: [pairs.length, pairs.length], collapsed: false };
   const { value, jet } = runJets(fn, f, { x, directions, layout });
   checkRowScalarOutput(fn, value, batch);

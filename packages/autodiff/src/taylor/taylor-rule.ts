@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { composeUnary, type Jet, type JetLayout } from './jet';
+import { type AnyJet, type RowJet, isRowJet, sameShape } from './row-jet';
+import { rowUnary } from './row-unary';
 
 /** What a Taylor rule receives: the jets of the kernel's inputs (by the kernel's input names), its attrs and primal outputs. */
 export interface TaylorRuleArgs {
@@ -12,14 +14,30 @@ export interface TaylorRuleArgs {
   readonly layout: JetLayout;
 }
 
+/** What the row form of a rule receives: input jets in either layout (see `row-jet.ts`). */
+export interface RowRuleArgs {
+  readonly inputs: Readonly<Record<string, AnyJet>>;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly outputs: readonly tf.Tensor[];
+  readonly layout: JetLayout;
+  /** True for a primal that is not on the gradient tape (made inside a custom-gradient op's forward). */
+  readonly detached: (primal: tf.Tensor) => boolean;
+}
+
 /**
  * One Taylor-mode rule, as data: the tfjs kernel it covers and how it maps input jets to output jets (one per
- * kernel output). Rules use only differentiable tfjs ops, so everything they compute can be differentiated
- * again by reverse mode (weight gradients of a PINN loss built from the jets).
+ * kernel output). Rules use only differentiable tfjs ops (or `tf.customGrad` ops with exact gradients), so
+ * everything they compute can be differentiated again by reverse mode (weight gradients of a PINN loss built
+ * from the jets).
+ *
+ * `propagateRows`, when present, is the same rule in the row layout (every direction row of every coefficient
+ * its own tensor, `row-jet.ts`): it returns the output jets in that layout, or `null` when it does not cover
+ * these inputs, and then `propagate` runs on the list layout.
  */
 export interface TaylorRule {
   readonly kernelName: string;
   readonly propagate: (args: TaylorRuleArgs) => Jet[];
+  readonly propagateRows?: (args: RowRuleArgs) => RowJet[] | null;
 }
 
 /** Freezes a Taylor rule. */
@@ -51,6 +69,13 @@ export function defineUnaryTaylorRule(spec: UnaryTaylorSpec): Readonly<TaylorRul
       const y0 = outputs[0];
       const derivatives = spec.derivatives(x.primal, y0, layout.order);
       return [composeUnary(layout, x, { primal: y0, derivatives, normalized: spec.normalized })];
+    },
+    propagateRows: ({ inputs, outputs, layout, detached }) => {
+      const x = inputs[input];
+      const y0 = outputs[0];
+      // the rule's gradient reaches x0 directly, so x0 must be on the tape (the list rule only needs y0)
+      if (!isRowJet(x) || detached(x.primal) || !sameShape(x.primal.shape, y0.shape)) return null;
+      return [rowUnary(spec, { x, y0, layout })];
     },
   });
 }

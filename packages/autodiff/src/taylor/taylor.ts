@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AutodiffError, describeValue } from '../errors';
 import type { TensorFunction } from '../grad';
 import { assertFunction, assertShape, assertTensor } from '../validate';
-import { coefficientOrZeros, factorial, runJets } from './run-jets';
+import { coefficientRows, factorial, runJets } from './run-jets';
 
 /** Options of {@link taylor}. */
 export interface TaylorOptions {
@@ -95,13 +95,12 @@ export function derivativesAlong(
   const order = byOrder[0].order;
   const widths = Array.from({ length: order }, (_, k) => byOrder.filter((r) => r.order >= k + 1).length);
   return tf.tidy(() => {
-    const directions = tf.stack(byOrder.map((r) => r.direction));
+    const directions = byOrder.map((r) => r.direction);
     const { value, jet } = runJets(fn, f, { x, directions, layout: { order, widths, collapsed: false } });
     const derivatives: tf.Tensor[][] = requests.map(() => []);
     for (let k = 1; k <= order; k++) {
-      const c = coefficientOrZeros(jet, k, widths[k - 1]);
-      const rows = widths[k - 1] === 1 ? [tf.reshape(c, value.shape)] : tf.unstack(c, 0);
-      rows.forEach((row, s) => derivatives[byOrder[s].i].push(tf.mul(row, factorial(k))));
+      const rows = coefficientRows(jet, k, widths[k - 1]);
+      rows.forEach((row, s) => derivatives[byOrder[s].i].push(k === 1 ? row : tf.mul(row, factorial(k))));
     }
     return { value, derivatives };
   });

@@ -1,6 +1,7 @@
 import { composeBilinear } from '../jet';
+
 import { defineTaylorRule } from '../taylor-rule';
-import { matMulTerm } from './mat-mul-term';
+import { matMulTerm, rowMatMul } from './mat-mul-term';
 
 /** y = a @ b (with transposeA/B): bilinear, y_k = Σ_i a_i @ b_{k-i}. */
 export const batchMatMulTaylor = defineTaylorRule({
@@ -12,5 +13,10 @@ export const batchMatMulTaylor = defineTaylorRule({
         matMulTerm([p, q], transpose),
       ),
     ];
+  },
+  propagateRows: ({ inputs: { a, b }, attrs, outputs }) => {
+    const transposeA = attrs.transposeA === true;
+    const rows = rowMatMul({ a, b, transposeA, transposeB: attrs.transposeB === true });
+    return rows === null ? null : [{ primal: outputs[0], rows }];
   },
 });

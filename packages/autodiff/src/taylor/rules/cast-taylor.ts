@@ -1,5 +1,6 @@
 import { AutodiffError } from '../../errors';
 import { composeLinear } from '../jet';
+import { isRowJet } from '../row-jet';
 import { defineTaylorRule } from '../taylor-rule';
 
 /** A float32 -> float32 cast is the identity; a cast to another dtype has no derivative to carry. */
@@ -17,5 +18,9 @@ export const castTaylor = defineTaylorRule({
       { inputs: [inputs.x], primals: outputs },
       ([c]) => c as NonNullable<typeof c>,
     );
+  },
+  propagateRows: ({ inputs, attrs, outputs }) => {
+    const x = inputs.x;
+    return attrs.dtype === 'float32' && isRowJet(x) ? [{ primal: outputs[0], rows: x.rows }] : null;
   },
 });

@@ -4,7 +4,8 @@ import { type Jet, composeBilinear, isConstant, lift } from '../jet';
 import { defineTaylorRule } from '../taylor-rule';
 import { eluTaylor } from './elu-taylor';
 import { fullCoef } from './linear-util';
-import { matMulTerm } from './mat-mul-term';
+import { matMulTerm, rowMatMul } from './mat-mul-term';
+import { isLive } from '../row-jet';
 import { reluTaylor } from './relu-taylor';
 import { sigmoidTaylor } from './sigmoid-taylor';
 
@@ -55,6 +56,25 @@ export const fusedMatMulTaylor = defineTaylorRule({
       attrs: {},
       outputs: [outputs[0]],
       layout,
+    });
+  },
+  propagateRows: ({ inputs, attrs, outputs, layout, detached }) => {
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
+    const rule = activation === 'linear' ? null : ACTIVATIONS[activation as keyof typeof ACTIVATIONS];
+    const bias: Jet | undefined = inputs.bias as Jet | undefined;
+    if (rule === undefined || (bias !== undefined && isLive(bias))) return null;
+    const transpose = { a: attrs.transposeA === true, b: attrs.transposeB === true };
+    const rows = rowMatMul({ a: inputs.a, b: inputs.b, transposeA: transpose.a, transposeB: transpose.b });
+    if (rows === null) return null;
+    if (rule === null) return [{ primal: outputs[0], rows }];
+    let z0 = tf.matMul(inputs.a.primal, inputs.b.primal, transpose.a, transpose.b);
+    if (bias !== undefined) z0 = tf.add(z0, bias.primal);
+    return (rule.propagateRows ?? (() => null))({
+      inputs: { x: { primal: z0, rows } },
+      attrs: {},
+      outputs: [outputs[0]],
+      layout,
+      detached,
     });
   },
 });

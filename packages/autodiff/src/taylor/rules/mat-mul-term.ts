@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { type AnyJet, isLive, isRowJet } from '../row-jet';
+import { rowMatMul as rowMatMulNode } from '../row-mat-mul';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -55,4 +57,23 @@ export function matMulTerm(
   };
   const out = tf.matMul(asBatch(p, batchP, [pr, pc]), asBatch(q, batchQ, [qr, qc]), transpose.a, transpose.b);
   return tf.reshape(out, outShape);
+}
+
+/**
+ * The rows of `a @ b` when a is in the row layout (a rank-2 operand, not transposed) and b is a constant rank-2
+ * matrix (a weight): one plain rank-2 matMul per nonzero row (the form tfjs-wasm runs on XNNPACK), all in one
+ * tape node (`row-mat-mul.ts`). `null` for anything else (the list rule runs).
+ */
+export function rowMatMul(operands: {
+  a: AnyJet;
+  b: AnyJet;
+  transposeA: boolean;
+  transposeB: boolean;
+}): (tf.Tensor | null)[][] | null {
+  const { a, b, transposeA, transposeB } = operands;
+  if (!isRowJet(a) || isLive(b) || transposeA || a.primal.rank !== 2 || b.primal.rank !== 2) return null;
+  const live = a.rows.flat().filter((r): r is tf.Tensor => r !== null);
+  const out = rowMatMulNode(live, b.primal, transposeB);
+  let next = 0;
+  return a.rows.map((c) => c.map((r) => (r === null ? null : out[next++])));
 }

@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { composeBilinear, times } from '../jet';
+import { mapRows, soleRowInput } from '../row-jet';
 import { defineTaylorRule } from '../taylor-rule';
 
 /** y = a b (broadcasting): the Cauchy product y_k = Σ_i a_i b_{k-i}. */
@@ -11,5 +13,11 @@ export const mulTaylor = defineTaylorRule({
         times(p, q, { rank: primal.rank, lead }),
       ),
     ];
+  },
+  propagateRows: ({ inputs: { a, b }, outputs }) => {
+    const sole = soleRowInput([a, b], outputs[0].shape);
+    if (sole === null) return null;
+    const other = (sole.index === 0 ? b : a).primal;
+    return [{ primal: outputs[0], rows: mapRows(sole.jet, (r) => tf.mul(r, other)) }];
   },
 });

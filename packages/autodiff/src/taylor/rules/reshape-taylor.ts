@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { composeLinear } from '../jet';
+import { isRowJet, mapRows } from '../row-jet';
 import { defineTaylorRule } from '../taylor-rule';
 
 /** y = reshape(x): each coefficient to `[width, ...y.shape]`. */
@@ -10,4 +11,9 @@ export const reshapeTaylor = defineTaylorRule({
       const t = c as tf.Tensor;
       return tf.reshape(t, [t.shape[0], ...outputs[0].shape]);
     }),
+  propagateRows: ({ inputs, outputs }) => {
+    const x = inputs.x;
+    const shape = outputs[0].shape;
+    return isRowJet(x) ? [{ primal: outputs[0], rows: mapRows(x, (r) => tf.reshape(r, shape)) }] : null;
+  },
 });
