@@ -27,7 +27,7 @@ describe('wasm kernel replacements', () => {
 
   it('are registered for wasm and restored by useTfjsWasmKernels', () => {
     const replaced = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
-    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Tile']);
+    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Identity', 'Cast', 'Tile']);
     for (const o of WASM_KERNEL_OVERRIDES)
       expect(tf.getKernel(o.kernelName, 'wasm')?.kernelFunc).toBe(o.kernelFunc);
     useTfjsWasmKernels();

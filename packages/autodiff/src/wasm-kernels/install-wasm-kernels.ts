@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { castWasm, identityWasm } from './identity-kernel';
 import { sumWasm } from './sum-kernel';
 import { tanhWasm } from './tanh-kernel';
 import { tileWasm } from './tile-kernel';
@@ -14,7 +15,7 @@ interface WasmKernelOverride {
 
 /**
  * Every wasm kernel `@noether/autodiff` replaces, each falling back to wasm's own outside its cases. Transpose,
- * Tile, Sum: the same values, bit for bit; Tanh: within 2 ulp of the float64 tanh (tested).
+ * Tile, Sum, Identity, Cast: the same values, bit for bit; Tanh: within 2 ulp of the float64 tanh (tested).
  */
 export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freeze([
   {
@@ -31,6 +32,16 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
     kernelName: 'Sum',
     kernelFunc: sumWasm as unknown as tf.KernelFunc,
     why: "wasm's Sum over leading axes (the bias gradient) transposes first; summed row by row instead",
+  },
+  {
+    kernelName: 'Identity',
+    kernelFunc: identityWasm as unknown as tf.KernelFunc,
+    why: "wasm's Identity copies the data (the engine clones every tensor a gradient saves); an alias instead, as on cpu",
+  },
+  {
+    kernelName: 'Cast',
+    kernelFunc: castWasm as unknown as tf.KernelFunc,
+    why: "wasm's Cast to the same dtype copies the data; an alias instead, as on cpu",
   },
   {
     kernelName: 'Tile',
