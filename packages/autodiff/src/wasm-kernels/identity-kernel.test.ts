@@ -12,7 +12,7 @@ const backend = () => tf.backend() as unknown as Backend;
 const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
 
 /** Row-major product of a [n, k] and a [k, m] matrix in float64. */
-function matMulRef(a: Float32Array, b: Float32Array, [n, k, m]: number[]): number[] {
+function matMulRef(a: ArrayLike<number>, b: ArrayLike<number>, [n, k, m]: number[]): number[] {
   const out = new Array<number>(n * m).fill(0);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < m; j++) for (let l = 0; l < k; l++) out[i * m + j] += a[i * k + l] * b[l * m + j];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grad } from '../index';
+import { setSimdKernelsEnabled } from './simd-kernels';
 import { useFastWasmKernels, useTfjsWasmKernels, WASM_KERNEL_OVERRIDES } from './install-wasm-kernels';
 
 /** `fn` with tfjs-backend-wasm's own kernels and with the replacements: values and shapes of both. */
@@ -9,8 +10,13 @@ function both(fn: () => tf.Tensor | tf.Tensor[]) {
     tf.tidy(() => [fn()].flat().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
   useTfjsWasmKernels();
   try {
-    return { tfjs: run(), fast: (useFastWasmKernels(), run()) };
+    const tfjs = run();
+    useFastWasmKernels();
+    const fast = run();
+    setSimdKernelsEnabled(false);
+    return { tfjs, fast, fallback: run() };
   } finally {
+    setSimdKernelsEnabled(true);
     useFastWasmKernels();
   }
 }
@@ -27,7 +33,7 @@ describe('wasm kernel replacements', () => {
 
   it('are registered for wasm and restored by useTfjsWasmKernels', () => {
     const replaced = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
-    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Identity', 'Cast', 'Tile']);
+    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Identity', 'Cast', 'Slice', 'Tile']);
     for (const o of WASM_KERNEL_OVERRIDES)
       expect(tf.getKernel(o.kernelName, 'wasm')?.kernelFunc).toBe(o.kernelFunc);
     useTfjsWasmKernels();
@@ -41,7 +47,7 @@ describe('wasm kernel replacements', () => {
   });
 
   it('transpose equals wasm own kernel bit for bit, for every permutation kind and dtype', () => {
-    const { tfjs, fast } = both(() => {
+    const { tfjs, fast, fallback } = both(() => {
       const a = tf.randomNormal([37, 129], 0, 1, 'float32', 1);
       const b = tf.randomNormal([3, 70, 65], 0, 1, 'float32', 2);
       const c = tf.randomNormal([2, 3, 4, 5], 0, 1, 'float32', 3);
@@ -61,9 +67,16 @@ describe('wasm kernel replacements', () => {
         tf.transpose(row),
         tf.transpose(tf.transpose(row)),
         tf.transpose(tf.zeros([0, 4])),
+        // SIMD 4 x 4 blocks with every remainder of rows and columns, tiles of 32 and their edges.
+        ...[1, 2, 3, 4, 5, 7, 31, 32, 33, 66].flatMap((m) =>
+          [1, 3, 4, 6, 33, 41].map((n) => tf.transpose(tf.slice(tall, [0, 0], [m, n]))),
+        ),
+        tf.transpose(tf.reshape(tf.slice(tall, [0, 0], [510, 100]), [6, 17, 5, 100]), [0, 1, 3, 2]),
+        tf.transpose(tf.cast(tf.mul(b, 1000), 'int32'), [0, 2, 1]),
       ];
     });
     expect(fast).toEqual(tfjs);
+    expect(fallback).toEqual(tfjs);
     expect(fast[0].shape).toEqual([203, 512]);
   });
 
@@ -88,7 +101,13 @@ describe('wasm kernel replacements', () => {
   it('sum over leading axes equals wasm own kernel bit for bit (same float32 additions in the same order)', () => {
     const x = tf.randomNormal([512, 7, 3], 0, 1, 'float32', 5);
     const data = x.dataSync();
-    const { tfjs, fast } = both(() => [
+    const wide = tf.randomNormal([9, 77], 0, 100, 'float32', 6);
+    const { tfjs, fast, fallback } = both(() => [
+      tf.sum(wide, 0),
+      tf.sum(tf.slice(wide, [0, 0], [9, 19]), 0),
+      tf.sum(tf.slice(wide, [0, 0], [5, 36]), 0),
+      tf.sum(tf.slice(wide, [0, 0], [1, 16]), 0),
+      tf.sum(tf.tensor2d([-0, -0, 1, -0], [2, 2]), 0),
       tf.sum(x, 0),
       tf.sum(x, [0, 1]),
       tf.sum(x, [1, 0], true),
@@ -100,11 +119,32 @@ describe('wasm kernel replacements', () => {
       tf.sum(tf.cast(tf.mul(x, 10), 'int32'), 0),
     ]);
     expect(fast).toEqual(tfjs);
-    expect(fast[2].shape).toEqual([1, 1, 3]);
+    expect(fallback).toEqual(tfjs);
+    expect(fast[7].shape).toEqual([1, 1, 3]);
     // And against a float64 sum: float32 accumulation of 512 terms of N(0, 1), ~1e-5.
     const exact = new Float64Array(21);
     data.forEach((v, i) => (exact[i % 21] += v));
-    expect(maxAbs(fast[0].values, Array.from(exact))).toBeLessThan(1e-4);
+    expect(maxAbs(fast[5].values, Array.from(exact))).toBeLessThan(1e-4);
+    tf.dispose([x, wide]);
+  });
+
+  it('slice equals wasm own kernel bit for bit (contiguous or not, every rank and dtype)', () => {
+    const x = tf.randomNormal([2, 50, 6], 0, 1, 'float32', 9);
+    const { tfjs, fast, fallback } = both(() => [
+      tf.slice(x, [0], [1]),
+      tf.slice(x, [1, 10, 0], [1, 5, -1]),
+      tf.slice(x, [0, 3, 2], [2, 7, 3]),
+      tf.slice(x, [1, 0, 5], [-1, -1, 1]),
+      tf.slice(tf.reshape(x, [600]), [17], [300]),
+      tf.slice(tf.reshape(x, [2, 5, 10, 6]), [1, 1, 2, 1], [1, 3, 4, 4]),
+      tf.slice(tf.reshape(x, [1, 2, 5, 10, 3, 2]), [0, 1, 1, 2, 1, 0], [1, 1, 3, 4, 2, 1]),
+      tf.slice(tf.cast(tf.mul(x, 100), 'int32'), [0, 40, 1], [2, 10, 4]),
+      tf.slice(tf.greater(x, 0), [1, 2, 0], [1, 3, 6]),
+      tf.slice(x, [0, 0, 0], [2, 0, 6]),
+    ]);
+    expect(fast).toEqual(tfjs);
+    expect(fallback).toEqual(tfjs);
+    expect(fast[6].shape).toEqual([1, 1, 3, 4, 2, 1]);
     x.dispose();
   });
 
@@ -156,6 +196,9 @@ describe('wasm kernel replacements', () => {
           tf.tanh(x),
           tf.transpose(tf.reshape(x, [1, -1])),
           tf.tile(x, [2, 3]),
+          tf.slice(x, [1, 2], [30, 40]),
+          tf.clone(x),
+          tf.cast(x, 'float32'),
         ].forEach((t) => t.dataSync());
       });
     run(); // warm-up

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { castWasm, identityWasm } from './identity-kernel';
+import { prepareSimdKernels } from './simd-kernels';
+import { sliceWasm } from './slice-kernel';
 import { sumWasm } from './sum-kernel';
 import { tanhWasm } from './tanh-kernel';
 import { tileWasm } from './tile-kernel';
@@ -21,17 +23,17 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
   {
     kernelName: 'Tanh',
     kernelFunc: tanhWasm as unknown as tf.KernelFunc,
-    why: "wasm's Tanh calls scalar libm, ~15x the cost of its vectorised Sigmoid; rebuilt from Sigmoid and a polynomial",
+    why: "wasm's Tanh calls scalar libm, ~15x the cost of its vectorised Sigmoid; one SIMD pass instead (wasm/kernels.c)",
   },
   {
     kernelName: 'Transpose',
     kernelFunc: transposeWasm as unknown as tf.KernelFunc,
-    why: "wasm's Transpose is cache-aliased on matrices with a multiple of 256 rows (512x200: 0.46 ms); those are copied in 16x16 tiles",
+    why: "wasm's Transpose is cache-aliased on matrices with a multiple of 256 rows (512x200: 0.46 ms); last-two-axes swaps by 4x4 SIMD blocks instead",
   },
   {
     kernelName: 'Sum',
     kernelFunc: sumWasm as unknown as tf.KernelFunc,
-    why: "wasm's Sum over leading axes (the bias gradient) transposes first; summed row by row instead",
+    why: "wasm's Sum over leading axes (the bias gradient) transposes first; summed row by row (SIMD) instead",
   },
   {
     kernelName: 'Identity',
@@ -42,6 +44,11 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
     kernelName: 'Cast',
     kernelFunc: castWasm as unknown as tf.KernelFunc,
     why: "wasm's Cast to the same dtype copies the data; an alias instead, as on cpu",
+  },
+  {
+    kernelName: 'Slice',
+    kernelFunc: sliceWasm as unknown as tf.KernelFunc,
+    why: "wasm's Slice first copies the whole input out of the heap; copied straight from the heap instead",
   },
   {
     kernelName: 'Tile',
@@ -82,6 +89,8 @@ export function useFastWasmKernels(
   engine.setBackend = async function patchedSetBackend(this: unknown, name: string) {
     const ok = await original.call(this, name);
     register();
+    // Browsers compile modules over 4 KiB only asynchronously on the main thread: ready it before use.
+    if (ok && name === 'wasm') await prepareSimdKernels(tf.findBackend('wasm'));
     return ok;
   };
 }
