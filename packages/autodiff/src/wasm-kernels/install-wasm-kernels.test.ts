@@ -33,7 +33,18 @@ describe('wasm kernel replacements', () => {
 
   it('are registered for wasm and restored by useTfjsWasmKernels', () => {
     const replaced = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
-    expect(replaced).toEqual(['Tanh', 'Transpose', 'Sum', 'Identity', 'Cast', 'Slice', 'Tile']);
+    expect(replaced).toEqual([
+      'Tanh',
+      'Transpose',
+      'Sum',
+      'Identity',
+      'Cast',
+      'Slice',
+      'SplitV',
+      'Concat',
+      'Pack',
+      'Tile',
+    ]);
     for (const o of WASM_KERNEL_OVERRIDES)
       expect(tf.getKernel(o.kernelName, 'wasm')?.kernelFunc).toBe(o.kernelFunc);
     useTfjsWasmKernels();
@@ -148,6 +159,34 @@ describe('wasm kernel replacements', () => {
     x.dispose();
   });
 
+  it('concat, stack and split equal wasm own kernels bit for bit (short and long rows, every dtype)', () => {
+    const a = tf.randomNormal([4, 5, 40], 0, 1, 'float32', 10);
+    const b = tf.randomNormal([4, 5, 3], 0, 1, 'float32', 11);
+    const v = Array.from({ length: 9 }, (_, i) => tf.randomNormal([1024], 0, 1, 'float32', 20 + i));
+    const { tfjs, fast, fallback } = both(() => [
+      tf.concat([a, b], 2),
+      tf.concat([b, a, b], -1),
+      tf.concat([a, a], 0),
+      tf.concat([a, tf.zeros([4, 5, 0])], 2),
+      tf.concat([tf.zeros([0, 5, 40]), a], 0),
+      tf.concat([tf.cast(tf.mul(b, 9), 'int32'), tf.cast(tf.mul(b, 3), 'int32')], 1),
+      tf.concat([tf.greater(b, 0), tf.less(b, 0)], 2),
+      tf.concat([tf.zeros([2, 0]), tf.zeros([2, 0])], 1),
+      tf.stack(v, 1),
+      tf.stack(v, 0),
+      tf.stack([a, a, a], 2),
+      tf.stack([a, tf.neg(a)], -1),
+      tf.stack([tf.cast(b, 'int32'), tf.cast(tf.neg(b), 'int32')], 1),
+      ...tf.split(a, [10, 25, 5], 2),
+      ...tf.split(a, 2, 0),
+      ...tf.split(tf.cast(tf.mul(a, 5), 'int32'), [1, 4], 1),
+    ]);
+    expect(fast).toEqual(tfjs);
+    expect(fallback).toEqual(tfjs);
+    expect(fast[8].shape).toEqual([1024, 9]);
+    tf.dispose([a, b, ...v]);
+  });
+
   it('give the same HNN loss and weight gradients as wasm own kernels (row-vector weights included)', () => {
     const { tfjs, fast } = both(() => {
       const sizes = [4, 32, 32, 1];
@@ -199,6 +238,10 @@ describe('wasm kernel replacements', () => {
           tf.slice(x, [1, 2], [30, 40]),
           tf.clone(x),
           tf.cast(x, 'float32'),
+          tf.concat([x, x], 1),
+          tf.concat([x, tf.zeros([64, 0])], 1),
+          tf.stack([x, x]),
+          ...tf.split(x, 4, 1),
         ].forEach((t) => t.dataSync());
       });
     run(); // warm-up

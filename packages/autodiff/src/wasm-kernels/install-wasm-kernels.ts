@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { concatWasm, packWasm } from './concat-kernel';
 import { castWasm, identityWasm } from './identity-kernel';
 import { prepareSimdKernels } from './simd-kernels';
 import { sliceWasm } from './slice-kernel';
+import { splitVWasm } from './split-kernel';
 import { sumWasm } from './sum-kernel';
 import { tanhWasm } from './tanh-kernel';
 import { tileWasm } from './tile-kernel';
@@ -17,7 +19,7 @@ interface WasmKernelOverride {
 
 /**
  * Every wasm kernel `@noether/autodiff` replaces, each falling back to wasm's own outside its cases. Transpose,
- * Tile, Sum, Identity, Cast: the same values, bit for bit; Tanh: within 2 ulp of the float64 tanh (tested).
+ * Tile, Sum, Identity, Cast, Slice, SplitV, Concat, Pack: the same values, bit for bit; Tanh: within 2 ulp of the float64 tanh (tested).
  */
 export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freeze([
   {
@@ -49,6 +51,21 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
     kernelName: 'Slice',
     kernelFunc: sliceWasm as unknown as tf.KernelFunc,
     why: "wasm's Slice first copies the whole input out of the heap; copied straight from the heap instead",
+  },
+  {
+    kernelName: 'SplitV',
+    kernelFunc: splitVWasm as unknown as tf.KernelFunc,
+    why: "wasm's SplitV runs its own Slice (a copy of the whole input per part); the Slice above instead",
+  },
+  {
+    kernelName: 'Concat',
+    kernelFunc: concatWasm as unknown as tf.KernelFunc,
+    why: "wasm's Concat makes a subarray and a set() per row and input; short rows copied element by element",
+  },
+  {
+    kernelName: 'Pack',
+    kernelFunc: packWasm as unknown as tf.KernelFunc,
+    why: "wasm's Pack reshapes and runs its Concat; interleaved as in the Concat above instead",
   },
   {
     kernelName: 'Tile',
