@@ -12,8 +12,7 @@ const SHORT_RUN = 32;
  */
 function interleave(
   backend: WasmBackend,
-  inputs: readonly tf.TensorInfo[],
-  inner: readonly number[],
+  { inputs, inner }: { inputs: readonly tf.TensorInfo[]; inner: readonly number[] },
   out: tf.TensorInfo,
 ): void {
   // Views after makeOutput: an allocation may grow (and so replace) the wasm heap.
@@ -59,7 +58,7 @@ export function concatWasm(args: KernelArgs): tf.TensorInfo {
   const out = backend.makeOutput(outShape, dtype);
   if (nonEmpty.length === 0) return out;
   const inner = nonEmpty.map((t) => t.shape.slice(axis).reduce((a, b) => a * b, 1));
-  interleave(backend, nonEmpty, inner, out);
+  interleave(backend, { inputs: nonEmpty, inner }, out);
   return out;
 }
 
@@ -82,11 +81,6 @@ export function packWasm(args: KernelArgs): tf.TensorInfo {
   const out = backend.makeOutput(outShape, dtype);
   if (outShape.some((d) => d === 0)) return out;
   const inner = shape.slice(axis).reduce((a, b) => a * b, 1);
-  interleave(
-    backend,
-    inputs,
-    inputs.map(() => inner),
-    out,
-  );
+  interleave(backend, { inputs, inner: inputs.map(() => inner) }, out);
   return out;
 }
