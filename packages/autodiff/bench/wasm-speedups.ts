@@ -124,7 +124,10 @@ function kdv(): Workload {
   const { params, apply } = mlp(sizes, 1, 0);
   const xt = tf.tidy(() =>
     tf.concat(
-      [tf.randomUniform([10_000, 1], 0, 2, 'float32', 7), tf.randomUniform([10_000, 1], 0, 0.99, 'float32', 8)],
+      [
+        tf.randomUniform([10_000, 1], 0, 2, 'float32', 7),
+        tf.randomUniform([10_000, 1], 0, 0.99, 'float32', 8),
+      ],
       1,
     ),
   );

@@ -74,16 +74,33 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
   },
 ]);
 
-/** Puts the enabled overrides in tfjs's registry, once tfjs-backend-wasm has registered its kernels. */
+/** The wasm backend if it is initialised (without starting its initialisation, as tf.findBackend would). */
+function initialisedWasmBackend(): tf.KernelBackend | undefined {
+  const engine = tf.engine() as unknown as { registry: Record<string, tf.KernelBackend | undefined> };
+  return engine.registry.wasm;
+}
+
+/**
+ * Puts the enabled overrides in tfjs's registry, once tfjs-backend-wasm has registered its kernels. Each
+ * override keeps the setup of the kernel it replaces: wasm's kernels call each other's wasm functions directly
+ * (its Sum, Mean, Max, ... call its transpose), which their setup binds when the backend starts.
+ */
 function register(): void {
   const s = wasmKernelState();
+  const backend = initialisedWasmBackend();
   for (const o of WASM_KERNEL_OVERRIDES) {
     if (!s.enabled.includes(o.kernelName)) continue;
     const current = tf.getKernel(o.kernelName, 'wasm');
     if (current === undefined || current.kernelFunc === o.kernelFunc) continue;
     s.originals.set(o.kernelName, current);
     tf.unregisterKernel(o.kernelName, 'wasm');
-    tf.registerKernel({ kernelName: o.kernelName, backendName: 'wasm', kernelFunc: o.kernelFunc });
+    tf.registerKernel({
+      kernelName: o.kernelName,
+      backendName: 'wasm',
+      kernelFunc: o.kernelFunc,
+      setupFunc: current.setupFunc,
+    });
+    if (backend !== undefined) current.setupFunc?.(backend);
   }
 }
 
