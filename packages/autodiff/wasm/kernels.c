@@ -143,3 +143,102 @@ EXPORT(sum_rows_f32) void sum_rows_f32(const float *x, float *y, uint32_t outer,
     y[j] = a;
   }
 }
+
+/* ------------------------------------------------------------------------------------------------- matMul */
+
+/**
+ * y[m] = sum_k a[m K + k] b[k], m < M: a [M, K] row-major times a vector (a matMul with one output column).
+ * Each row's products in 8 lanes (k mod 8), the lanes added pairwise at the end, then the last K % 4 terms.
+ */
+EXPORT(matvec_f32) void matvec_f32(const float *a, const float *b, float *y, uint32_t M, uint32_t K) {
+  for (uint32_t m = 0; m < M; m++, a += K) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+    uint32_t k = 0;
+    for (; k + 8 <= K; k += 8) {
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(b + k)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + k + 4), wasm_v128_load(b + k + 4)));
+    }
+    if (k + 4 <= K) {
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(b + k)));
+      k += 4;
+    }
+    const v128_t s = wasm_f32x4_add(s0, s1);
+    float r = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
+              (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+    for (; k < K; k++) r += a[k] * b[k];
+    y[m] = r;
+  }
+}
+
+/** Rows of b kept in cache while every row of a passes over them (NV = 5: 512 rows of 20 floats, 40 KiB). */
+#define K_BLOCK 512
+
+/**
+ * y[M, N] += a[M, K] b[K, N] over rows k0 <= k < k1 of b, for N = 4 NV (NV a constant after inlining, so the
+ * accumulators stay in registers): two rows of y at a time, each b row loaded once per row pair.
+ */
+static inline __attribute__((always_inline)) void gemm_block(const float *a, const float *b, float *y,
+                                                             uint32_t M, uint32_t K, uint32_t k0,
+                                                             uint32_t k1, const uint32_t NV) {
+  const uint32_t N = 4 * NV;
+  uint32_t m = 0;
+  for (; m + 2 <= M; m += 2) {
+    v128_t c0[8], c1[8];
+    for (uint32_t v = 0; v < NV; v++) {
+      c0[v] = wasm_v128_load(y + m * N + 4 * v);
+      c1[v] = wasm_v128_load(y + (m + 1) * N + 4 * v);
+    }
+    const float *a0 = a + m * K, *a1 = a0 + K;
+    for (uint32_t k = k0; k < k1; k++) {
+      const v128_t x0 = wasm_f32x4_splat(a0[k]), x1 = wasm_f32x4_splat(a1[k]);
+      const float *row = b + k * N;
+      for (uint32_t v = 0; v < NV; v++) {
+        const v128_t w = wasm_v128_load(row + 4 * v);
+        c0[v] = wasm_f32x4_add(c0[v], wasm_f32x4_mul(x0, w));
+        c1[v] = wasm_f32x4_add(c1[v], wasm_f32x4_mul(x1, w));
+      }
+    }
+    for (uint32_t v = 0; v < NV; v++) {
+      wasm_v128_store(y + m * N + 4 * v, c0[v]);
+      wasm_v128_store(y + (m + 1) * N + 4 * v, c1[v]);
+    }
+  }
+  if (m < M) {
+    v128_t c0[8];
+    for (uint32_t v = 0; v < NV; v++) c0[v] = wasm_v128_load(y + m * N + 4 * v);
+    const float *a0 = a + m * K;
+    for (uint32_t k = k0; k < k1; k++) {
+      const v128_t x0 = wasm_f32x4_splat(a0[k]);
+      for (uint32_t v = 0; v < NV; v++)
+        c0[v] = wasm_f32x4_add(c0[v], wasm_f32x4_mul(x0, wasm_v128_load(b + k * N + 4 * v)));
+    }
+    for (uint32_t v = 0; v < NV; v++) wasm_v128_store(y + m * N + 4 * v, c0[v]);
+  }
+}
+
+static inline __attribute__((always_inline)) void gemm_nv(const float *a, const float *b, float *y, uint32_t M,
+                                                          uint32_t K, const uint32_t NV) {
+  for (uint32_t k0 = 0; k0 < K; k0 += K_BLOCK)
+    gemm_block(a, b, y, M, K, k0, k0 + K_BLOCK < K ? k0 + K_BLOCK : K, NV);
+}
+
+/**
+ * y = a[M, K] b[K, N], row-major, N = 4 NV with 1 <= NV <= 8 (other N: returns 0 and writes nothing).
+ * Each output is accumulated from +0 in the order of k, one product and one add at a time (wasm has no
+ * fused multiply-add). Returns 1 when done.
+ */
+EXPORT(gemm_f32) uint32_t gemm_f32(const float *a, const float *b, float *y, uint32_t M, uint32_t K, uint32_t N) {
+  if (N % 4 != 0 || N == 0 || N > 32) return 0;
+  for (uint32_t i = 0; i < M * N; i += 4) wasm_v128_store(y + i, wasm_f32x4_splat(0.0f));
+  switch (N / 4) {
+    case 1: gemm_nv(a, b, y, M, K, 1); break;
+    case 2: gemm_nv(a, b, y, M, K, 2); break;
+    case 3: gemm_nv(a, b, y, M, K, 3); break;
+    case 4: gemm_nv(a, b, y, M, K, 4); break;
+    case 5: gemm_nv(a, b, y, M, K, 5); break;
+    case 6: gemm_nv(a, b, y, M, K, 6); break;
+    case 7: gemm_nv(a, b, y, M, K, 7); break;
+    default: gemm_nv(a, b, y, M, K, 8); break;
+  }
+  return 1;
+}

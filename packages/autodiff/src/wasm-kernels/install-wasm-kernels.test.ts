@@ -43,6 +43,7 @@ describe('wasm kernel replacements', () => {
       'SplitV',
       'Concat',
       'Pack',
+      'BatchMatMul',
       'Tile',
     ]);
     for (const o of WASM_KERNEL_OVERRIDES)
@@ -187,6 +188,50 @@ describe('wasm kernel replacements', () => {
     tf.dispose([a, b, ...v]);
   });
 
+  it('matMul by the SIMD module (one or few output columns) agrees with float64 and with wasm own kernel', () => {
+    const cases: Array<[number[], number[], boolean]> = [
+      [[7, 5], [5, 1], false],
+      [[33, 1030], [1030, 1], false],
+      [[9, 1030], [1, 1030], true],
+      [[1, 64], [64, 1], false],
+      [[5, 3], [3, 4], false],
+      [[7, 1030], [1030, 8], false],
+      [[101, 20], [20, 20], false],
+      [[20, 2000], [2000, 20], false],
+      [[3, 9], [9, 32], false],
+      [[1, 4, 6], [1, 6, 12], false],
+      [[4, 6], [1, 6, 1], false],
+      // Fallbacks: wide, transposed, batched.
+      [[6, 5], [5, 36], false],
+      [[6, 5], [8, 5], true],
+      [[2, 6, 5], [2, 5, 4], false],
+    ];
+    const inputs = cases.map(([sa, sb], i) => [
+      tf.randomNormal(sa, 0, 1, 'float32', 40 + i),
+      tf.randomNormal(sb, 0, 1, 'float32', 60 + i),
+    ]);
+    const { tfjs, fast, fallback } = both(() =>
+      cases.map(([, , tb], i) => tf.matMul(inputs[i][0], inputs[i][1], false, tb)),
+    );
+    expect(fast.map((r) => r.shape)).toEqual(tfjs.map((r) => r.shape));
+    expect(fallback).toEqual(tfjs);
+    expect(fast[cases.length - 1]).toEqual(tfjs[cases.length - 1]); // batched: wasm's own kernel
+    cases.slice(0, -1).forEach(([sa, sb, tb], i) => {
+      const [a, b] = inputs[i].map((t) => t.dataSync());
+      const [M, K] = sa.slice(-2);
+      const N = tb ? sb[sb.length - 2] : sb[sb.length - 1];
+      const exact = new Float64Array(M * N);
+      for (let m = 0; m < M; m++)
+        for (let n = 0; n < N; n++)
+          for (let k = 0; k < K; k++) exact[m * N + n] += a[m * K + k] * b[tb ? n * K + k : k * N + n];
+      // A float32 sum of K products of unit normals: rounding error well below 4 K 2^-24.
+      const bound = 4 * K * 2 ** -24;
+      expect(maxAbs(fast[i].values, Array.from(exact)), `case ${i}`).toBeLessThan(bound);
+      expect(maxAbs(fast[i].values, tfjs[i].values), `case ${i}`).toBeLessThan(bound);
+    });
+    tf.dispose(inputs.flat());
+  });
+
   it('give the same HNN loss and weight gradients as wasm own kernels (row-vector weights included)', () => {
     const { tfjs, fast } = both(() => {
       const sizes = [4, 32, 32, 1];
@@ -241,6 +286,8 @@ describe('wasm kernel replacements', () => {
           tf.concat([x, x], 1),
           tf.concat([x, tf.zeros([64, 0])], 1),
           tf.stack([x, x]),
+          tf.matMul(x, tf.ones([48, 1])),
+          tf.matMul(x, tf.ones([48, 20])),
           ...tf.split(x, 4, 1),
         ].forEach((t) => t.dataSync());
       });

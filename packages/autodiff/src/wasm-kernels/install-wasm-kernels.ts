@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulWasm } from './matmul-kernel';
 import { concatWasm, packWasm } from './concat-kernel';
 import { castWasm, identityWasm } from './identity-kernel';
 import { prepareSimdKernels } from './simd-kernels';
@@ -66,6 +67,11 @@ export const WASM_KERNEL_OVERRIDES: readonly WasmKernelOverride[] = Object.freez
     kernelName: 'Pack',
     kernelFunc: packWasm as unknown as tf.KernelFunc,
     why: "wasm's Pack reshapes and runs its Concat; interleaved as in the Concat above instead",
+  },
+  {
+    kernelName: 'BatchMatMul',
+    kernelFunc: batchMatMulWasm as unknown as tf.KernelFunc,
+    why: 'XNNPACK is slow on one output column and on narrow outputs with a long inner dimension; SIMD module kernels there',
   },
   {
     kernelName: 'Tile',

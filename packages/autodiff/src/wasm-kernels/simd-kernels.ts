@@ -8,6 +8,8 @@ export interface SimdKernels {
   tanh_f32(x: number, y: number, n: number): void;
   transpose_32(x: number, y: number, batch: number, rows: number, cols: number): void;
   sum_rows_f32(x: number, y: number, outer: number, inner: number): void;
+  matvec_f32(a: number, b: number, y: number, m: number, k: number): void;
+  gemm_f32(a: number, b: number, y: number, m: number, k: number, n: number): number;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the SIMD kernels use. */

@@ -1,0 +1,50 @@
+import type * as tf from '@tensorflow/tfjs';
+import { heapOffset, simdKernels } from './simd-kernels';
+import { runOriginal, type KernelArgs, type WasmBackend } from './wasm-kernel-util';
+
+/** Widest output (columns) the SIMD module's small-N GEMM takes (8 vectors of 4). */
+const GEMM_MAX_N = 32;
+
+/**
+ * BatchMatMul on wasm for the shapes XNNPACK handles poorly, by the SIMD module: one output column (a
+ * matrix times a vector, `matvec_f32`: the last layer of an MLP and its gradients, e.g. [6144, 64] x [64, 1]
+ * in 0.03 ms against 0.2 ms) and narrow outputs with N a multiple of 4 up to 32 (`gemm_f32`, two rows of
+ * the output in registers per pass over a cached block of b, e.g. the [20, 10000] x [10000, 20] weight
+ * gradients of a KdV step). Single matrices only (leading dimensions 1), a not transposed, float32; the
+ * products are summed in another order than XNNPACK's (float32 rounding differs, tested against float64).
+ * Everything else, and everything when the SIMD module cannot run, goes to wasm's own kernel.
+ */
+export function batchMatMulWasm(args: KernelArgs): tf.TensorInfo {
+  const a = args.inputs.a as tf.TensorInfo;
+  const b = args.inputs.b as tf.TensorInfo;
+  const transposeA = args.attrs?.transposeA === true;
+  const transposeB = args.attrs?.transposeB === true;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const single = (t: tf.TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
+  if (
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    transposeA ||
+    ra < 2 ||
+    rb < 2 ||
+    !single(a) ||
+    !single(b)
+  ) {
+    return runOriginal('BatchMatMul', args);
+  }
+  const [M, K] = a.shape.slice(-2);
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const gemm = !transposeB && N % 4 === 0 && N <= GEMM_MAX_N;
+  if (kb !== K || M * K === 0 || (N !== 1 && !gemm)) return runOriginal('BatchMatMul', args);
+  const simd = simdKernels(args.backend);
+  if (simd === undefined) return runOriginal('BatchMatMul', args);
+  const backend = args.backend as WasmBackend;
+  const outShape = [...(ra >= rb ? a.shape : b.shape).slice(0, -2), M, N];
+  const out = backend.makeOutput(outShape, 'float32');
+  const [pa, pb, py] = [a, b, out].map((t) => heapOffset(backend, t.dataId));
+  if (N === 1) simd.matvec_f32(pa, pb, py, M, K);
+  else simd.gemm_f32(pa, pb, py, M, K, N);
+  return out;
+}
