@@ -101,6 +101,20 @@ describe('Identity and same-dtype Cast on wasm share the data', () => {
     tf.dispose([a, b2, p1, p2, p3, p4]);
   });
 
+  it('matMul with a square right operand and its clone under both transpose flags is right (cache keys)', () => {
+    const a = tf.randomNormal([9, 48], 0, 1, 'float32', 7);
+    const w = tf.randomNormal([48, 48], 0, 1, 'float32', 8);
+    const [aData, wData] = [a.dataSync(), w.dataSync()];
+    const wT = Float32Array.from({ length: 48 * 48 }, (_, i) => wData[(i % 48) * 48 + Math.floor(i / 48)]);
+    const plain = tf.matMul(a, w);
+    const flipped = tf.matMul(a, tf.clone(w), false, true);
+    const again = tf.matMul(a, w, false, true);
+    expect(maxAbs(plain.dataSync(), matMulRef(aData, wData, [9, 48, 48]))).toBeLessThan(1e-4);
+    for (const p of [flipped, again])
+      expect(maxAbs(p.dataSync(), matMulRef(aData, wT, [9, 48, 48]))).toBeLessThan(1e-4);
+    tf.dispose([a, w, plain, flipped, again]);
+  });
+
   it('gradients (whose tape clones the saved tensors) equal those with wasm own kernels', () => {
     const run = () =>
       tf.tidy(() => {
