@@ -95,10 +95,11 @@ describe('Identity and same-dtype Cast on wasm share the data', () => {
     bc.dispose();
     // The freed buffer (and its wasm data id) may now hold another right operand.
     const b2 = tf.randomNormal([7, 5], 0, 1, 'float32', 3);
-    const p4 = tf.matMul(a, tf.clone(b2));
+    const b2c = tf.clone(b2);
+    const p4 = tf.matMul(a, b2c);
     for (const p of [p1, p2, p3]) expect(maxAbs(p.dataSync(), expected)).toBeLessThan(1e-5);
     expect(maxAbs(p4.dataSync(), matMulRef(aData, b2.dataSync(), [9, 7, 5]))).toBeLessThan(1e-5);
-    tf.dispose([a, b2, p1, p2, p3, p4]);
+    tf.dispose([a, b2, b2c, p1, p2, p3, p4]);
   });
 
   it('matMul with a square right operand and its clone under both transpose flags is right (cache keys)', () => {
@@ -107,12 +108,13 @@ describe('Identity and same-dtype Cast on wasm share the data', () => {
     const [aData, wData] = [a.dataSync(), w.dataSync()];
     const wT = Float32Array.from({ length: 48 * 48 }, (_, i) => wData[(i % 48) * 48 + Math.floor(i / 48)]);
     const plain = tf.matMul(a, w);
-    const flipped = tf.matMul(a, tf.clone(w), false, true);
+    const wc = tf.clone(w);
+    const flipped = tf.matMul(a, wc, false, true);
     const again = tf.matMul(a, w, false, true);
     expect(maxAbs(plain.dataSync(), matMulRef(aData, wData, [9, 48, 48]))).toBeLessThan(1e-4);
     for (const p of [flipped, again])
       expect(maxAbs(p.dataSync(), matMulRef(aData, wT, [9, 48, 48]))).toBeLessThan(1e-4);
-    tf.dispose([a, w, plain, flipped, again]);
+    tf.dispose([a, w, wc, plain, flipped, again]);
   });
 
   it('gradients (whose tape clones the saved tensors) equal those with wasm own kernels', () => {
