@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { identityWasm } from './identity-kernel';
+import { canShareData, identityWasm } from './identity-kernel';
 import { runOriginal, type KernelArgs, type WasmBackend } from './wasm-kernel-util';
 
 /** Runs shorter than this are copied element by element (a typed-array `set` per run costs more). */
@@ -38,7 +38,8 @@ function interleave(
 /**
  * Concat on wasm: wasm's own kernel copies each row of each input with a typed-array `set` on a fresh
  * `subarray`, e.g. 0.7 ms to stack nine [1024] vectors into [1024, 9] (the per-row Hessian's Pack); short
- * rows are copied element by element here. A single non-empty input is shared (as {@link identityWasm}).
+ * rows are copied element by element here. A single non-empty input is shared (as {@link identityWasm}) or
+ * copied.
  * The same elements, bit for bit; strings and complex numbers go to wasm's own kernel.
  */
 export function concatWasm(args: KernelArgs): tf.TensorInfo {
@@ -50,7 +51,7 @@ export function concatWasm(args: KernelArgs): tf.TensorInfo {
   tf.backend_util.assertParamsConsistent(shapes, axis);
   const outShape = tf.backend_util.computeOutShape(shapes, axis);
   const nonEmpty = inputs.filter((t) => t.shape.every((d) => d > 0));
-  if (nonEmpty.length === 1) {
+  if (nonEmpty.length === 1 && canShareData()) {
     const alias = identityWasm({ inputs: { x: nonEmpty[0] }, backend: args.backend });
     return { ...alias, shape: outShape };
   }

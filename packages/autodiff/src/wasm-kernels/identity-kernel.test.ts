@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../index';
 import { castWasm, identityWasm } from './identity-kernel';
-import { useFastWasmKernels, useTfjsWasmKernels } from './install-wasm-kernels';
+import { useFastWasmKernels, useTfjsWasmKernels, WASM_KERNEL_OVERRIDES } from './install-wasm-kernels';
+import { setSimdKernelsEnabled } from './simd-kernels';
 
 interface Backend {
   numDataIds(): number;
@@ -115,6 +116,42 @@ describe('Identity and same-dtype Cast on wasm share the data', () => {
     for (const p of [flipped, again])
       expect(maxAbs(p.dataSync(), matMulRef(aData, wT, [9, 48, 48]))).toBeLessThan(1e-4);
     tf.dispose([a, w, wc, plain, flipped, again]);
+  });
+
+  it('matMul on XNNPACK with one operand under two shapes (reshape, clone) is right (its cache is keyed by data id)', () => {
+    setSimdKernelsEnabled(false);
+    try {
+      const v = tf.randomNormal([128, 1], 0, 1, 'float32', 11);
+      const a = tf.randomNormal([20, 128], 0, 1, 'float32', 12);
+      const c = tf.randomNormal([20, 1], 0, 1, 'float32', 13);
+      const [vData, aData, cData] = [v.dataSync(), a.dataSync(), c.dataSync()];
+      const inner = tf.matMul(a, v); // packs v as 128 x 1
+      const row = tf.clone(tf.reshape(v, [1, 128])); // the same data id on wasm
+      const outer = tf.matMul(c, row); // needs v packed as 1 x 128
+      expect(maxAbs(inner.dataSync(), matMulRef(aData, vData, [20, 128, 1]))).toBeLessThan(1e-4);
+      expect(maxAbs(outer.dataSync(), matMulRef(cData, vData, [20, 1, 128]))).toBeLessThan(1e-6);
+      tf.dispose([v, a, c, inner, row, outer]);
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
+  });
+
+  it("copy instead while wasm's own BatchMatMul is registered (its cache would meet one id under two shapes)", () => {
+    useFastWasmKernels(WASM_KERNEL_OVERRIDES.map((o) => o.kernelName).filter((k) => k !== 'BatchMatMul'));
+    try {
+      const v = tf.randomNormal([64, 1], 0, 1, 'float32', 14);
+      const c = tf.randomNormal([8, 1], 0, 1, 'float32', 15);
+      const inner = tf.matMul(tf.ones([3, 64]), v);
+      const row = tf.clone(tf.reshape(v, [1, 64]));
+      const same = tf.cast(v, 'float32');
+      expect(dataIdOf(row)).not.toBe(dataIdOf(v));
+      expect(dataIdOf(same)).not.toBe(dataIdOf(v));
+      const outer = tf.matMul(c, row);
+      expect(maxAbs(outer.dataSync(), matMulRef(c.dataSync(), v.dataSync(), [8, 1, 64]))).toBeLessThan(1e-6);
+      tf.dispose([v, c, inner, row, same, outer]);
+    } finally {
+      useFastWasmKernels();
+    }
   });
 
   it('gradients (whose tape clones the saved tensors) equal those with wasm own kernels', () => {

@@ -5,6 +5,32 @@ import { runOriginal, type KernelArgs, type WasmBackend } from './wasm-kernel-ut
 /** Widest output (columns) the SIMD module's small-N GEMM takes (8 vectors of 4). */
 const GEMM_MAX_N = 32;
 
+/** Shape and transpose flag each right operand was first multiplied with on XNNPACK, by data id. */
+const packedAs = new WeakMap<object, string>();
+
+/**
+ * wasm's own BatchMatMul, made safe for operands that share data. XNNPACK keeps the right operand packed in a
+ * cache keyed by its data id, not its shape; tensors that share data (wasm's Reshape returns the same data,
+ * Identity does too here) would meet the operand packed for another shape (a [1, 128] row after its
+ * [128, 1] reshape: wrong products). Such a right operand is copied to a fresh id for the call.
+ */
+function xnnpackMatMul(args: KernelArgs): tf.TensorInfo {
+  const b = args.inputs.b as tf.TensorInfo;
+  const signature = `${b.shape.join('x')}${args.attrs?.transposeB === true ? 'T' : ''}`;
+  const first = packedAs.get(b.dataId);
+  if (first === undefined) packedAs.set(b.dataId, signature);
+  if (first === undefined || first === signature) return runOriginal('BatchMatMul', args);
+  const backend = args.backend as WasmBackend;
+  const copy = backend.makeOutput([...b.shape], b.dtype);
+  try {
+    // Views after makeOutput: an allocation may grow (and so replace) the wasm heap.
+    backend.typedArrayFromHeap(copy).set(backend.typedArrayFromHeap(b));
+    return runOriginal('BatchMatMul', { ...args, inputs: { ...args.inputs, b: copy } });
+  } finally {
+    backend.disposeData(copy.dataId);
+  }
+}
+
 /**
  * BatchMatMul on wasm for the shapes XNNPACK handles poorly, by the SIMD module: one output column (a
  * matrix times a vector, `matvec_f32`: the last layer of an MLP and its gradients, e.g. [6144, 64] x [64, 1]
@@ -12,7 +38,8 @@ const GEMM_MAX_N = 32;
  * the output in registers per pass over a cached block of b, e.g. the [20, 10000] x [10000, 20] weight
  * gradients of a KdV step). Single matrices only (leading dimensions 1), a not transposed, float32; the
  * products are summed in another order than XNNPACK's (float32 rounding differs, tested against float64).
- * Everything else, and everything when the SIMD module cannot run, goes to wasm's own kernel.
+ * Everything else, and everything when the SIMD module cannot run, goes to wasm's own kernel (through
+ * {@link xnnpackMatMul}).
  */
 export function batchMatMulWasm(args: KernelArgs): tf.TensorInfo {
   const a = args.inputs.a as tf.TensorInfo;
@@ -31,15 +58,15 @@ export function batchMatMulWasm(args: KernelArgs): tf.TensorInfo {
     !single(a) ||
     !single(b)
   ) {
-    return runOriginal('BatchMatMul', args);
+    return xnnpackMatMul(args);
   }
   const [M, K] = a.shape.slice(-2);
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   const gemm = !transposeB && N % 4 === 0 && N <= GEMM_MAX_N;
-  if (kb !== K || M * K === 0 || (N !== 1 && !gemm)) return runOriginal('BatchMatMul', args);
+  if (kb !== K || M * K === 0 || (N !== 1 && !gemm)) return xnnpackMatMul(args);
   const simd = simdKernels(args.backend);
-  if (simd === undefined) return runOriginal('BatchMatMul', args);
+  if (simd === undefined) return xnnpackMatMul(args);
   const backend = args.backend as WasmBackend;
   const outShape = [...(ra >= rb ? a.shape : b.shape).slice(0, -2), M, N];
   const out = backend.makeOutput(outShape, 'float32');
