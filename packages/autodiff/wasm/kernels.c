@@ -174,24 +174,24 @@ EXPORT(matvec_f32) void matvec_f32(const float *a, const float *b, float *y, uin
 #define K_BLOCK 512
 
 /**
- * y[M, N] += a[M, K] b[K, N] over rows k0 <= k < k1 of b, for N = 4 NV (NV a constant after inlining, so the
- * accumulators stay in registers): two rows of y at a time, each b row loaded once per row pair.
+ * y[M, 4 NV] += a[M, K] b[K, 4 NV] over rows k0 <= k < k1 of b, where b and y have rows ld floats apart (a
+ * block of columns of a wider product); NV is a constant after inlining, so the accumulators stay in
+ * registers: two rows of y at a time, each b row loaded once per row pair.
  */
 static inline __attribute__((always_inline)) void gemm_block(const float *a, const float *b, float *y,
                                                              uint32_t M, uint32_t K, uint32_t k0,
-                                                             uint32_t k1, const uint32_t NV) {
-  const uint32_t N = 4 * NV;
+                                                             uint32_t k1, uint32_t ld, const uint32_t NV) {
   uint32_t m = 0;
   for (; m + 2 <= M; m += 2) {
     v128_t c0[8], c1[8];
     for (uint32_t v = 0; v < NV; v++) {
-      c0[v] = wasm_v128_load(y + m * N + 4 * v);
-      c1[v] = wasm_v128_load(y + (m + 1) * N + 4 * v);
+      c0[v] = wasm_v128_load(y + m * ld + 4 * v);
+      c1[v] = wasm_v128_load(y + (m + 1) * ld + 4 * v);
     }
     const float *a0 = a + m * K, *a1 = a0 + K;
     for (uint32_t k = k0; k < k1; k++) {
       const v128_t x0 = wasm_f32x4_splat(a0[k]), x1 = wasm_f32x4_splat(a1[k]);
-      const float *row = b + k * N;
+      const float *row = b + k * ld;
       for (uint32_t v = 0; v < NV; v++) {
         const v128_t w = wasm_v128_load(row + 4 * v);
         c0[v] = wasm_f32x4_add(c0[v], wasm_f32x4_mul(x0, w));
@@ -199,46 +199,57 @@ static inline __attribute__((always_inline)) void gemm_block(const float *a, con
       }
     }
     for (uint32_t v = 0; v < NV; v++) {
-      wasm_v128_store(y + m * N + 4 * v, c0[v]);
-      wasm_v128_store(y + (m + 1) * N + 4 * v, c1[v]);
+      wasm_v128_store(y + m * ld + 4 * v, c0[v]);
+      wasm_v128_store(y + (m + 1) * ld + 4 * v, c1[v]);
     }
   }
   if (m < M) {
     v128_t c0[8];
-    for (uint32_t v = 0; v < NV; v++) c0[v] = wasm_v128_load(y + m * N + 4 * v);
+    for (uint32_t v = 0; v < NV; v++) c0[v] = wasm_v128_load(y + m * ld + 4 * v);
     const float *a0 = a + m * K;
     for (uint32_t k = k0; k < k1; k++) {
       const v128_t x0 = wasm_f32x4_splat(a0[k]);
       for (uint32_t v = 0; v < NV; v++)
-        c0[v] = wasm_f32x4_add(c0[v], wasm_f32x4_mul(x0, wasm_v128_load(b + k * N + 4 * v)));
+        c0[v] = wasm_f32x4_add(c0[v], wasm_f32x4_mul(x0, wasm_v128_load(b + k * ld + 4 * v)));
     }
-    for (uint32_t v = 0; v < NV; v++) wasm_v128_store(y + m * N + 4 * v, c0[v]);
+    for (uint32_t v = 0; v < NV; v++) wasm_v128_store(y + m * ld + 4 * v, c0[v]);
   }
 }
 
-static inline __attribute__((always_inline)) void gemm_nv(const float *a, const float *b, float *y, uint32_t M,
-                                                          uint32_t K, const uint32_t NV) {
-  for (uint32_t k0 = 0; k0 < K; k0 += K_BLOCK)
-    gemm_block(a, b, y, M, K, k0, k0 + K_BLOCK < K ? k0 + K_BLOCK : K, NV);
+/** Columns per block of a product wider than 32 (4 vectors: 8 accumulators for two rows). */
+#define WIDE_BLOCK 16
+
+/** gemm_block for a column count known at run time (a multiple of 4, at most 32). */
+static void gemm_columns(const float *a, const float *b, float *y, uint32_t M, uint32_t K, uint32_t k0,
+                         uint32_t k1, uint32_t ld, uint32_t cols) {
+  switch (cols / 4) {
+    case 1: gemm_block(a, b, y, M, K, k0, k1, ld, 1); break;
+    case 2: gemm_block(a, b, y, M, K, k0, k1, ld, 2); break;
+    case 3: gemm_block(a, b, y, M, K, k0, k1, ld, 3); break;
+    case 4: gemm_block(a, b, y, M, K, k0, k1, ld, 4); break;
+    case 5: gemm_block(a, b, y, M, K, k0, k1, ld, 5); break;
+    case 6: gemm_block(a, b, y, M, K, k0, k1, ld, 6); break;
+    case 7: gemm_block(a, b, y, M, K, k0, k1, ld, 7); break;
+    default: gemm_block(a, b, y, M, K, k0, k1, ld, 8); break;
+  }
 }
 
 /**
- * y = a[M, K] b[K, N], row-major, N = 4 NV with 1 <= NV <= 8 (other N: returns 0 and writes nothing).
- * Each output is accumulated from +0 in the order of k, one product and one add at a time (wasm has no
- * fused multiply-add). Returns 1 when done.
+ * y = a[M, K] b[K, N], row-major, N a positive multiple of 4 (other N: returns 0 and writes nothing). Up to 32
+ * columns in one block, wider products in blocks of 16 columns; rows of b in blocks of K_BLOCK (kept in cache
+ * while every row of a passes). Each output is accumulated from +0 in the order of k, one product and one add
+ * at a time (wasm has no fused multiply-add). Returns 1 when done.
  */
 EXPORT(gemm_f32) uint32_t gemm_f32(const float *a, const float *b, float *y, uint32_t M, uint32_t K, uint32_t N) {
-  if (N % 4 != 0 || N == 0 || N > 32) return 0;
+  if (N % 4 != 0 || N == 0) return 0;
   for (uint32_t i = 0; i < M * N; i += 4) wasm_v128_store(y + i, wasm_f32x4_splat(0.0f));
-  switch (N / 4) {
-    case 1: gemm_nv(a, b, y, M, K, 1); break;
-    case 2: gemm_nv(a, b, y, M, K, 2); break;
-    case 3: gemm_nv(a, b, y, M, K, 3); break;
-    case 4: gemm_nv(a, b, y, M, K, 4); break;
-    case 5: gemm_nv(a, b, y, M, K, 5); break;
-    case 6: gemm_nv(a, b, y, M, K, 6); break;
-    case 7: gemm_nv(a, b, y, M, K, 7); break;
-    default: gemm_nv(a, b, y, M, K, 8); break;
+  const uint32_t width = N <= 32 ? N : WIDE_BLOCK;
+  for (uint32_t k0 = 0; k0 < K; k0 += K_BLOCK) {
+    const uint32_t k1 = k0 + K_BLOCK < K ? k0 + K_BLOCK : K;
+    for (uint32_t c0 = 0; c0 < N; c0 += width) {
+      const uint32_t cols = N - c0 < width ? N - c0 : width;
+      gemm_columns(a, b + c0, y + c0, M, K, k0, k1, N, cols);
+    }
   }
   return 1;
 }

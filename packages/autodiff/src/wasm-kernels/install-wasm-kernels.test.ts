@@ -188,7 +188,7 @@ describe('wasm kernel replacements', () => {
     tf.dispose([a, b, ...v]);
   });
 
-  it('matMul by the SIMD module (one or few output columns) agrees with float64 and with wasm own kernel', () => {
+  it('matMul by the SIMD module (N = 1 or a multiple of 4) agrees with float64 and with wasm own kernel', () => {
     const cases: Array<[number[], number[], boolean]> = [
       [[7, 5], [5, 1], false],
       [[33, 1030], [1030, 1], false],
@@ -201,8 +201,11 @@ describe('wasm kernel replacements', () => {
       [[3, 9], [9, 32], false],
       [[1, 4, 6], [1, 6, 12], false],
       [[4, 6], [1, 6, 1], false],
-      // Fallbacks: wide, transposed, batched.
       [[6, 5], [5, 36], false],
+      [[9, 700], [700, 200], false],
+      [[3, 7], [7, 52], false],
+      // Fallbacks: N not a multiple of 4, transposed, batched.
+      [[6, 5], [5, 38], false],
       [[6, 5], [8, 5], true],
       [[2, 6, 5], [2, 5, 4], false],
     ];

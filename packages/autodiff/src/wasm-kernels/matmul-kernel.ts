@@ -2,9 +2,6 @@ import type * as tf from '@tensorflow/tfjs';
 import { heapOffset, simdKernels } from './simd-kernels';
 import { runOriginal, type KernelArgs, type WasmBackend } from './wasm-kernel-util';
 
-/** Widest output (columns) the SIMD module's small-N GEMM takes (8 vectors of 4). */
-const GEMM_MAX_N = 32;
-
 /** Shape and transpose flag each right operand was first multiplied with on XNNPACK, by data id. */
 const packedAs = new WeakMap<object, string>();
 
@@ -32,13 +29,14 @@ function xnnpackMatMul(args: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * BatchMatMul on wasm for the shapes XNNPACK handles poorly, by the SIMD module: one output column (a
- * matrix times a vector, `matvec_f32`: the last layer of an MLP and its gradients, e.g. [6144, 64] x [64, 1]
- * in 0.03 ms against 0.2 ms) and narrow outputs with N a multiple of 4 up to 32 (`gemm_f32`, two rows of
- * the output in registers per pass over a cached block of b, e.g. the [20, 10000] x [10000, 20] weight
- * gradients of a KdV step). Single matrices only (leading dimensions 1), a not transposed, float32; the
- * products are summed in another order than XNNPACK's (float32 rounding differs, tested against float64).
- * Everything else, and everything when the SIMD module cannot run, goes to wasm's own kernel (through
+ * BatchMatMul on wasm by the SIMD module where it is faster than XNNPACK (measured, `bench/wasm-kernels-micro.ts`):
+ * one output column (`matvec_f32`, the last layer of an MLP and its gradients: [6144, 64]·[64, 1] in 0.05 ms
+ * against 0.18 ms) and every output width N that is a multiple of 4 (`gemm_f32`: two output rows of up to 32
+ * columns in registers per pass over a cached block of b's rows; [512, 200]·[200, 200] in 0.89 ms against
+ * 1.25 ms, [20, 10⁴]·[10⁴, 20] in 0.21 ms against 0.26 ms). Single matrices only (leading dimensions 1), a
+ * not transposed, b not transposed unless N = 1, float32. Sums run in k order, one product and one add at a
+ * time (wasm has no fused multiply-add); XNNPACK's rounding may differ (tested against float64). Everything
+ * else, and everything when the SIMD module cannot run, goes to wasm's own kernel (through
  * {@link xnnpackMatMul}).
  */
 export function batchMatMulWasm(args: KernelArgs): tf.TensorInfo {
@@ -63,7 +61,7 @@ export function batchMatMulWasm(args: KernelArgs): tf.TensorInfo {
   const [M, K] = a.shape.slice(-2);
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const gemm = !transposeB && N % 4 === 0 && N <= GEMM_MAX_N;
+  const gemm = !transposeB && N % 4 === 0;
   if (kb !== K || M * K === 0 || (N !== 1 && !gemm)) return xnnpackMatMul(args);
   const simd = simdKernels(args.backend);
   if (simd === undefined) return xnnpackMatMul(args);
