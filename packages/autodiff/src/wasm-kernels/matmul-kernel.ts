@@ -32,8 +32,8 @@ function xnnpackMatMul(args: KernelArgs): tf.TensorInfo {
  * BatchMatMul on wasm by the SIMD module where it is faster than XNNPACK (measured, `bench/wasm-kernels-micro.ts`):
  * one output column (`matvec_f32`, the last layer of an MLP and its gradients: [6144, 64]·[64, 1] in 0.05 ms
  * against 0.18 ms) and every output width N that is a multiple of 4 (`gemm_f32`: two output rows of up to 32
- * columns in registers per pass over a cached block of b's rows; [512, 200]·[200, 200] in 0.89 ms against
- * 1.25 ms, [20, 10⁴]·[10⁴, 20] in 0.21 ms against 0.26 ms). Single matrices only (leading dimensions 1), a
+ * columns in registers per pass over a cached block of b's rows; [6144, 64]·[64, 64] in 0.97 ms against
+ * 1.26 ms). Single matrices only (leading dimensions 1), a
  * not transposed, b not transposed unless N = 1, float32. Sums run in k order, one product and one add at a
  * time (wasm has no fused multiply-add); XNNPACK's rounding may differ (tested against float64). Everything
  * else, and everything when the SIMD module cannot run, goes to wasm's own kernel (through
