@@ -1,18 +1,23 @@
 /**
  * Benchmark (c): what this package's wasm speed-ups buy, before/after in one process. Workloads: one HNN
  * training step (batch 512, MLP 4-200-200-1 tanh, loss on J grad_x H, its weight gradient; no optimizer
- * update, so every variant sees the same weights) and per-row Hessians (1024 points, 3-64-64-1 tanh,
- * `hessian(f, { batched: true })`). Variants: `before` (tfjs-backend-wasm's own kernels, matMul gradients
- * copy the operands as before), `after` (everything on) and `after without X` for each speed-up. Rounds are
+ * update, so every variant sees the same weights), per-row Hessians (1024 points, 3-64-64-1 tanh,
+ * `hessian(f, { batched: true })`), the Laplacian loss and its weight gradient (same net and points,
+ * `laplacian(f, { batched: true })`) and a KdV residual loss and its weight gradient (10,000 points, MLP
+ * 2 -> 8 x 20 tanh -> 1, u_t, u_x, u_xxx by `partials`), the peer benchmark's tasks. Variants: `before`
+ * (tfjs-backend-wasm's own kernels, matMul gradients copy the operands as before), `after` (everything on),
+ * `after without X` for each speed-up and `after without the SIMD module` (its kernels' fallbacks). Rounds are
  * interleaved (every variant once per round) so load drift hits all alike; best and median wall time per
  * call, and the best process CPU time (less sensitive to other processes on a loaded machine).
  * The speed-ups act on wasm only; on other backends every variant runs the same code (a control).
  *
  *   pnpm tsx packages/autodiff/bench/wasm-speedups.ts [--backend wasm|cpu] [--rounds 6] [--reps 5]
+ *        [--workloads hnn,hessian,lapgrad,kdv] [--variants before,after,...]
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastPaths } from '../src/fast-paths';
-import { grad, hessian } from '../src/index';
+import { grad, hessian, laplacian, partials } from '../src/index';
+import { setSimdKernelsEnabled } from '../src/wasm-kernels/simd-kernels';
 import { useFastWasmKernels, WASM_KERNEL_OVERRIDES } from '../src/wasm-kernels/install-wasm-kernels';
 import { argValue, median, table, useBackend } from './bench-util';
 
@@ -93,6 +98,68 @@ function perRowHessians(): Workload {
   };
 }
 
+function lapGrad(): Workload {
+  const { params, apply } = mlp([3, 64, 64, 1], 10, 0.1);
+  const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5);
+  const trained = params.slice(0, -1); // the output bias has no influence on the Laplacian
+  const step = tf.valueAndGrads((...p: tf.Tensor[]) => {
+    const net = (t: tf.Tensor) => tf.reshape(apply(t, [...p, params[params.length - 1]]), [-1]);
+    return tf.mean(tf.square(laplacian(net, { batched: true })(x))) as tf.Scalar;
+  });
+  return {
+    name: 'Laplacian loss + grad (1024, 3-64-64-1)',
+    run: () => {
+      const { value, grads } = step(trained);
+      let check = value.dataSync()[0];
+      for (const g of grads) check += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
+      tf.dispose([value, ...grads]);
+      return check;
+    },
+    dispose: () => tf.dispose([...params, x]),
+  };
+}
+
+function kdv(): Workload {
+  const sizes = [2, 20, 20, 20, 20, 20, 20, 20, 20, 1];
+  const { params, apply } = mlp(sizes, 1, 0);
+  const xt = tf.tidy(() =>
+    tf.concat(
+      [
+        tf.randomUniform([10_000, 1], 0, 2, 'float32', 7),
+        tf.randomUniform([10_000, 1], 0, 0.99, 'float32', 8),
+      ],
+      1,
+    ),
+  );
+  const step = tf.valueAndGrads((...p: tf.Tensor[]) => {
+    // Columns (x, t): u_t, u_x and u_xxx, every pure derivative from one Taylor-mode pass.
+    const { value: u, derivatives } = partials((z) => tf.reshape(apply(z, p), [-1]), xt, {
+      requests: [{ partial: [1] }, { partial: [0] }, { partial: [0, 0, 0] }],
+      batched: true,
+    });
+    const [ut, ux, uxxx] = derivatives;
+    return tf.mean(tf.square(tf.add(tf.add(ut, tf.mul(u, ux)), tf.mul(0.0025, uxxx)))) as tf.Scalar;
+  });
+  return {
+    name: 'KdV residual + grad (10000, 2-8x20-1)',
+    run: () => {
+      const { value, grads } = step(params);
+      let check = value.dataSync()[0];
+      for (const g of grads) check += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
+      tf.dispose([value, ...grads]);
+      return check;
+    },
+    dispose: () => tf.dispose([...params, xt]),
+  };
+}
+
+const WORKLOADS: Record<string, () => Workload> = {
+  hnn: hnnStep,
+  hessian: perRowHessians,
+  lapgrad: lapGrad,
+  kdv,
+};
+
 /** The registry switches of `fastPaths`, with a name for the table. */
 const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
   oneSigmoid: 'one-sigmoid tanh/sigmoid gradients',
@@ -102,13 +169,17 @@ const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
 function variants(): Array<[string, () => void]> {
   const kernels = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
   const paths = Object.keys(PATH_NAMES) as Array<keyof typeof fastPaths>;
-  const set = (onKernels: string[], onPaths: string[]) => () => {
-    useFastWasmKernels(onKernels);
-    for (const p of paths) fastPaths[p] = onPaths.includes(p);
-  };
+  const set =
+    (onKernels: string[], onPaths: string[], simd = true) =>
+    () => {
+      useFastWasmKernels(onKernels);
+      setSimdKernelsEnabled(simd);
+      for (const p of paths) fastPaths[p] = onPaths.includes(p);
+    };
   return [
     ['before', set([], [])],
     ['after', set(kernels, paths)],
+    ['after without the SIMD module', set(kernels, paths, false)],
     ...kernels.map((k): [string, () => void] => [
       `after without ${k} kernel`,
       set(
@@ -127,9 +198,17 @@ function variants(): Array<[string, () => void]> {
 }
 
 /** Runs the comparison on the active backend. */
-export function benchWasmSpeedups(rounds: number, reps: number): SpeedupRow[] {
-  const workloads = [hnnStep(), perRowHessians()];
-  const list = variants();
+export function benchWasmSpeedups(
+  rounds: number,
+  reps: number,
+  { workloads: names = Object.keys(WORKLOADS), only }: { workloads?: string[]; only?: string[] } = {},
+): SpeedupRow[] {
+  const workloads = names.map((n) => {
+    const make = WORKLOADS[n];
+    if (make === undefined) throw new Error(`unknown workload '${n}' (${Object.keys(WORKLOADS).join(', ')})`);
+    return make();
+  });
+  const list = variants().filter(([v]) => only === undefined || only.includes(v));
   const wall = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   const checks = new Map<string, number>();
@@ -154,6 +233,7 @@ export function benchWasmSpeedups(rounds: number, reps: number): SpeedupRow[] {
     }
   } finally {
     useFastWasmKernels();
+    setSimdKernelsEnabled(true);
     for (const p of Object.keys(PATH_NAMES) as Array<keyof typeof fastPaths>) fastPaths[p] = true;
     for (const w of workloads) w.dispose();
   }
@@ -208,9 +288,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const backend = argValue('backend', 'wasm');
   await useBackend(backend);
   const cpuBackend = backend === 'cpu';
+  const list = (name: string) => {
+    const v = argValue(name, '');
+    return v === '' ? undefined : v.split(',');
+  };
   const rows = benchWasmSpeedups(
     Number(argValue('rounds', cpuBackend ? '1' : '6')),
     Number(argValue('reps', cpuBackend ? '1' : '5')),
+    { workloads: list('workloads'), only: list('variants') },
   );
   console.log(formatWasmSpeedups(rows));
 }

@@ -1,5 +1,6 @@
 /**
- * Accuracy and speed of the wasm Tanh replacement against tfjs-backend-wasm's own Tanh: the error in ulp
+ * Accuracy and speed of the wasm Tanh replacement (the SIMD module's single pass, and the composite of wasm
+ * kernels it falls back to) against tfjs-backend-wasm's own Tanh: the error in ulp
  * against the float64 reference Math.tanh over every `stride`-th float32 bit pattern of both signs (default
  * 64: 66.8 million values covering the whole finite range), per band of |x|, and the time per call on a
  * [512, 200] tensor (best process CPU time of interleaved rounds).
@@ -9,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '../src/index';
 import { useFastWasmKernels, useTfjsWasmKernels } from '../src/wasm-kernels/install-wasm-kernels';
+import { setSimdKernelsEnabled } from '../src/wasm-kernels/simd-kernels';
 import { argValue, table, useBackend } from './bench-util';
 
 const BANDS = [0, 2 ** -12, 0.25, 0.75, 1, 1.5, 4, 9.1, Infinity];
@@ -73,27 +75,31 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await useBackend('wasm');
   const stride = Number(argValue('stride', '64'));
   const rows: string[][] = [];
-  const times: Record<string, number[]> = { replacement: [], 'tfjs-backend-wasm': [] };
-  for (const [name, use] of [
-    ['replacement', () => useFastWasmKernels()],
-    ['tfjs-backend-wasm', () => useTfjsWasmKernels()],
-  ] as const) {
+  const variants: Array<[string, () => void]> = [
+    ['replacement (SIMD module)', () => (useFastWasmKernels(), setSimdKernelsEnabled(true))],
+    ['replacement (composite fallback)', () => (useFastWasmKernels(), setSimdKernelsEnabled(false))],
+    ['tfjs-backend-wasm', () => (useTfjsWasmKernels(), setSimdKernelsEnabled(true))],
+  ];
+  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (const [name, use] of variants) {
     use();
     const { perBand, special } = sweep(stride);
     rows.push([name, ...perBand.map((e) => e.toFixed(2)), String(special)]);
   }
   for (let r = 0; r < 3; r++) {
-    useFastWasmKernels();
-    times.replacement.push(timeTanh());
-    useTfjsWasmKernels();
-    times['tfjs-backend-wasm'].push(timeTanh());
+    for (const [name, use] of variants) {
+      use();
+      times.get(name)?.push(timeTanh());
+    }
   }
   useFastWasmKernels();
+  setSimdKernelsEnabled(true);
   const header = BAND_LABELS.map((l) => `|x| ${l}`);
   console.log(`Tanh on wasm: max error in ulp vs Math.tanh, every ${stride}th float32 of both signs\n`);
   console.log(table(['kernel', ...header, 'all', '±0/NaN mismatches'], rows));
   console.log(
-    `\nTime per tf.tanh of [512, 200] (best CPU ms): replacement ${Math.min(...times.replacement).toFixed(3)}, ` +
-      `tfjs-backend-wasm ${Math.min(...times['tfjs-backend-wasm']).toFixed(3)}`,
+    `\nTime per tf.tanh of [512, 200] (best CPU ms): ${variants
+      .map(([name]) => `${name} ${Math.min(...(times.get(name) ?? [])).toFixed(3)}`)
+      .join(', ')}`,
   );
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../index';
 import { useFastWasmKernels, useTfjsWasmKernels, WASM_KERNEL_OVERRIDES } from './install-wasm-kernels';
+import { setSimdKernelsEnabled, simdKernels } from './simd-kernels';
 import { TANH_POLYNOMIAL, TANH_POLYNOMIAL_LIMIT, tanhWasm } from './tanh-kernel';
 
 /** One ulp of the float32 number nearest to `v` (the spacing at its binade; subnormal spacing below 2^-126). */
@@ -69,62 +70,74 @@ describe('tanh on wasm via sigmoid and a polynomial', () => {
     expect(worst).toBeLessThan(1e-7);
   });
 
-  it('is within 2 ulp of the float64 tanh over a dense sweep of the float32 range, like tfjs own kernel', () => {
-    // Every 1024th float32 of either sign (4.2M values over all binades), plus every 16th in [0.25, 4), where
-    // the two branches meet and the sigmoid branch has its largest error.
-    const xs = sweep(0, 0x7f800000, 1024);
-    const near = sweep(bitsOf(0.25), bitsOf(4), 16);
-    const fast = { wide: maxUlpError(xs, tanhOf(xs)), near: maxUlpError(near, tanhOf(near)) };
-    useTfjsWasmKernels();
-    let reference: { wide: { ulp: number }; near: { ulp: number } };
-    try {
-      expect(tf.getKernel('Tanh', 'wasm')?.kernelFunc).not.toBe(tanhWasm);
-      reference = { wide: maxUlpError(xs, tanhOf(xs)), near: maxUlpError(near, tanhOf(near)) };
-    } finally {
-      useFastWasmKernels();
-    }
-    expect(fast.wide.ulp).toBeLessThanOrEqual(2);
-    expect(fast.near.ulp).toBeLessThanOrEqual(2);
-    // tfjs's wasm Tanh (libm, float32) is itself about 2 ulp off; the replacement is no worse than it.
-    expect(Math.max(fast.wide.ulp, fast.near.ulp)).toBeLessThanOrEqual(
-      Math.max(reference.wide.ulp, reference.near.ulp),
-    );
+  it('takes the SIMD module on a non-threaded wasm backend', () => {
+    expect(simdKernels(tf.backend())).toBeDefined();
   });
 
-  it('gets the edge cases exactly: +-0, subnormals, tiny, large, +-Inf and NaN', () => {
-    const cases = [
-      0,
-      -0,
-      2 ** -149,
-      -(2 ** -149),
-      2 ** -127,
-      -(2 ** -130),
-      2 ** -126,
-      1e-20,
-      -3e-8,
-      1,
-      -1,
-      Math.fround(1 + 2 ** -23),
-      9.01,
-      -9.01,
-      20,
-      88.7,
-      -1e30,
-      3.4028234663852886e38,
-      Infinity,
-      -Infinity,
-      NaN,
-    ];
-    const ys = tanhOf(Float32Array.from(cases));
-    cases.forEach((x, i) => {
-      const ref = Math.fround(Math.tanh(x));
-      if (Number.isNaN(x)) expect(ys[i]).toBeNaN();
-      else if (ref === 0) expect(Object.is(ys[i], ref), `tanh(${Object.is(x, -0) ? '-0' : x})`).toBe(true);
-      else expect(Math.abs(ys[i] - Math.tanh(x)) / ulp32(ref), `tanh(${x})`).toBeLessThanOrEqual(1);
+  for (const path of ['SIMD module', 'composite of wasm kernels'] as const) {
+    describe(path, () => {
+      beforeAll(() => setSimdKernelsEnabled(path === 'SIMD module'));
+      afterAll(() => setSimdKernelsEnabled(true));
+
+      it(`${path}: is within 2 ulp of the float64 tanh over a dense sweep of the float32 range, like tfjs own kernel`, () => {
+        // Every 1024th float32 of either sign (4.2M values over all binades), plus every 16th in [0.25, 4), where
+        // the two branches meet and the sigmoid branch has its largest error.
+        const xs = sweep(0, 0x7f800000, 1024);
+        const near = sweep(bitsOf(0.25), bitsOf(4), 16);
+        const fast = { wide: maxUlpError(xs, tanhOf(xs)), near: maxUlpError(near, tanhOf(near)) };
+        useTfjsWasmKernels();
+        let reference: { wide: { ulp: number }; near: { ulp: number } };
+        try {
+          expect(tf.getKernel('Tanh', 'wasm')?.kernelFunc).not.toBe(tanhWasm);
+          reference = { wide: maxUlpError(xs, tanhOf(xs)), near: maxUlpError(near, tanhOf(near)) };
+        } finally {
+          useFastWasmKernels();
+        }
+        expect(fast.wide.ulp).toBeLessThanOrEqual(2);
+        expect(fast.near.ulp).toBeLessThanOrEqual(2);
+        // tfjs's wasm Tanh (libm, float32) is itself about 2 ulp off; the replacement is no worse than it.
+        expect(Math.max(fast.wide.ulp, fast.near.ulp)).toBeLessThanOrEqual(
+          Math.max(reference.wide.ulp, reference.near.ulp),
+        );
+      });
+
+      it(`${path}: gets the edge cases exactly: +-0, subnormals, tiny, large, +-Inf and NaN`, () => {
+        const cases = [
+          0,
+          -0,
+          2 ** -149,
+          -(2 ** -149),
+          2 ** -127,
+          -(2 ** -130),
+          2 ** -126,
+          1e-20,
+          -3e-8,
+          1,
+          -1,
+          Math.fround(1 + 2 ** -23),
+          9.01,
+          -9.01,
+          20,
+          88.7,
+          -1e30,
+          3.4028234663852886e38,
+          Infinity,
+          -Infinity,
+          NaN,
+        ];
+        const ys = tanhOf(Float32Array.from(cases));
+        cases.forEach((x, i) => {
+          const ref = Math.fround(Math.tanh(x));
+          if (Number.isNaN(x)) expect(ys[i]).toBeNaN();
+          else if (ref === 0)
+            expect(Object.is(ys[i], ref), `tanh(${Object.is(x, -0) ? '-0' : x})`).toBe(true);
+          else expect(Math.abs(ys[i] - Math.tanh(x)) / ulp32(ref), `tanh(${x})`).toBeLessThanOrEqual(1);
+        });
+        // Subnormal and tiny inputs are their own tanh, bit for bit.
+        expect(Array.from(ys.slice(2, 9))).toEqual(Array.from(Float32Array.from(cases.slice(2, 9))));
+      });
     });
-    // Subnormal and tiny inputs are their own tanh, bit for bit.
-    expect(Array.from(ys.slice(2, 9))).toEqual(Array.from(Float32Array.from(cases.slice(2, 9))));
-  });
+  }
 
   it('handles empty and multi-dimensional tensors and leaks neither tensors nor wasm memory', () => {
     const backend = tf.backend() as unknown as { numDataIds(): number };

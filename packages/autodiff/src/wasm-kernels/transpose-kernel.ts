@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { heapOffset, simdKernels, type SimdKernels } from './simd-kernels';
 import { runOriginal, type KernelArgs, type WasmBackend } from './wasm-kernel-util';
 
 /** Tile edge of the blocked copy (16 x 16, measured fastest of 8/16/64 on the aliasing shapes). */
@@ -20,8 +21,22 @@ function swapsLastTwo(perm: readonly number[]): boolean {
 }
 
 /**
- * Transpose on wasm for the permutation every matMul gradient needs, swapping the last two axes, where wasm's
- * own kernel is slow (see {@link ALIASING_ROWS}, e.g. the 512 x hidden activations of an HNN batch): a copy in
+ * The last two axes of `x` (32-bit elements) swapped by the SIMD module (`transpose_32` in `wasm/kernels.c`:
+ * 32 x 32 tiles of 4 x 4 SIMD blocks), a copy of the bits.
+ */
+function transposeSimd(simd: SimdKernels, x: tf.TensorInfo, backend: WasmBackend): tf.TensorInfo {
+  const [rows, cols] = x.shape.slice(-2);
+  const out = backend.makeOutput([...x.shape.slice(0, -2), cols, rows], x.dtype);
+  const batch = x.shape.slice(0, -2).reduce((n, d) => n * d, 1);
+  if (batch * rows * cols > 0) {
+    simd.transpose_32(heapOffset(backend, x.dataId), heapOffset(backend, out.dataId), batch, rows, cols);
+  }
+  return out;
+}
+
+/**
+ * Transpose on wasm for the permutation every matMul gradient needs, swapping the last two axes: by the SIMD
+ * module ({@link transposeSimd}) or, where it cannot run on the backend's heap, where wasm's own kernel is slow (see {@link ALIASING_ROWS}, e.g. the 512 x hidden activations of an HNN batch): a copy in
  * 16 x 16 tiles over the wasm heap. Other shapes (batches of matrices, fewer than 16 columns; wasm is as
  * fast or faster there), permutations and dtypes go to wasm's own kernel.
  */
@@ -29,6 +44,9 @@ export function transposeWasm(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   const perm = (args.attrs?.perm ?? []) as number[];
   const r = x.shape.length;
+  const bits32 = x.dtype === 'float32' || x.dtype === 'int32';
+  const simd = bits32 && swapsLastTwo(perm) ? simdKernels(args.backend) : undefined;
+  if (simd !== undefined) return transposeSimd(simd, x, args.backend as WasmBackend);
   const isMatrix = x.shape.slice(0, -2).every((d) => d === 1);
   if (
     !swapsLastTwo(perm) ||
