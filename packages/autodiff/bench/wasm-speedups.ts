@@ -8,11 +8,13 @@
  * call, and the best process CPU time (less sensitive to other processes on a loaded machine).
  * The speed-ups act on wasm only; on other backends every variant runs the same code (a control).
  *
- *   pnpm tsx packages/autodiff/bench/wasm-speedups.ts [--backend wasm|cpu] [--rounds 6] [--reps 5]
+ *   pnpm tsx packages/autodiff/bench/wasm-speedups.ts [--backend wasm|cpu|tensorflow] [--rounds 6] [--reps 5]
+ *        [--workloads HNN,Hessians] [--variants after,only]   (substrings; 'before' always runs)
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastPaths } from '../src/fast-paths';
 import { grad, hessian } from '../src/index';
+import { useOrderSafeGradients } from '../src/register-gradients';
 import { useFastWasmKernels, WASM_KERNEL_OVERRIDES } from '../src/wasm-kernels/install-wasm-kernels';
 import { argValue, median, table, useBackend } from './bench-util';
 
@@ -96,6 +98,9 @@ function perRowHessians(): Workload {
 /** The registry switches of `fastPaths`, with a name for the table. */
 const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
   oneSigmoid: 'one-sigmoid tanh/sigmoid gradients',
+  fusedActivationGrads: 'fused tanh/sigmoid gradient nodes',
+  matMulForms: 'per-call matMul gradient forms',
+  leanGradients: 'lean arithmetic/shape gradients',
 };
 
 /** The variants: name and how to switch to it. */
@@ -105,9 +110,14 @@ function variants(): Array<[string, () => void]> {
   const set = (onKernels: string[], onPaths: string[]) => () => {
     useFastWasmKernels(onKernels);
     for (const p of paths) fastPaths[p] = onPaths.includes(p);
+    useOrderSafeGradients(); // registry entries follow their switches
   };
   return [
     ['before', set([], [])],
+    [
+      'kernels + one-sigmoid only (fewer-kernels switches off)',
+      set(kernels, ['oneSigmoid']),
+    ],
     ['after', set(kernels, paths)],
     ...kernels.map((k): [string, () => void] => [
       `after without ${k} kernel`,
@@ -127,9 +137,15 @@ function variants(): Array<[string, () => void]> {
 }
 
 /** Runs the comparison on the active backend. */
-export function benchWasmSpeedups(rounds: number, reps: number): SpeedupRow[] {
-  const workloads = [hnnStep(), perRowHessians()];
-  const list = variants();
+export function benchWasmSpeedups(
+  rounds: number,
+  reps: number,
+  only: { workloads?: readonly string[]; variants?: readonly string[] } = {},
+): SpeedupRow[] {
+  const pick = <T>(all: T[], names: readonly string[] | undefined, name: (t: T) => string) =>
+    names === undefined ? all : all.filter((t) => name(t) === 'before' || names.some((n) => name(t).includes(n)));
+  const workloads = pick([hnnStep(), perRowHessians()], only.workloads, (w) => w.name);
+  const list = pick(variants(), only.variants, ([v]) => v);
   const wall = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   const checks = new Map<string, number>();
@@ -155,6 +171,7 @@ export function benchWasmSpeedups(rounds: number, reps: number): SpeedupRow[] {
   } finally {
     useFastWasmKernels();
     for (const p of Object.keys(PATH_NAMES) as Array<keyof typeof fastPaths>) fastPaths[p] = true;
+    useOrderSafeGradients();
     for (const w of workloads) w.dispose();
   }
   return workloads.flatMap((w) =>
@@ -208,9 +225,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const backend = argValue('backend', 'wasm');
   await useBackend(backend);
   const cpuBackend = backend === 'cpu';
+  const list = (name: string) => {
+    const v = argValue(name, '');
+    return v === '' ? undefined : v.split(',');
+  };
   const rows = benchWasmSpeedups(
     Number(argValue('rounds', cpuBackend ? '1' : '6')),
     Number(argValue('reps', cpuBackend ? '1' : '5')),
+    { workloads: list('workloads'), variants: list('variants') },
   );
   console.log(formatWasmSpeedups(rows));
 }

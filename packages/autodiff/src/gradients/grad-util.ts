@@ -33,11 +33,55 @@ function reductionAxes(inShape: readonly number[], outShape: readonly number[]):
   return axes;
 }
 
-/** Sums a broadcast gradient `dx` back to the shape of the input it flowed into. */
+/** True when two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * A new tensor handle on the values of `x` (gradients must not return their `dy`: tfjs disposes accumulated
+ * gradients, and `dy` may be the caller's seed). The cheapest aliasing kernel per backend: Reshape on wasm,
+ * Identity (a reference-count increment) elsewhere; both differentiable with gradient `dy`.
+ */
+export function alias(x: tf.Tensor): tf.Tensor {
+  return tf.getBackend() === 'wasm' ? tf.reshape(x, x.shape) : tf.clone(x);
+}
+
+/**
+ * Sums a broadcast gradient `dx` back to the shape of the input it flowed into. When nothing was broadcast, `dx`
+ * itself is returned (no kernel; pass a tensor the gradient created, or wrap `dy` in {@link alias}); the reshape
+ * is skipped when the sum already has the shape.
+ */
 export function unbroadcast(dx: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  if (sameShape(dx.shape, shape)) return dx;
   const axes = reductionAxes(shape, dx.shape);
   const summed = axes.length > 0 ? tf.sum(dx, axes) : dx;
-  return tf.reshape(summed, [...shape]);
+  return sameShape(summed.shape, shape) ? summed : tf.reshape(summed, [...shape]);
+}
+
+/** Key under which the tape patch (`tape-order-fix.ts`) hands a node's input shapes to its gradient. */
+export const INPUT_SHAPES = Symbol.for('@noether/autodiff/input-shapes');
+
+/** Marker on a gradient spec: its gradient reads only the inputs' shapes, which the tape patch passes in `attrs`. */
+export const SHAPES_ONLY = Symbol.for('@noether/autodiff/shapes-only');
+
+/**
+ * The shape of input `name` of the node being differentiated, from the attrs the tape patch filled in (for
+ * gradients that save no tensors because they need only shapes).
+ */
+export function inputShape(attrs: unknown, name: string | number): number[] {
+  const shape = inputShapes(attrs)[String(name)];
+  if (shape === undefined) throw new Error(`@noether/autodiff: no input '${name}' in a shapes-only gradient`);
+  return shape;
+}
+
+/** All input shapes of the node being differentiated, by input name (see {@link inputShape}). */
+export function inputShapes(attrs: unknown): Record<string, number[]> {
+  const shapes = (attrs as { [INPUT_SHAPES]?: Record<string, number[]> } | undefined)?.[INPUT_SHAPES];
+  if (shapes === undefined) {
+    throw new Error(`@noether/autodiff: input shapes missing for a shapes-only gradient (tape patch not installed)`);
+  }
+  return shapes;
 }
 
 /** Normalises a reduction-axis attribute (number, array or null) to a sorted array of non-negative axes. */

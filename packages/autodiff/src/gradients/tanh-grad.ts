@@ -3,31 +3,49 @@ import { fastPaths } from '../fast-paths';
 import { defineGradient } from './gradient-spec';
 
 /**
- * d tanh(x) = (1 - tanh(x)^2) dx, recomputed from the saved input.
- *
- * On wasm it is evaluated as 4 u (1 - u) dx with u = sigmoid(-2|x|) <= 1/2: exact algebra
+ * sech^2 x = 1 - tanh(x)^2. On wasm as 4 u (1 - u) with u = sigmoid(-2|x|) <= 1/2: exact algebra
  * (sech^2 x = 4 sigmoid(2x) sigmoid(-2x), and sigmoid(2|x|) = 1 - u), no cancellation since 1 - u >= 1/2
  * rounds once, and one Sigmoid kernel, vectorised on wasm, instead of Tanh. On other backends tanh is cheap
- * and the shorter `1 - tanh(x)^2` (fewer kernels) is used.
+ * and the shorter `1 - tanh(x)^2` (fewer kernels) is used; `t` is that tanh when the caller has it.
  */
+function sech2(x: tf.Tensor, t?: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() !== 'wasm') return tf.sub(1, tf.square(t ?? tf.tanh(x)));
+  if (fastPaths.oneSigmoid) {
+    const u = tf.sigmoid(tf.mul(tf.abs(x), -2));
+    return tf.mul(tf.mul(u, tf.sub(1, u)), 4);
+  }
+  const twoX = tf.mul(x, 2);
+  return tf.mul(tf.mul(tf.sigmoid(twoX), tf.sigmoid(tf.neg(twoX))), 4);
+}
+
+/**
+ * `dy sech^2(x)` as ONE tape node, with its own closed-form gradient (d/d dy = sech^2 x, d/dx = -2 tanh(x)
+ * sech^2(x) dy), built from order-safe ops, so it is differentiable again to any order. One node saves 2
+ * tensors where the ~7 ops of the formula would save ~12, and its gradient takes ~8 kernels instead of the
+ * ~25 that differentiating the formula op by op costs.
+ */
+const tanhSlopeTimes = tf.customGrad((...args: unknown[]) => {
+  const [x, dy, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([x, dy]);
+  return {
+    value: tf.mul(dy, sech2(x)),
+    gradFunc: (ddg: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sdy] = saved;
+      const t = tf.tanh(sx);
+      const gDy = tf.mul(ddg, sech2(sx, t));
+      return [tf.mul(tf.mul(gDy, sdy), tf.mul(t, -2)), gDy];
+    },
+  };
+});
+
+/** d tanh(x) = (1 - tanh(x)^2) dx, recomputed from the saved input. */
 export const tanhGrad = defineGradient({
   kernelName: 'Tanh',
   inputsToSave: ['x'],
   why: 'tfjs saves the output y; the saved copy is not connected to x on the tape, so order >= 2 throws or drops terms',
   gradFunc: (dy, saved) => {
     const [x] = saved;
-    return {
-      x: () => {
-        if (tf.getBackend() !== 'wasm') return tf.mul(dy as tf.Tensor, tf.sub(1, tf.square(tf.tanh(x))));
-        if (fastPaths.oneSigmoid) {
-          // u = sigmoid(-2|x|) <= 1/2, so 1 - u >= 1/2 rounds once: 4 u (1 - u) = sech^2 x, no cancellation.
-          const u = tf.sigmoid(tf.mul(tf.abs(x), -2));
-          return tf.mul(dy as tf.Tensor, tf.mul(tf.mul(u, tf.sub(1, u)), 4));
-        }
-        const twoX = tf.mul(x, 2);
-        const slope = tf.mul(tf.sigmoid(twoX), tf.sigmoid(tf.neg(twoX)));
-        return tf.mul(tf.mul(dy as tf.Tensor, 4), slope);
-      },
-    };
+    const g = dy as tf.Tensor;
+    return { x: () => (fastPaths.fusedActivationGrads ? tanhSlopeTimes(x, g) : tf.mul(g, sech2(x))) };
   },
 });
