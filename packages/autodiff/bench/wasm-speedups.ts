@@ -9,7 +9,7 @@
  * The speed-ups act on wasm only; on other backends every variant runs the same code (a control).
  *
  *   pnpm tsx packages/autodiff/bench/wasm-speedups.ts [--backend wasm|cpu|tensorflow] [--rounds 6] [--reps 5]
- *        [--workloads HNN,Hessians] [--variants after,only]   (substrings; 'before' always runs)
+ *        [--workloads HNN,Hessians] [--variants =after,only]   (substrings, =exact; 'before' always runs)
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastPaths } from '../src/fast-paths';
@@ -100,6 +100,7 @@ const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
   oneSigmoid: 'one-sigmoid tanh/sigmoid gradients',
   fusedActivationGrads: 'fused tanh/sigmoid gradient nodes',
   matMulForms: 'per-call matMul gradient forms',
+  reductionsAsMatMul: 'bias-gradient sums as ones-matMul',
   leanGradients: 'lean arithmetic/shape gradients',
 };
 
@@ -143,7 +144,7 @@ export function benchWasmSpeedups(
   only: { workloads?: readonly string[]; variants?: readonly string[] } = {},
 ): SpeedupRow[] {
   const pick = <T>(all: T[], names: readonly string[] | undefined, name: (t: T) => string) =>
-    names === undefined ? all : all.filter((t) => name(t) === 'before' || names.some((n) => name(t).includes(n)));
+    names === undefined ? all : all.filter((t) => name(t) === 'before' || names.some((n) => (n.startsWith('=') ? name(t) === n.slice(1) : name(t).includes(n))));
   const workloads = pick([hnnStep(), perRowHessians()], only.workloads, (w) => w.name);
   const list = pick(variants(), only.variants, ([v]) => v);
   const wall = new Map<string, number[]>();

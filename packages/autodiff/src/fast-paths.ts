@@ -14,6 +14,8 @@ export const fastPaths = {
   fusedActivationGrads: true,
   /** matMul gradients in the cheapest exact form per call (`MAT_MUL_FORMS` in batch-mat-mul-grad.ts). */
   matMulForms: true,
+  /** wasm: sums over leading axes in gradients (bias gradients) as a ones-matMul with the transposeA flag. */
+  reductionsAsMatMul: true,
   /**
    * Lean gradients for Add, Sub, Multiply, RealDiv, Square, Abs, Sum, Reshape, Concat, Identity: no
    * float32-to-float32 casts, no same-shape reshapes, no tensors saved for shapes. Takes effect at

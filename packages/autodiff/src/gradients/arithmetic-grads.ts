@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { alias, inputShape, SHAPES_ONLY, unbroadcast } from './grad-util';
+import { inputShape, SHAPES_ONLY, unbroadcast, unbroadcastDy } from './grad-util';
 import { defineGradient, type GradientSpec } from './gradient-spec';
 
 const WHY =
@@ -15,8 +15,8 @@ const addGrad = defineGradient({
   gradFunc: (dy, _saved, attrs) => {
     const g = dy as tf.Tensor;
     return {
-      a: () => alias(unbroadcast(g, inputShape(attrs, 'a'))),
-      b: () => alias(unbroadcast(g, inputShape(attrs, 'b'))),
+      a: () => unbroadcastDy(g, inputShape(attrs, 'a')),
+      b: () => unbroadcastDy(g, inputShape(attrs, 'b')),
     };
   },
 });
@@ -31,7 +31,7 @@ const subGrad = defineGradient({
   gradFunc: (dy, _saved, attrs) => {
     const g = dy as tf.Tensor;
     return {
-      a: () => alias(unbroadcast(g, inputShape(attrs, 'a'))),
+      a: () => unbroadcastDy(g, inputShape(attrs, 'a')),
       b: () => tf.neg(unbroadcast(g, inputShape(attrs, 'b'))),
     };
   },

@@ -41,7 +41,6 @@ const op = (x: tf.Tensor, t: boolean) => (t ? swapLast(x) : x);
 /**
  * The forms, as data, first match wins (measured on this machine, wasm, in one process:
  * `bench/wasm-speedups.ts` and `bench/mat-mul-forms.ts`).
- * - K = 1 is an outer product: a broadcast multiply, no packing and no transposes (both operands are vectors).
  * - wasm, a transposed left operand with few output rows (the bias-like `ones^T dC` and first-layer weight
  *   gradients): wasm's own loop with the `transposeA` flag beats XNNPACK, which repacks the whole right operand
  *   (K x N) on every call with a new tensor (~2.5 ns per element): [1,512]x[512,200] 0.09 ms vs 0.27 ms.
@@ -50,11 +49,6 @@ const op = (x: tf.Tensor, t: boolean) => (t ? swapLast(x) : x);
  * - other backends: the transpose flags (free there).
  */
 export const MAT_MUL_FORMS: readonly MatMulForm[] = Object.freeze([
-  {
-    name: 'outer product (K = 1) as a broadcast multiply',
-    when: (s) => s.k === 1,
-    apply: (a, b, [ta, tb]) => tf.mul(op(a, ta), op(b, tb)),
-  },
   {
     name: 'wasm, transposed left operand, at most 2 output rows: transposeA flag (no packing)',
     when: (s) => s.backend === 'wasm' && s.transpose[0] && !s.transpose[1] && s.m <= 2,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastPaths } from '../fast-paths';
 
 /**
  * Evaluates `fn(...inputs)` as a float32 tensor whose derivative with respect to every input is exactly zero.
@@ -55,8 +56,28 @@ export function alias(x: tf.Tensor): tf.Tensor {
 export function unbroadcast(dx: tf.Tensor, shape: readonly number[]): tf.Tensor {
   if (sameShape(dx.shape, shape)) return dx;
   const axes = reductionAxes(shape, dx.shape);
-  const summed = axes.length > 0 ? tf.sum(dx, axes) : dx;
+  const summed = axes.length > 0 ? sumLeadingOrAxes(dx, axes) : dx;
   return sameShape(summed.shape, shape) ? summed : tf.reshape(summed, [...shape]);
+}
+
+/** {@link unbroadcast} of a gradient's own `dy`: a new handle (an {@link alias}) when nothing was broadcast. */
+export function unbroadcastDy(dy: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  return sameShape(dy.shape, shape) ? alias(dy) : unbroadcast(dy, shape);
+}
+
+/**
+ * `sum(dx, axes)`. On wasm, a sum over the leading axes (a bias gradient) is `ones^T dx` with the transposeA
+ * flag: wasm's own loop there reads each row once with no packing, ~2.5x faster than its Sum kernel over
+ * leading axes ([512, 200]: 71 vs 182 us). The same sums of the same terms; the order may differ.
+ */
+function sumLeadingOrAxes(dx: tf.Tensor, axes: readonly number[]): tf.Tensor {
+  const leading = axes.length < dx.rank && axes.every((a, i) => a === i);
+  if (!leading || !fastPaths.reductionsAsMatMul || tf.getBackend() !== 'wasm') return tf.sum(dx, [...axes]);
+  const rows = dx.shape.slice(0, axes.length).reduce((p, d) => p * d, 1);
+  const rest = dx.shape.slice(axes.length);
+  const flat = dx.rank === 2 ? dx : tf.reshape(dx, [rows, dx.size / rows]);
+  const summed = tf.matMul(tf.ones([rows, 1]), flat as tf.Tensor2D, true, false);
+  return tf.reshape(summed, rest);
 }
 
 /** Key under which the tape patch (`tape-order-fix.ts`) hands a node's input shapes to its gradient. */

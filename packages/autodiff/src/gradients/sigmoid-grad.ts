@@ -23,6 +23,13 @@ const sigmoidSlopeTimes = tf.customGrad((...args: unknown[]) => {
     value: tf.mul(dy, slope(x)),
     gradFunc: (ddg: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sdy] = saved;
+      if (tf.getBackend() === 'wasm' && fastPaths.oneSigmoid) {
+        // wasm's Tanh is a ~20-kernel composite: with u = sigmoid(-|x|), -tanh(x/2) = sign(x) (2u - 1); sign as
+        // step(x, -1) (wasm's Sign is a slow scalar loop; at x = 0, 2u - 1 = 0 exactly).
+        const u = tf.sigmoid(tf.neg(tf.abs(sx)));
+        const gDy = tf.mul(ddg, tf.mul(u, tf.sub(1, u)));
+        return [tf.mul(tf.mul(gDy, sdy), tf.mul(tf.step(sx, -1), tf.sub(tf.mul(u, 2), 1))), gDy];
+      }
       const gDy = tf.mul(ddg, slope(sx));
       return [tf.mul(tf.mul(gDy, sdy), tf.tanh(tf.mul(sx, -0.5))), gDy];
     },

@@ -9,7 +9,7 @@ import { defineGradient } from './gradient-spec';
  * and the shorter `1 - tanh(x)^2` (fewer kernels) is used; `t` is that tanh when the caller has it.
  */
 function sech2(x: tf.Tensor, t?: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() !== 'wasm') return tf.sub(1, tf.square(t ?? tf.tanh(x)));
+  if (t !== undefined || tf.getBackend() !== 'wasm') return tf.sub(1, tf.square(t ?? tf.tanh(x)));
   if (fastPaths.oneSigmoid) {
     const u = tf.sigmoid(tf.mul(tf.abs(x), -2));
     return tf.mul(tf.mul(u, tf.sub(1, u)), 4);
@@ -21,8 +21,11 @@ function sech2(x: tf.Tensor, t?: tf.Tensor): tf.Tensor {
 /**
  * `dy sech^2(x)` as ONE tape node, with its own closed-form gradient (d/d dy = sech^2 x, d/dx = -2 tanh(x)
  * sech^2(x) dy), built from order-safe ops, so it is differentiable again to any order. One node saves 2
- * tensors where the ~7 ops of the formula would save ~12, and its gradient takes ~8 kernels instead of the
- * ~25 that differentiating the formula op by op costs.
+ * tensors where the ~7 ops of the formula would save ~12, and its gradient takes ~8-13 kernels instead of the
+ * ~25 that differentiating the formula op by op costs. On wasm the Tanh kernel is a ~20-kernel composite
+ * (~5x a Sigmoid), so -2 tanh(x) is taken from u = sigmoid(-2|x|) instead: tanh|x| = 1 - 2u, hence
+ * -2 tanh(x) = sign(x) (4u - 2), with sign(x) as step(x, -1) (wasm's Sign kernel is a scalar loop, ~30x a Step;
+ * at x = 0 the factor 4u - 2 is exactly 0, so the -1 there does not matter).
  */
 const tanhSlopeTimes = tf.customGrad((...args: unknown[]) => {
   const [x, dy, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -31,9 +34,18 @@ const tanhSlopeTimes = tf.customGrad((...args: unknown[]) => {
     value: tf.mul(dy, sech2(x)),
     gradFunc: (ddg: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sdy] = saved;
-      const t = tf.tanh(sx);
-      const gDy = tf.mul(ddg, sech2(sx, t));
-      return [tf.mul(tf.mul(gDy, sdy), tf.mul(t, -2)), gDy];
+      let gDy: tf.Tensor;
+      let minusTwoTanh: tf.Tensor;
+      if (tf.getBackend() === 'wasm' && fastPaths.oneSigmoid) {
+        const u = tf.sigmoid(tf.mul(tf.abs(sx), -2));
+        gDy = tf.mul(ddg, tf.mul(tf.mul(u, tf.sub(1, u)), 4));
+        minusTwoTanh = tf.mul(tf.step(sx, -1), tf.sub(tf.mul(u, 4), 2));
+      } else {
+        const t = tf.tanh(sx);
+        gDy = tf.mul(ddg, sech2(sx, t));
+        minusTwoTanh = tf.mul(t, -2);
+      }
+      return [tf.mul(tf.mul(gDy, sdy), minusTwoTanh), gDy];
     },
   };
 });
