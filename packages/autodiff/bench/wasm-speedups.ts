@@ -115,10 +115,7 @@ function variants(): Array<[string, () => void]> {
   };
   return [
     ['before', set([], [])],
-    [
-      'kernels + one-sigmoid only (fewer-kernels switches off)',
-      set(kernels, ['oneSigmoid']),
-    ],
+    ['kernels + one-sigmoid only (fewer-kernels switches off)', set(kernels, ['oneSigmoid'])],
     ['after', set(kernels, paths)],
     ...kernels.map((k): [string, () => void] => [
       `after without ${k} kernel`,
@@ -144,7 +141,13 @@ export function benchWasmSpeedups(
   only: { workloads?: readonly string[]; variants?: readonly string[] } = {},
 ): SpeedupRow[] {
   const pick = <T>(all: T[], names: readonly string[] | undefined, name: (t: T) => string) =>
-    names === undefined ? all : all.filter((t) => name(t) === 'before' || names.some((n) => (n.startsWith('=') ? name(t) === n.slice(1) : name(t).includes(n))));
+    names === undefined
+      ? all
+      : all.filter(
+          (t) =>
+            name(t) === 'before' ||
+            names.some((n) => (n.startsWith('=') ? name(t) === n.slice(1) : name(t).includes(n))),
+        );
   const workloads = pick([hnnStep(), perRowHessians()], only.workloads, (w) => w.name);
   const list = pick(variants(), only.variants, ([v]) => v);
   const wall = new Map<string, number[]>();

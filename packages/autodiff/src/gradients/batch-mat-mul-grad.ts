@@ -10,7 +10,10 @@ function swapLast(x: tf.Tensor): tf.Tensor {
   perm[r - 2] = r - 1;
   perm[r - 1] = r - 2;
   if (fastPaths.matMulForms && (x.shape[r - 1] === 1 || x.shape[r - 2] === 1)) {
-    return tf.reshape(x, perm.map((p) => x.shape[p]));
+    return tf.reshape(
+      x,
+      perm.map((p) => x.shape[p]),
+    );
   }
   return tf.transpose(x, perm);
 }

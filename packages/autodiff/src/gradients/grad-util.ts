@@ -100,7 +100,9 @@ export function inputShape(attrs: unknown, name: string | number): number[] {
 export function inputShapes(attrs: unknown): Record<string, number[]> {
   const shapes = (attrs as { [INPUT_SHAPES]?: Record<string, number[]> } | undefined)?.[INPUT_SHAPES];
   if (shapes === undefined) {
-    throw new Error(`@noether/autodiff: input shapes missing for a shapes-only gradient (tape patch not installed)`);
+    throw new Error(
+      `@noether/autodiff: input shapes missing for a shapes-only gradient (tape patch not installed)`,
+    );
   }
   return shapes;
 }

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { alias, inputShape, inputShapes, keepDimsShape, parseAxes, sameShape, SHAPES_ONLY } from './grad-util';
+import {
+  alias,
+  inputShape,
+  inputShapes,
+  keepDimsShape,
+  parseAxes,
+  sameShape,
+  SHAPES_ONLY,
+} from './grad-util';
 import { defineGradient, type GradientSpec } from './gradient-spec';
 
 const WHY =
@@ -25,7 +33,31 @@ const sumGrad = defineGradient({
         const kept = keepDimsShape(shape, axes);
         const leading = axes.every((a, i) => a === i);
         const aligned = leading || sameShape(g.shape, kept) ? g : tf.reshape(g, kept);
-        return tf.mul(aligned, tf.ones(shape, 'float32'));
+        return tf.mul(aligned, tf.ones(shape, 'float32')); // ones: a constant tensor, no kernel
+      },
+    };
+  },
+});
+
+/** d mean(x, axes) = dy / n broadcast back over the n averaged entries (one multiply by a constant 1/n). */
+const meanGrad = defineGradient({
+  kernelName: 'Mean',
+  inputsToSave: [],
+  [SHAPES_ONLY]: true,
+  fastPath: 'leanGradients',
+  why: WHY,
+  gradFunc: (dy, _saved, attrs) => {
+    const shape = inputShape(attrs, 'x');
+    const axes = parseAxes((attrs as { axis?: unknown }).axis, shape.length);
+    const n = axes.reduce((p, a) => p * shape[a], 1);
+    return {
+      x: () => {
+        const g = dy as tf.Tensor;
+        const kept = keepDimsShape(shape, axes);
+        const aligned = axes.every((a, i) => a === i) || sameShape(g.shape, kept) ? g : tf.reshape(g, kept);
+        // A constant tensor (no Fill kernel): one Multiply, where tfjs spends Reshape, Multiply and RealDiv.
+        const size = shape.reduce((p, d) => p * d, 1);
+        return tf.mul(aligned, tf.tensor(new Float32Array(size).fill(1 / n), shape, 'float32'));
       },
     };
   },
@@ -52,7 +84,11 @@ const concatGrad = defineGradient({
     const shapes = Object.values(inputShapes(attrs));
     const rank = shapes[0].length;
     const axis = parseAxes((attrs as { axis?: unknown }).axis, rank)[0];
-    const parts = tf.split(dy as tf.Tensor, shapes.map((s) => s[axis]), axis);
+    const parts = tf.split(
+      dy as tf.Tensor,
+      shapes.map((s) => s[axis]),
+      axis,
+    );
     return Object.fromEntries(parts.map((t, i) => [String(i), () => t]));
   },
 });
@@ -69,6 +105,7 @@ const identityGrad = defineGradient({
 /** Lean replacements of tfjs's shape-bookkeeping gradients. */
 export const shapeGrads: readonly Readonly<GradientSpec>[] = Object.freeze([
   sumGrad,
+  meanGrad,
   reshapeGrad,
   concatGrad,
   identityGrad,

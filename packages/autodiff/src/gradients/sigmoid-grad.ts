@@ -7,7 +7,8 @@ import { defineGradient } from './gradient-spec';
  * Sigmoid instead of two: u = sigmoid(-|x|) <= 1/2, sigmoid(x) sigmoid(-x) = u (1 - u).
  */
 function slope(x: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() !== 'wasm' || !fastPaths.oneSigmoid) return tf.mul(tf.sigmoid(x), tf.sigmoid(tf.neg(x)));
+  if (tf.getBackend() !== 'wasm' || !fastPaths.oneSigmoid)
+    return tf.mul(tf.sigmoid(x), tf.sigmoid(tf.neg(x)));
   const u = tf.sigmoid(tf.neg(tf.abs(x)));
   return tf.mul(u, tf.sub(1, u));
 }
