@@ -4,7 +4,7 @@
 // (@tensorflow/tfjs-node from `pnpm setup:tfjs-node`) and the nested-reverse variants of the Taylor-mode tasks.
 //
 //   node scripts/peer-bench/ours-task.mjs --task hnn|hessian|laplacian|lapgrad|kdv|matmul \
-//        [--backend wasm|cpu|tensorflow] [--reps 20] [--warmup 3] [--variant taylor|reverse]
+//        [--backend wasm|cpu|tensorflow] [--reps 20] [--warmup 3] [--variant taylor|reverse] [--tf-threads 1]
 //
 // --variant reverse (laplacian, lapgrad, kdv): the nested-reverse path the Taylor mode replaced (laplacian via
 // autodiff partials({ mode: 'reverse' }), kdv via pinn-proj partials({ mode: 'reverse' })).
@@ -48,6 +48,14 @@ const pinn =
   task === 'kdv'
     ? await import(pathToFileURL(path.join(repo, 'packages/pinn-proj/dist/index.js')).href)
     : null;
+// tfjs-node runs TensorFlow's thread pools (2 threads here by default); --tf-threads (default 1) sets both
+// TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS before libtensorflow loads, so the `threads` reported
+// below is the real count, comparable with torch eager 1 thread. An explicit TF_NUM_* environment wins.
+const tfThreads = arg('tf-threads', '1');
+if (backend === 'tensorflow') {
+  process.env.TF_NUM_INTRAOP_THREADS ??= tfThreads;
+  process.env.TF_NUM_INTEROP_THREADS ??= tfThreads;
+}
 if (backend === 'tensorflow')
   await import(
     pathToFileURL(createRequire(path.join(repo, 'package.json')).resolve('@tensorflow/tfjs-node')).href
@@ -56,6 +64,7 @@ if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} unavail
 await tf.ready();
 let threads = 1;
 if (backend === 'wasm') threads = wasmMod.getThreadsCount();
+if (backend === 'tensorflow') threads = Number(process.env.TF_NUM_INTRAOP_THREADS);
 
 function mlpVars(sizes, init, seed) {
   const vars = [];
