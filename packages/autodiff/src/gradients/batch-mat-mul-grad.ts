@@ -3,13 +3,18 @@ import { fastPaths } from '../fast-paths';
 import { unbroadcast } from './grad-util';
 import { defineGradient } from './gradient-spec';
 
-/** Swaps the last two axes; a reshape (no copy) when one of them has size 1. */
-function swapLast(x: tf.Tensor): tf.Tensor {
+/**
+ * Swaps the last two axes. A reshape (no copy) when one of them has size 1 and `reshapeOk`; the caller allows
+ * it only for a LEFT matMul operand: wasm's XNNPACK matMul caches the packed RIGHT operand by buffer id alone,
+ * so a right operand that shares a buffer already packed under another shape reads stale packing (measured:
+ * wrong values, then a crash in the wasm heap). Left operands are never packed.
+ */
+function swapLast(x: tf.Tensor, reshapeOk = false): tf.Tensor {
   const r = x.rank;
   const perm = x.shape.map((_, i) => i);
   perm[r - 2] = r - 1;
   perm[r - 1] = r - 2;
-  if (fastPaths.matMulForms && (x.shape[r - 1] === 1 || x.shape[r - 2] === 1)) {
+  if (reshapeOk && fastPaths.matMulForms && (x.shape[r - 1] === 1 || x.shape[r - 2] === 1)) {
     return tf.reshape(
       x,
       perm.map((p) => x.shape[p]),
@@ -38,8 +43,8 @@ interface MatMulForm {
   readonly apply: (a: tf.Tensor, b: tf.Tensor, transpose: readonly [boolean, boolean]) => tf.Tensor;
 }
 
-/** op(x) materialised: x, or x with its last two axes swapped. */
-const op = (x: tf.Tensor, t: boolean) => (t ? swapLast(x) : x);
+/** op(x) materialised for the left (`'a'`) or right (`'b'`) operand: x, or x with its last two axes swapped. */
+const op = (x: tf.Tensor, t: boolean, side: 'a' | 'b') => (t ? swapLast(x, side === 'a') : x);
 
 /**
  * The forms, as data, first match wins (measured on this machine, wasm, in one process:
@@ -50,7 +55,7 @@ const op = (x: tf.Tensor, t: boolean) => (t ? swapLast(x) : x);
  *   call, flag vs transpose + XNNPACK: K=512, N=200: 111 vs 330 us (M=1), 301 vs 320 (M=4), 424 vs 332 (M=6);
  *   K=3072, N=64: 185 vs 657 (M=1), 568 vs 647 (M=4), 859 vs 873 (M=6).
  * - wasm otherwise: materialised transposes, then XNNPACK (the flags run a naive loop there, 10x slower on
- *   [512,200]x[200,200]).
+ *   [512,200]x[200,200]); a vector left operand is transposed by a reshape (no copy; see `swapLast`).
  * - other backends: the transpose flags (free there).
  */
 export const MAT_MUL_FORMS: readonly MatMulForm[] = Object.freeze([
@@ -62,7 +67,7 @@ export const MAT_MUL_FORMS: readonly MatMulForm[] = Object.freeze([
   {
     name: 'wasm: materialised transposes, then XNNPACK',
     when: (s) => s.backend === 'wasm',
-    apply: (a, b, [ta, tb]) => tf.matMul(op(a, ta), op(b, tb)),
+    apply: (a, b, [ta, tb]) => tf.matMul(op(a, ta, 'a'), op(b, tb, 'b')),
   },
   {
     name: 'transpose flags',

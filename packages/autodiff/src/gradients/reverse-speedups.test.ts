@@ -168,6 +168,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose([b2, w1, ...cases.map((c) => c[1])]);
     });
 
+    it('never hands wasm matMul a right operand aliasing a buffer it packed under another shape', () => {
+      // C = A^T B with B a column: dB = A dC packs dC as [3, 1]; dA = B dC^T needs dC^T as [1, 3]. A reshape
+      // alias of dC there would reuse the [3, 1] packing (wrong values, then a crash in the wasm heap).
+      const a = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([4, 1], 0, 1, 'float32', 2);
+      const w = tf.tensor2d([[1], [2], [3]]);
+      for (let rep = 0; rep < 2; rep++) {
+        const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+          tf.sum(tf.mul(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, true, false), w)),
+        )([a, b]);
+        const expectA = tf.matMul(b, w, false, true); // dL/dA = B w^T
+        const expectB = tf.matMul(a, w); // dL/dB = A w
+        expect(tf.max(tf.abs(tf.sub(da, expectA))).dataSync()[0]).toBeLessThan(1e-6);
+        expect(tf.max(tf.abs(tf.sub(db, expectB))).dataSync()[0]).toBeLessThan(1e-6);
+        tf.dispose([da, db, expectA, expectB]);
+      }
+      tf.dispose([a, b, w]);
+    });
+
     it('names a form for every product shape (the rules are data, first match wins)', () => {
       expect(MAT_MUL_FORMS.at(-1)?.when({ m: 1, k: 1, n: 1, backend: 'x', transpose: [false, false] })).toBe(
         true,
