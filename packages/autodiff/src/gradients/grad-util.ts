@@ -71,13 +71,13 @@ export function unbroadcastDy(dy: tf.Tensor, shape: readonly number[]): tf.Tenso
  * leading axes ([512, 200]: 71 vs 182 us). The same sums of the same terms; the order may differ.
  */
 function sumLeadingOrAxes(dx: tf.Tensor, axes: readonly number[]): tf.Tensor {
-  const leading = axes.length < dx.rank && axes.every((a, i) => a === i);
-  if (!leading || !fastPaths.reductionsAsMatMul || tf.getBackend() !== 'wasm') return tf.sum(dx, [...axes]);
-  const rows = dx.shape.slice(0, axes.length).reduce((p, d) => p * d, 1);
-  const rest = dx.shape.slice(axes.length);
-  const flat = dx.rank === 2 ? dx : tf.reshape(dx, [rows, dx.size / rows]);
-  const summed = tf.matMul(tf.ones([rows, 1]), flat as tf.Tensor2D, true, false);
-  return tf.reshape(summed, rest);
+  // Rank 2 only: a reshaped alias of dx must never reach a matMul (wasm caches packed operands by buffer id).
+  if (dx.rank !== 2 || axes.length !== 1 || axes[0] !== 0 || !fastPaths.reductionsAsMatMul) {
+    return tf.sum(dx, [...axes]);
+  }
+  if (tf.getBackend() !== 'wasm') return tf.sum(dx, [...axes]);
+  const [rows, cols] = dx.shape as [number, number];
+  return tf.reshape(tf.matMul(tf.ones([rows, 1]), dx as tf.Tensor2D, true, false), [cols]);
 }
 
 /** Key under which the tape patch (`tape-order-fix.ts`) hands a node's input shapes to its gradient. */
