@@ -2,7 +2,7 @@
  * Benchmark (c): what this package's wasm speed-ups buy, before/after in one process. Workloads: one HNN
  * training step (batch 512, MLP 4-200-200-1 tanh, loss on J grad_x H, its weight gradient; no optimizer
  * update, so every variant sees the same weights) and per-row Hessians (1024 points, 3-64-64-1 tanh,
- * `hessian(f, { batched: true })`). Variants: `before` (tfjs-backend-wasm's own kernels, matMul gradients
+ * `hessian(f, { batched: true })`, Taylor mode, and the same by nested reverse, its fallback). Variants: `before` (tfjs-backend-wasm's own kernels, matMul gradients
  * copy the operands as before), `after` (everything on) and `after without X` for each speed-up. Rounds are
  * interleaved (every variant once per round) so load drift hits all alike; best and median wall time per
  * call, and the best process CPU time (less sensitive to other processes on a loaded machine).
@@ -13,6 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastPaths } from '../src/fast-paths';
+import { untileRows } from '../src/batch-tiling';
+import { batchedHessianRows } from '../src/hessian';
 import { grad, hessian } from '../src/index';
 import { useOrderSafeGradients } from '../src/register-gradients';
 import { useFastWasmKernels, WASM_KERNEL_OVERRIDES } from '../src/wasm-kernels/install-wasm-kernels';
@@ -73,6 +75,25 @@ function hnnStep(): Workload {
       return check;
     },
     dispose: () => tf.dispose([...params, x, target]),
+  };
+}
+
+/** The same Hessians by nested reverse (the fallback when a kernel has no Taylor rule): reverse mode's cost. */
+function perRowHessiansReverse(): Workload {
+  const { params, apply } = mlp([3, 64, 64, 1], 10, 0.1);
+  const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5) as tf.Tensor2D;
+  const f = (t: tf.Tensor) => tf.reshape(apply(t), [-1]);
+  return {
+    name: 'per-row Hessians, nested reverse (1024, 3-64-64-1)',
+    run: () => {
+      const result = tf.tidy(() => untileRows(batchedHessianRows('hessian', f, x), 1024, 3));
+      const values = result.dataSync();
+      result.dispose();
+      let check = 0;
+      for (const v of values) check += Math.abs(v);
+      return check;
+    },
+    dispose: () => tf.dispose([...params, x]),
   };
 }
 
@@ -148,7 +169,11 @@ export function benchWasmSpeedups(
             name(t) === 'before' ||
             names.some((n) => (n.startsWith('=') ? name(t) === n.slice(1) : name(t).includes(n))),
         );
-  const workloads = pick([hnnStep(), perRowHessians()], only.workloads, (w) => w.name);
+  const workloads = pick(
+    [hnnStep(), perRowHessians(), perRowHessiansReverse()],
+    only.workloads,
+    (w) => w.name,
+  );
   const list = pick(variants(), only.variants, ([v]) => v);
   const wall = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
