@@ -11,10 +11,10 @@ import { alias, INPUT_SHAPES, SHAPES_ONLY } from './gradients/grad-util';
  * output) cannot be re-registered, so this patch moves each new tape node in front of the clones of its own
  * outputs, restoring topological order. It changes no values; it only makes saved outputs differentiable.
  *
- * Two cheap extras, also value-preserving: nodes whose registered gradient is marked {@link SHAPES_ONLY} (Add,
- * Sub, Sum, Reshape, Concat: they need their inputs' shapes, not values) get those shapes in their `attrs`, so
- * they save (clone) no tensors; and the gradient of a saved clone is an alias of `dy` instead of tfjs's
- * float32-to-float32 `Cast` kernel.
+ * Two cheap extras, also value-preserving: nodes whose registered gradient is marked {@link SHAPES_ONLY}
+ * (Add, Sub, Sum, Mean, Reshape, Concat: they need their inputs' shapes, not values) get those shapes in
+ * their `attrs`, so they save (clone) no tensors; and the gradient of a saved clone is an alias of `dy`
+ * instead of tfjs's float32-to-float32 `Cast` kernel.
  */
 interface TapeNode {
   id: number;
