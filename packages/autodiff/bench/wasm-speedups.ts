@@ -120,6 +120,7 @@ function perRowHessians(): Workload {
 const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
   oneSigmoid: 'one-sigmoid tanh/sigmoid gradients',
   fusedActivationGrads: 'fused tanh/sigmoid gradient nodes',
+  reuseSlopes: 'saved tanh slopes reused by the last pass',
   matMulForms: 'per-call matMul gradient forms',
   reductionsAsMatMul: 'bias-gradient sums as ones-matMul',
   leanGradients: 'lean arithmetic/shape gradients',

@@ -12,6 +12,11 @@ export const fastPaths = {
    * the node saves 2 tensors instead of ~12 and its own gradient takes ~8 kernels instead of ~25.
    */
   fusedActivationGrads: true,
+  /**
+   * The fused Tanh node, when recorded, also saves sech^2 x and -2 tanh x, which its gradient reuses when it
+   * is not itself recorded (recomputed from x when it is, so higher orders stay exact).
+   */
+  reuseSlopes: true,
   /** matMul gradients in the cheapest exact form per call (`MAT_MUL_FORMS` in batch-mat-mul-grad.ts). */
   matMulForms: true,
   /** wasm: sums over leading axes in gradients (bias gradients) as a ones-matMul with the transposeA flag. */

@@ -80,6 +80,16 @@ function sumLeadingOrAxes(dx: tf.Tensor, axes: readonly number[]): tf.Tensor {
   return tf.reshape(tf.matMul(tf.ones([rows, 1]), dx as tf.Tensor2D, true, false), [cols]);
 }
 
+/**
+ * True while tfjs records ops on a gradient tape (inside a function being differentiated, outside a kernel):
+ * then anything a gradient computes must stay connected to its inputs. Inside the forward function of a
+ * `tf.customGrad` op (which tfjs runs as one kernel) pass `true`: it tells whether that op is being recorded.
+ */
+export function isRecording(insideCustomGrad = false): boolean {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; kernelDepth: number } }).state;
+  return state.gradientDepth > 0 && state.kernelDepth === (insideCustomGrad ? 1 : 0);
+}
+
 /** Key under which the tape patch (`tape-order-fix.ts`) hands a node's input shapes to its gradient. */
 export const INPUT_SHAPES = Symbol.for('@noether/autodiff/input-shapes');
 

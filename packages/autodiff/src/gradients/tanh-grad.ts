@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastPaths } from '../fast-paths';
+import { isRecording } from './grad-util';
 import { defineGradient } from './gradient-spec';
 
 /**
@@ -19,33 +20,49 @@ function sech2(x: tf.Tensor, t?: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * sech^2(x) and -2 tanh(x) (the factor of its derivative). On wasm both from u = sigmoid(-2|x|): the Tanh
+ * kernel there is a ~20-kernel composite (~5x a Sigmoid), and tanh|x| = 1 - 2u, so -2 tanh(x) =
+ * sign(x) (4u - 2), with sign(x) as step(x, -1) (wasm's Sign kernel is a scalar loop, ~30x a Step; at x = 0
+ * the factor 4u - 2 is exactly 0, so the -1 there does not matter).
+ */
+function slopeParts(x: tf.Tensor): { s: tf.Tensor; v: tf.Tensor } {
+  if (tf.getBackend() === 'wasm' && fastPaths.oneSigmoid) {
+    const u = tf.sigmoid(tf.mul(tf.abs(x), -2));
+    return { s: tf.mul(tf.mul(u, tf.sub(1, u)), 4), v: tf.mul(tf.step(x, -1), tf.sub(tf.mul(u, 4), 2)) };
+  }
+  const t = tf.tanh(x);
+  return { s: sech2(x, t), v: tf.mul(t, -2) };
+}
+
+/**
  * `dy sech^2(x)` as ONE tape node, with its own closed-form gradient (d/d dy = sech^2 x, d/dx = -2 tanh(x)
- * sech^2(x) dy), built from order-safe ops, so it is differentiable again to any order. One node saves 2
- * tensors where the ~7 ops of the formula would save ~12, and its gradient takes ~8-13 kernels instead of the
- * ~25 that differentiating the formula op by op costs. On wasm the Tanh kernel is a ~20-kernel composite
- * (~5x a Sigmoid), so -2 tanh(x) is taken from u = sigmoid(-2|x|) instead: tanh|x| = 1 - 2u, hence
- * -2 tanh(x) = sign(x) (4u - 2), with sign(x) as step(x, -1) (wasm's Sign kernel is a scalar loop, ~30x a Step;
- * at x = 0 the factor 4u - 2 is exactly 0, so the -1 there does not matter).
+ * sech^2(x) dy), built from order-safe ops, so it is differentiable again to any order. One node saves 2-4
+ * tensors where the ~7 ops of the formula would save ~12, and its gradient takes 3-13 kernels instead of the
+ * ~25 that differentiating the formula op by op costs. When the node is recorded, sech^2 x and -2 tanh x are
+ * saved too: a gradient computed with the tape off (the last reverse pass, e.g. the weight gradient of an HNN
+ * loss) reuses them; one that is itself recorded recomputes them from x, so higher orders stay exact.
  */
 const tanhSlopeTimes = tf.customGrad((...args: unknown[]) => {
   const [x, dy, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([x, dy]);
+  let value: tf.Tensor;
+  if (fastPaths.reuseSlopes && isRecording(true)) {
+    const { s, v } = slopeParts(x);
+    save([x, dy, s, v]);
+    value = tf.mul(dy, s);
+  } else {
+    save([x, dy]);
+    value = tf.mul(dy, sech2(x));
+  }
   return {
-    value: tf.mul(dy, sech2(x)),
+    value,
     gradFunc: (ddg: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sdy] = saved;
-      let gDy: tf.Tensor;
-      let minusTwoTanh: tf.Tensor;
-      if (tf.getBackend() === 'wasm' && fastPaths.oneSigmoid) {
-        const u = tf.sigmoid(tf.mul(tf.abs(sx), -2));
-        gDy = tf.mul(ddg, tf.mul(tf.mul(u, tf.sub(1, u)), 4));
-        minusTwoTanh = tf.mul(tf.step(sx, -1), tf.sub(tf.mul(u, 4), 2));
-      } else {
-        const t = tf.tanh(sx);
-        gDy = tf.mul(ddg, sech2(sx, t));
-        minusTwoTanh = tf.mul(t, -2);
-      }
-      return [tf.mul(tf.mul(gDy, sdy), minusTwoTanh), gDy];
+      const [sx, sdy, savedS, savedV] = saved;
+      const { s, v } =
+        savedS !== undefined && savedV !== undefined && !isRecording()
+          ? { s: savedS, v: savedV }
+          : slopeParts(sx);
+      const gDy = tf.mul(ddg, s);
+      return [tf.mul(tf.mul(gDy, sdy), v), gDy];
     },
   };
 });
