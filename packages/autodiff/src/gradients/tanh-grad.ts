@@ -42,12 +42,22 @@ function slopeParts(x: tf.Tensor): { s: tf.Tensor; v: tf.Tensor } {
  * saved too: a gradient computed with the tape off (the last reverse pass, e.g. the weight gradient of an HNN
  * loss) reuses them; one that is itself recorded recomputes them from x, so higher orders stay exact.
  */
+/**
+ * sech^2 of a Tanh node's saved input, as saved by the fused node its first gradient created: the node's
+ * gradient runs first in the next reverse pass (it was recorded later) and leaves its saved sech^2 here, so
+ * the Tanh node's own gradient in that pass is one multiply (the same values: the same kernels on the same
+ * input). Weak keys: nothing outlives the tape.
+ */
+const savedSlopes = new WeakMap<tf.Tensor, { s?: tf.Tensor }>();
+
 const tanhSlopeTimes = tf.customGrad((...args: unknown[]) => {
   const [x, dy, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   let value: tf.Tensor;
+  const holder: { s?: tf.Tensor } = {};
   if (fastPaths.reuseSlopes && isRecording(true)) {
     const { s, v } = slopeParts(x);
     save([x, dy, s, v]);
+    savedSlopes.set(x, holder);
     value = tf.mul(dy, s);
   } else {
     save([x, dy]);
@@ -57,15 +67,22 @@ const tanhSlopeTimes = tf.customGrad((...args: unknown[]) => {
     value,
     gradFunc: (ddg: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sdy, savedS, savedV] = saved;
-      const { s, v } =
-        savedS !== undefined && savedV !== undefined && !isRecording()
-          ? { s: savedS, v: savedV }
-          : slopeParts(sx);
+      const reuse = savedS !== undefined && savedV !== undefined && !isRecording();
+      const { s, v } = reuse ? { s: savedS, v: savedV } : slopeParts(sx);
+      if (reuse) holder.s = savedS;
       const gDy = tf.mul(ddg, s);
       return [tf.mul(tf.mul(gDy, sdy), v), gDy];
     },
   };
 });
+
+/** `dy sech^2(x)`: one multiply when this pass may reuse a saved sech^2 x (see {@link savedSlopes}). */
+function tanhGradient(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  if (!fastPaths.fusedActivationGrads) return tf.mul(dy, sech2(x));
+  const s = fastPaths.reuseSlopes && !isRecording() ? savedSlopes.get(x)?.s : undefined;
+  if (s !== undefined && !s.isDisposed) return tf.mul(dy, s);
+  return tanhSlopeTimes(x, dy);
+}
 
 /** d tanh(x) = (1 - tanh(x)^2) dx, recomputed from the saved input. */
 export const tanhGrad = defineGradient({
@@ -75,6 +92,6 @@ export const tanhGrad = defineGradient({
   gradFunc: (dy, saved) => {
     const [x] = saved;
     const g = dy as tf.Tensor;
-    return { x: () => (fastPaths.fusedActivationGrads ? tanhSlopeTimes(x, g) : tf.mul(g, sech2(x))) };
+    return { x: () => tanhGradient(x, g) };
   },
 });
