@@ -59,6 +59,7 @@ if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} unavail
 await tf.ready();
 let threads = 1;
 if (backend === 'wasm') threads = wasmMod.getThreadsCount();
+if (backend === 'tensorflow') threads = Number(process.env.TF_NUM_INTRAOP_THREADS ?? 0) || 'default';
 
 function mlpVars(sizes, init, seed) {
   const vars = [];

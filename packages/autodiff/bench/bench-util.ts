@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 /** Switches tfjs to `backend` (loading the wasm backend on demand). */
 export async function useBackend(backend: string): Promise<void> {
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  // tfjs-node (from `pnpm setup:tfjs-node`) is optional and not a dependency of this package.
+  if (backend === 'tensorflow') await import('@tensorflow/tfjs-node' as string);
   if (!(await tf.setBackend(backend))) throw new Error(`bench: backend '${backend}' unavailable`);
   await tf.ready();
 }

@@ -2,21 +2,25 @@
  * Benchmark (c): what this package's wasm speed-ups buy, before/after in one process. Workloads: one HNN
  * training step (batch 512, MLP 4-200-200-1 tanh, loss on J grad_x H, its weight gradient; no optimizer
  * update, so every variant sees the same weights), per-row Hessians (1024 points, 3-64-64-1 tanh,
- * `hessian(f, { batched: true })`), the Laplacian loss and its weight gradient (same net and points,
- * `laplacian(f, { batched: true })`) and a KdV residual loss and its weight gradient (10,000 points, MLP
- * 2 -> 8 x 20 tanh -> 1, u_t, u_x, u_xxx by `partials`), the peer benchmark's tasks. Variants: `before`
- * (tfjs-backend-wasm's own kernels, matMul gradients copy the operands as before), `after` (everything on),
- * `after without X` for each speed-up and `after without the SIMD module` (its kernels' fallbacks). Rounds are
- * interleaved (every variant once per round) so load drift hits all alike; best and median wall time per
- * call, and the best process CPU time (less sensitive to other processes on a loaded machine).
- * The speed-ups act on wasm only; on other backends every variant runs the same code (a control).
+ * `hessian(f, { batched: true })`, Taylor mode, and the same by nested reverse, its fallback), the Laplacian
+ * loss and its weight gradient (same net and points, `laplacian(f, { batched: true })`) and a KdV residual loss
+ * and its weight gradient (10,000 points, MLP 2 -> 8 x 20 tanh -> 1, u_t, u_x, u_xxx by `partials`), the peer
+ * benchmark's tasks. Variants: `before` (tfjs-backend-wasm's own kernels, every gradient switch off),
+ * `after` (everything on), `after without X` for each speed-up and `after without the SIMD module` (its
+ * kernels' fallbacks). Rounds are interleaved (every variant once per round) so load drift hits all alike;
+ * best and median wall time per call, and the best process CPU time (less sensitive to other processes on a
+ * loaded machine). The kernel replacements act on wasm only; the gradient switches act on every backend.
  *
- *   pnpm tsx packages/autodiff/bench/wasm-speedups.ts [--backend wasm|cpu] [--rounds 6] [--reps 5]
- *        [--workloads hnn,hessian,lapgrad,kdv] [--variants before,after,...]
+ *   pnpm tsx packages/autodiff/bench/wasm-speedups.ts [--backend wasm|cpu|tensorflow] [--rounds 6] [--reps 5]
+ *        [--workloads hnn,hessian,hessian-reverse,lapgrad,kdv] [--variants =after,only]
+ *        (variants: substrings, =exact; 'before' always runs)
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastPaths } from '../src/fast-paths';
+import { untileRows } from '../src/batch-tiling';
+import { batchedHessianRows } from '../src/hessian';
 import { grad, hessian, laplacian, partials } from '../src/index';
+import { useOrderSafeGradients } from '../src/register-gradients';
 import { setSimdKernelsEnabled } from '../src/wasm-kernels/simd-kernels';
 import { useFastWasmKernels, WASM_KERNEL_OVERRIDES } from '../src/wasm-kernels/install-wasm-kernels';
 import { argValue, median, table, useBackend } from './bench-util';
@@ -79,6 +83,7 @@ function hnnStep(): Workload {
   };
 }
 
+/** The same Hessians by nested reverse (the fallback when a kernel has no Taylor rule): reverse mode's cost. */
 function perRowHessians(): Workload {
   const { params, apply } = mlp([3, 64, 64, 1], 10, 0.1);
   const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5);
@@ -156,6 +161,7 @@ function kdv(): Workload {
 const WORKLOADS: Record<string, () => Workload> = {
   hnn: hnnStep,
   hessian: perRowHessians,
+  'hessian-reverse': perRowHessiansReverse,
   lapgrad: lapGrad,
   kdv,
 };
@@ -163,6 +169,11 @@ const WORKLOADS: Record<string, () => Workload> = {
 /** The registry switches of `fastPaths`, with a name for the table. */
 const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
   oneSigmoid: 'one-sigmoid tanh/sigmoid gradients',
+  fusedActivationGrads: 'fused tanh/sigmoid gradient nodes',
+  reuseSlopes: 'saved tanh slopes reused by the last pass',
+  matMulForms: 'per-call matMul gradient forms',
+  reductionsAsMatMul: 'bias-gradient sums as ones-matMul',
+  leanGradients: 'lean arithmetic/shape gradients',
 };
 
 /** The variants: name and how to switch to it. */
@@ -175,9 +186,11 @@ function variants(): Array<[string, () => void]> {
       useFastWasmKernels(onKernels);
       setSimdKernelsEnabled(simd);
       for (const p of paths) fastPaths[p] = onPaths.includes(p);
+      useOrderSafeGradients(); // registry entries follow their switches
     };
   return [
     ['before', set([], [])],
+    ['kernels + one-sigmoid only (fewer-kernels switches off)', set(kernels, ['oneSigmoid'])],
     ['after', set(kernels, paths)],
     ['after without the SIMD module', set(kernels, paths, false)],
     ...kernels.map((k): [string, () => void] => [
@@ -201,14 +214,20 @@ function variants(): Array<[string, () => void]> {
 export function benchWasmSpeedups(
   rounds: number,
   reps: number,
-  { workloads: names = Object.keys(WORKLOADS), only }: { workloads?: string[]; only?: string[] } = {},
+  only: { workloads?: readonly string[]; variants?: readonly string[] } = {},
 ): SpeedupRow[] {
-  const workloads = names.map((n) => {
+  const workloads = (only.workloads ?? Object.keys(WORKLOADS)).map((n) => {
     const make = WORKLOADS[n];
     if (make === undefined) throw new Error(`unknown workload '${n}' (${Object.keys(WORKLOADS).join(', ')})`);
     return make();
   });
-  const list = variants().filter(([v]) => only === undefined || only.includes(v));
+  const names = only.variants;
+  const list = variants().filter(
+    ([v]) =>
+      names === undefined ||
+      v === 'before' ||
+      names.some((n) => (n.startsWith('=') ? v === n.slice(1) : v.includes(n))),
+  );
   const wall = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   const checks = new Map<string, number>();
@@ -235,6 +254,7 @@ export function benchWasmSpeedups(
     useFastWasmKernels();
     setSimdKernelsEnabled(true);
     for (const p of Object.keys(PATH_NAMES) as Array<keyof typeof fastPaths>) fastPaths[p] = true;
+    useOrderSafeGradients();
     for (const w of workloads) w.dispose();
   }
   return workloads.flatMap((w) =>
@@ -295,7 +315,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = benchWasmSpeedups(
     Number(argValue('rounds', cpuBackend ? '1' : '6')),
     Number(argValue('reps', cpuBackend ? '1' : '5')),
-    { workloads: list('workloads'), only: list('variants') },
+    { workloads: list('workloads'), variants: list('variants') },
   );
   console.log(formatWasmSpeedups(rows));
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastPaths } from './fast-paths';
 import { ORDER_SAFE_GRADIENTS } from './gradients/all-gradients';
 import { installTapeOrderFix, uninstallTapeOrderFix } from './tape-order-fix';
 import { useFastWasmKernels } from './wasm-kernels/install-wasm-kernels';
@@ -34,8 +35,14 @@ let mode: GradientMode = 'tfjs';
  * @see Griewank & Walther, Evaluating Derivatives (2008), ch. 3 and 8 (reverse mode, nested derivatives).
  */
 export function useOrderSafeGradients(): void {
-  originals();
-  for (const spec of ORDER_SAFE_GRADIENTS) tf.registerGradient(spec);
+  const before = originals();
+  for (const spec of ORDER_SAFE_GRADIENTS) {
+    const original = before.get(spec.kernelName);
+    // A speed-only spec whose switch is off: tfjs's own gradient (exact there) stays registered.
+    if (spec.fastPath !== undefined && !fastPaths[spec.fastPath] && original !== undefined) {
+      tf.registerGradient(original);
+    } else tf.registerGradient(spec);
+  }
   installTapeOrderFix();
   mode = 'order-safe';
 }

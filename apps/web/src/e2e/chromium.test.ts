@@ -39,6 +39,12 @@ if (!chromiumPath && !inCi) {
 const RAZOR_STEPS = 300;
 /** Relative residual of the fit C ≈ a·H + c of the leading learned quantity against the energy. */
 const RAZOR_ENERGY_TOL = 0.25;
+/**
+ * Least parallelness of the learned span to the true one, as razor's own smoke test (`packages/razor`):
+ * float32 rounding order in the gradients moves this 300-step run's value by ~0.004 (0.9916 with tfjs's
+ * Multiply/Add/... gradients, 0.9879 with autodiff's fewer-kernel ones, identical in exact arithmetic).
+ */
+const RAZOR_PARALLELNESS_MIN = 0.98;
 /** Relative L2 of both ECF-panel rollouts after 20 steps. */
 const ECF_REL_L2_AT_20 = 0.2;
 
@@ -315,7 +321,7 @@ describe.skipIf(!chromiumPath && !inCi)('the web page in headless Chromium', () 
     // The learned quadratic C is an affine function of H = (q² + p²)/2 to within the stated residual,
     // measured independently of the package's parallelness (least squares over a 7 x 7 grid of points).
     expect(razor.energyResidual).toBeLessThan(RAZOR_ENERGY_TOL);
-    expect(razor.parallelnessMin).toBeGreaterThan(0.99);
+    expect(razor.parallelnessMin).toBeGreaterThan(RAZOR_PARALLELNESS_MIN);
     expect(laws).toEqual(['q1² + p1²']);
     await shoot('razor', '[data-testid=panel-razor]');
   });

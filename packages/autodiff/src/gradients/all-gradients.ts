@@ -1,3 +1,4 @@
+import { arithmeticGrads } from './arithmetic-grads';
 import { atan2Grad } from './atan2-grad';
 import { batchMatMulGrad } from './batch-mat-mul-grad';
 import { clipByValueGrad } from './clip-by-value-grad';
@@ -18,6 +19,7 @@ import { relu6Grad } from './relu6-grad';
 import { rsqrtGrad } from './rsqrt-grad';
 import { selectGrad } from './select-grad';
 import { seluGrad } from './selu-grad';
+import { shapeGrads } from './shape-grads';
 import { sigmoidGrad } from './sigmoid-grad';
 import { softmaxGrad } from './softmax-grad';
 import { softplusGrad } from './softplus-grad';
@@ -50,4 +52,6 @@ export const ORDER_SAFE_GRADIENTS: readonly Readonly<GradientSpec>[] = Object.fr
   selectGrad,
   batchMatMulGrad,
   ...comparisonGrads,
+  ...arithmeticGrads,
+  ...shapeGrads,
 ]);
