@@ -84,6 +84,24 @@ function hnnStep(): Workload {
 }
 
 /** The same Hessians by nested reverse (the fallback when a kernel has no Taylor rule): reverse mode's cost. */
+function perRowHessiansReverse(): Workload {
+  const { params, apply } = mlp([3, 64, 64, 1], 10, 0.1);
+  const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5) as tf.Tensor2D;
+  const f = (t: tf.Tensor) => tf.reshape(apply(t), [-1]);
+  return {
+    name: 'per-row Hessians, nested reverse (1024, 3-64-64-1)',
+    run: () => {
+      const result = tf.tidy(() => untileRows(batchedHessianRows('hessian', f, x), 1024, 3));
+      const values = result.dataSync();
+      result.dispose();
+      let check = 0;
+      for (const v of values) check += Math.abs(v);
+      return check;
+    },
+    dispose: () => tf.dispose([...params, x]),
+  };
+}
+
 function perRowHessians(): Workload {
   const { params, apply } = mlp([3, 64, 64, 1], 10, 0.1);
   const x = tf.randomNormal([1024, 3], 0, 1, 'float32', 5);
