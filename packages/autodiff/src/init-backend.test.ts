@@ -95,7 +95,8 @@ describe('initBackend', () => {
   };
 
   it('sets the tensorflow intra-op thread count before tfjs-node loads', async () => {
-    const installed = await import(/* @vite-ignore */ '@tensorflow/tfjs-node').then(
+    const moduleName = '@tensorflow/tfjs-node'; // optional, as above
+    const installed = await import(/* @vite-ignore */ moduleName).then(
       () => true,
       () => false,
     );
