@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: [
-      'packages/autodiff/src/init-backend.test.ts',
+      'packages/autodiff/src/init-backend-threads.test.ts',
       'packages/autodiff/src/order-safety.test.ts',
       'packages/autodiff/src/transforms.test.ts',
       'packages/autodiff/src/hnn-weight-gradient.test.ts',

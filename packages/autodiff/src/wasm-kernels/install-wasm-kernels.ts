@@ -130,7 +130,7 @@ export function useFastWasmKernels(
     const ok = await original.call(this, name);
     register();
     // Browsers compile modules over 4 KiB only asynchronously on the main thread: ready it before use.
-    if (ok && name === 'wasm') await prepareSimdKernels(tf.findBackend('wasm'));
+    if (ok && name === 'wasm' && tf.getBackend() === 'wasm') await prepareSimdKernels(tf.findBackend('wasm'));
     return ok;
   };
 }

@@ -84,7 +84,8 @@ export function simdKernels(backend: unknown): SimdKernels | undefined {
 
 /** Compiles and instantiates the SIMD module for `backend` asynchronously (idempotent; never rejects). */
 export async function prepareSimdKernels(backend: unknown): Promise<void> {
-  const key = backend as object;
+  if (typeof backend !== 'object' || backend === null) return; // wasm not started (or setBackend rerouted)
+  const key = backend;
   const known = instances.get(key);
   if (known instanceof Promise) return known;
   if (known !== undefined) return;
