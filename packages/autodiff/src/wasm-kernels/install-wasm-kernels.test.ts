@@ -204,8 +204,9 @@ describe('wasm kernel replacements', () => {
       [[6, 5], [5, 36], false],
       [[9, 700], [700, 200], false],
       [[3, 7], [7, 52], false],
-      // Fallbacks: N not a multiple of 4, transposed, batched.
+      // Fallbacks: N not a multiple of 4, N above SIMD_GEMM_MAX_COLUMNS, transposed, batched.
       [[6, 5], [5, 38], false],
+      [[3, 700], [700, 516], false],
       [[6, 5], [8, 5], true],
       [[2, 6, 5], [2, 5, 4], false],
     ];
@@ -219,6 +220,8 @@ describe('wasm kernel replacements', () => {
     expect(fast.map((r) => r.shape)).toEqual(tfjs.map((r) => r.shape));
     expect(fallback).toEqual(tfjs);
     expect(fast[cases.length - 1]).toEqual(tfjs[cases.length - 1]); // batched: wasm's own kernel
+    // N = 516 > 512 goes to XNNPACK (the dispatch is a speed rule: both sum in k order without FMA, equal values).
+    expect(fast[cases.length - 3]).toEqual(tfjs[cases.length - 3]);
     cases.slice(0, -1).forEach(([sa, sb, tb], i) => {
       const [a, b] = inputs[i].map((t) => t.dataSync());
       const [M, K] = sa.slice(-2);

@@ -29,9 +29,17 @@ function xnnpackMatMul(args: KernelArgs): tf.TensorInfo {
 }
 
 /**
+ * Widest output (N) given to the SIMD module's `gemm_f32`. Measured in one process against XNNPACK with a
+ * cached right operand (load ~4, best of 5): it wins at N <= 512 (512x200x200 0.78x, 6144x64x64 0.83x,
+ * 1024x1024x512 0.92x, 512x1024x256 0.83x) and loses from N = 1024 (1024x512x1024 1.22x, 2048x256x1024 1.55x,
+ * 1024x1024x1024 1.62x: XNNPACK's packed, cache-blocked kernel).
+ */
+const SIMD_GEMM_MAX_COLUMNS = 512;
+
+/**
  * BatchMatMul on wasm by the SIMD module where it is faster than XNNPACK (measured, `bench/wasm-kernels-micro.ts`):
  * one output column (`matvec_f32`, the last layer of an MLP and its gradients: [6144, 64]·[64, 1] in 0.05 ms
- * against 0.18 ms) and every output width N that is a multiple of 4 (`gemm_f32`: two output rows of up to 32
+ * against 0.18 ms) and every output width N that is a multiple of 4 up to {@link SIMD_GEMM_MAX_COLUMNS} (`gemm_f32`: two output rows of up to 32
  * columns in registers per pass over a cached block of b's rows; [6144, 64]·[64, 64] in 0.97 ms against
  * 1.26 ms). Single matrices only (leading dimensions 1), a
  * not transposed, b not transposed unless N = 1, float32. Sums run in k order, one product and one add at a
@@ -61,7 +69,7 @@ export function batchMatMulWasm(args: KernelArgs): tf.TensorInfo {
   const [M, K] = a.shape.slice(-2);
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const gemm = !transposeB && N % 4 === 0;
+  const gemm = !transposeB && N % 4 === 0 && N <= SIMD_GEMM_MAX_COLUMNS;
   if (kb !== K || M * K === 0 || (N !== 1 && !gemm)) return xnnpackMatMul(args);
   const simd = simdKernels(args.backend);
   if (simd === undefined) return xnnpackMatMul(args);
