@@ -59,6 +59,18 @@ function mlp(sizes: number[], seed: number, biasStd: number) {
   return { params, apply };
 }
 
+/** One loss-and-gradient evaluation; returns the loss plus the sum of |gradient| (the variants' checksum). */
+function runStep(
+  step: (params: tf.Tensor[]) => { value: tf.Scalar; grads: tf.Tensor[] },
+  params: tf.Tensor[],
+): number {
+  const { value, grads } = step(params);
+  let check = value.dataSync()[0];
+  for (const g of grads) check += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
+  tf.dispose([value, ...grads]);
+  return check;
+}
+
 function hnnStep(): Workload {
   const { params, apply } = mlp([4, 200, 200, 1], 1, 0);
   const x = tf.randomNormal([512, 4], 0, 1, 'float32', 42);
@@ -72,13 +84,7 @@ function hnnStep(): Workload {
   const step = tf.valueAndGrads(loss);
   return {
     name: 'HNN step (512, 4-200-200-1)',
-    run: () => {
-      const { value, grads } = step(trained);
-      let check = value.dataSync()[0];
-      for (const g of grads) check += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
-      tf.dispose([value, ...grads]);
-      return check;
-    },
+    run: () => runStep(step, trained),
     dispose: () => tf.dispose([...params, x, target]),
   };
 }
@@ -131,13 +137,7 @@ function lapGrad(): Workload {
   });
   return {
     name: 'Laplacian loss + grad (1024, 3-64-64-1)',
-    run: () => {
-      const { value, grads } = step(trained);
-      let check = value.dataSync()[0];
-      for (const g of grads) check += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
-      tf.dispose([value, ...grads]);
-      return check;
-    },
+    run: () => runStep(step, trained),
     dispose: () => tf.dispose([...params, x]),
   };
 }
@@ -165,13 +165,7 @@ function kdv(): Workload {
   });
   return {
     name: 'KdV residual + grad (10000, 2-8x20-1)',
-    run: () => {
-      const { value, grads } = step(params);
-      let check = value.dataSync()[0];
-      for (const g of grads) check += tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]);
-      tf.dispose([value, ...grads]);
-      return check;
-    },
+    run: () => runStep(step, params),
     dispose: () => tf.dispose([...params, xt]),
   };
 }
