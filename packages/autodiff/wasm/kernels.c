@@ -253,3 +253,56 @@ EXPORT(gemm_f32) uint32_t gemm_f32(const float *a, const float *b, float *y, uin
   }
   return 1;
 }
+
+/* ------------------------------------------------------------------------------------- sums of products */
+
+/** The float whose bits are u. */
+static inline float float_of(uint32_t u) {
+  union {
+    uint32_t u;
+    float f;
+  } v = {u};
+  return v.f;
+}
+
+/**
+ * y[i] = sum over `terms` of c_t * f_t1[i] * f_t2[i] * ... (i < n), in one pass. `desc` lists the terms one
+ * after another: the factor count m >= 1, the bits of the float32 coefficient c, then m byte offsets of
+ * float32 arrays of n elements. Per element each product is formed left to right, scaled by c and added to the
+ * sum in the order of the terms (from +0). y must not be one of the factors.
+ */
+EXPORT(sum_of_products_f32) void sum_of_products_f32(const uint32_t *desc, uint32_t terms, float *y, uint32_t n) {
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+    const uint32_t *d = desc;
+    for (uint32_t t = 0; t < terms; t++) {
+      const uint32_t m = d[0];
+      const float *f = (const float *)d[2];
+      v128_t p0 = wasm_v128_load(f + i), p1 = wasm_v128_load(f + i + 4);
+      for (uint32_t j = 1; j < m; j++) {
+        f = (const float *)d[2 + j];
+        p0 = wasm_f32x4_mul(p0, wasm_v128_load(f + i));
+        p1 = wasm_f32x4_mul(p1, wasm_v128_load(f + i + 4));
+      }
+      const v128_t c = wasm_f32x4_splat(float_of(d[1]));
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(p0, c));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(p1, c));
+      d += 2 + m;
+    }
+    wasm_v128_store(y + i, s0);
+    wasm_v128_store(y + i + 4, s1);
+  }
+  for (; i < n; i++) {
+    float s = 0.0f;
+    const uint32_t *d = desc;
+    for (uint32_t t = 0; t < terms; t++) {
+      const uint32_t m = d[0];
+      float p = ((const float *)d[2])[i];
+      for (uint32_t j = 1; j < m; j++) p *= ((const float *)d[2 + j])[i];
+      s += p * float_of(d[1]);
+      d += 2 + m;
+    }
+    y[i] = s;
+  }
+}
