@@ -4,7 +4,7 @@ import { type CustomNodeBackward, customNode } from './custom-node';
 import type { RowJet } from './row-jet';
 import type { UnaryTaylorSpec } from './taylor-rule';
 import { fastPaths } from '../fast-paths';
-import { type ProductTerm, sumOfProducts } from '../wasm-kernels/sum-of-products-kernel';
+import { type ProductTerm, sumsOfProducts } from '../wasm-kernels/sum-of-products-kernel';
 
 /** φ^(n)(x0) = `scale` · `t` (`t` null for an identically zero derivative). */
 type Phi = (n: number) => { t: tf.Tensor | null; scale: number };
@@ -196,18 +196,9 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
         { c: inst.weight * scale, factors: [t, ...(rows as tf.Tensor[])] },
       ]);
     }
-    const outputs: tf.Tensor[] = [];
-    const rowsOut: [number, number][] = [];
-    for (const [key, terms] of sums) {
-      const value = sumOfProducts(terms);
-      if (value === undefined) {
-        tf.dispose(outputs);
-        return undefined;
-      }
-      const [k, ro] = key.split('.').map(Number);
-      rowsOut.push([k, ro]);
-      outputs.push(value);
-    }
+    const outputs = sumsOfProducts([...sums.values()]);
+    if (outputs === undefined) return undefined;
+    const rowsOut = [...sums.keys()].map((key) => key.split('.').map(Number) as [number, number]);
     return { outputs, produced: rowsOut };
   };
   // the gradients as sums of products (wasm SIMD, only when this backward is not recorded); undefined: tf path
@@ -244,18 +235,12 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
         ]);
       });
     }
+    const wanted = [['x0', dx] as const, ...dz].filter(([, terms]) => terms.length > 0);
+    if (wanted.length === 0) return {};
+    const values = sumsOfProducts(wanted.map(([, terms]) => terms));
+    if (values === undefined) return undefined;
     const grads: Record<string, tf.Tensor | undefined> = {};
-    const made: tf.Tensor[] = [];
-    for (const [name, terms] of [['x0', dx] as const, ...dz]) {
-      if (terms.length === 0) continue;
-      const value = sumOfProducts(terms);
-      if (value === undefined) {
-        tf.dispose(made);
-        return undefined;
-      }
-      made.push(value);
-      grads[name] = value;
-    }
+    wanted.forEach(([name], j) => (grads[name] = values[j]));
     return grads;
   };
   const backward = ({ dys, saved, recorded }: CustomNodeBackward) => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hvp, partials } from '../index';
 import { fastPaths } from '../fast-paths';
-import { sumOfProducts } from './sum-of-products-kernel';
+import { sumsOfProducts } from './sum-of-products-kernel';
 
 /** Σ_t c_t Π factors in float64, from the tensors' values. */
 function reference(terms: { c: number; factors: tf.Tensor[] }[]): Float64Array {
@@ -22,7 +22,7 @@ function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
   });
 }
 
-describe('sumOfProducts (one SIMD pass on wasm)', () => {
+describe('sumsOfProducts (one SIMD pass on wasm)', () => {
   beforeAll(async () => {
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
@@ -41,13 +41,16 @@ describe('sumOfProducts (one SIMD pass on wasm)', () => {
         { c: 2.25, factors: [c, c] },
         { c: 1 / 6, factors: [b, a, b, c, a] },
       ];
-      const y = sumOfProducts(terms);
-      expect(y).toBeDefined();
-      const got = y?.dataSync() ?? new Float32Array();
-      const want = reference(terms);
-      const scale = Math.max(...want.map(Math.abs));
-      for (let i = 0; i < n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(4e-7 * scale * 8);
-      tf.dispose([a, b, c, y as tf.Tensor]);
+      const sums = [terms, terms.slice(1, 3), [{ c: 3, factors: [b] }]];
+      const ys = sumsOfProducts(sums);
+      expect(ys?.length).toBe(3);
+      sums.forEach((s, o) => {
+        const got = ys?.[o].dataSync() ?? new Float32Array();
+        const want = reference(s);
+        const scale = Math.max(...want.map(Math.abs));
+        for (let i = 0; i < n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(4e-7 * scale * 8);
+      });
+      tf.dispose([a, b, c, ...(ys ?? [])]);
     }
   });
 
@@ -55,12 +58,13 @@ describe('sumOfProducts (one SIMD pass on wasm)', () => {
     const a = tf.ones([4]);
     const s = tf.scalar(2);
     const k = tf.ones([4], 'int32');
-    expect(sumOfProducts([{ c: 1, factors: [a, s] }])).toBeUndefined();
-    expect(sumOfProducts([{ c: 1, factors: [k] }])).toBeUndefined();
-    expect(sumOfProducts([])).toBeUndefined();
+    expect(sumsOfProducts([[{ c: 1, factors: [a, s] }]])).toBeUndefined();
+    expect(sumsOfProducts([[{ c: 1, factors: [k] }]])).toBeUndefined();
+    expect(sumsOfProducts([])).toBeUndefined();
+    expect(sumsOfProducts([[]])).toBeUndefined();
     await tf.setBackend('cpu');
     const b = tf.ones([4]);
-    expect(sumOfProducts([{ c: 1, factors: [b] }])).toBeUndefined();
+    expect(sumsOfProducts([[{ c: 1, factors: [b] }]])).toBeUndefined();
     await tf.setBackend('wasm');
     tf.dispose([a, s, k, b]);
   });
