@@ -186,6 +186,7 @@ const PATH_NAMES: Record<keyof typeof fastPaths, string> = {
   matMulForms: 'per-call matMul gradient forms',
   reductionsAsMatMul: 'bias-gradient sums as ones-matMul',
   leanGradients: 'lean arithmetic/shape gradients',
+  fusedRowSums: 'fused sums of products in row-layout Taylor nodes',
 };
 
 /** The variants: name and how to switch to it. */

@@ -27,4 +27,9 @@ export const fastPaths = {
    * `useOrderSafeGradients()` (they are registry entries).
    */
   leanGradients: true,
+  /**
+   * wasm: the row-layout Taylor nodes (row-unary.ts) form each output row and, when not recorded, each gradient
+   * as one sum-of-products pass of the SIMD module instead of a chain of Multiply, scaling and Add kernels.
+   */
+  fusedRowSums: true,
 };

@@ -253,3 +253,76 @@ EXPORT(gemm_f32) uint32_t gemm_f32(const float *a, const float *b, float *y, uin
   }
   return 1;
 }
+
+/* ------------------------------------------------------------------------------------- sums of products */
+
+/** The float whose bits are u. */
+static inline float float_of(uint32_t u) {
+  union {
+    uint32_t u;
+    float f;
+  } v = {u};
+  return v.f;
+}
+
+/** One output of sums_of_products_f32 at elements i..i+7: returns the descriptor past it. */
+static inline const uint32_t *sum8(const uint32_t *d, uint32_t i) {
+  float *y = (float *)d[0];
+  const uint32_t terms = d[1];
+  d += 2;
+  v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+  for (uint32_t t = 0; t < terms; t++) {
+    const uint32_t m = d[0];
+    const float *f = (const float *)d[2];
+    v128_t p0 = wasm_v128_load(f + i), p1 = wasm_v128_load(f + i + 4);
+    for (uint32_t j = 1; j < m; j++) {
+      f = (const float *)d[2 + j];
+      p0 = wasm_f32x4_mul(p0, wasm_v128_load(f + i));
+      p1 = wasm_f32x4_mul(p1, wasm_v128_load(f + i + 4));
+    }
+    const v128_t c = wasm_f32x4_splat(float_of(d[1]));
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(p0, c));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(p1, c));
+    d += 2 + m;
+  }
+  wasm_v128_store(y + i, s0);
+  wasm_v128_store(y + i + 4, s1);
+  return d;
+}
+
+/** The same at the one element i. */
+static inline const uint32_t *sum1(const uint32_t *d, uint32_t i) {
+  float *y = (float *)d[0];
+  const uint32_t terms = d[1];
+  d += 2;
+  float s = 0.0f;
+  for (uint32_t t = 0; t < terms; t++) {
+    const uint32_t m = d[0];
+    float p = ((const float *)d[2])[i];
+    for (uint32_t j = 1; j < m; j++) p *= ((const float *)d[2 + j])[i];
+    s += p * float_of(d[1]);
+    d += 2 + m;
+  }
+  y[i] = s;
+  return d;
+}
+
+/**
+ * Several sums of products in one pass over n elements: y_o[i] = sum over the terms of output o of
+ * c_t * f_t1[i] * f_t2[i] * ... `desc` lists the outputs one after another: the byte offset of y_o, its term
+ * count, then its terms, each the factor count m >= 1, the bits of the float32 coefficient c and m byte offsets
+ * of float32 arrays of n elements. Per element each product is formed left to right, scaled by c and added to
+ * the sum in the order of the terms (from +0). Block by block (8 elements), so inputs shared by several outputs
+ * are read from memory once; no y may be one of the factors.
+ */
+EXPORT(sums_of_products_f32) void sums_of_products_f32(const uint32_t *desc, uint32_t outputs, uint32_t n) {
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint32_t *d = desc;
+    for (uint32_t o = 0; o < outputs; o++) d = sum8(d, i);
+  }
+  for (; i < n; i++) {
+    const uint32_t *d = desc;
+    for (uint32_t o = 0; o < outputs; o++) d = sum1(d, i);
+  }
+}

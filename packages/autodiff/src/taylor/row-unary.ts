@@ -3,6 +3,8 @@ import { type JetLayout, termsOf, widthOf } from './jet';
 import { type CustomNodeBackward, customNode } from './custom-node';
 import type { RowJet } from './row-jet';
 import type { UnaryTaylorSpec } from './taylor-rule';
+import { fastPaths } from '../fast-paths';
+import { type ProductTerm, sumsOfProducts } from '../wasm-kernels/sum-of-products-kernel';
 
 /** φ^(n)(x0) = `scale` · `t` (`t` null for an identically zero derivative). */
 type Phi = (n: number) => { t: tf.Tensor | null; scale: number };
@@ -153,6 +155,14 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
   const forward = (depth: number) => {
     const raw = spec.derivatives(x0, y0, layout.order + (depth > 0 ? 1 : 0));
     const phi = phiFrom(spec, raw);
+    const distinct = [...new Set(raw.filter((t): t is tf.Tensor => t !== null && t !== undefined))];
+    derivativeSlots = raw.map((t) => (t === null || t === undefined ? -1 : distinct.indexOf(t)));
+    const save = [x0, y0, ...zRows, ...distinct];
+    const fused = fusedForward(phi, rowFrom(zRows));
+    if (fused !== undefined) {
+      produced.push(...fused.produced);
+      return { outputs: fused.outputs, save };
+    }
     const product = productsOf(rowFrom(zRows));
     const sums = new Map<string, { n: number; c: number; t: tf.Tensor }[]>();
     for (const inst of instances) {
@@ -170,9 +180,68 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
       produced.push([k, ro]);
       outputs.push(value);
     }
-    const distinct = [...new Set(raw.filter((t): t is tf.Tensor => t !== null && t !== undefined))];
-    derivativeSlots = raw.map((t) => (t === null || t === undefined ? -1 : distinct.indexOf(t)));
-    return { outputs, save: [x0, y0, ...zRows, ...distinct] };
+    return { outputs, save };
+  };
+  // the forward's output rows, each as one sum of products (wasm SIMD); undefined: the tf path runs
+  const fusedForward = (phi: Phi, row: (i: number, r: number) => tf.Tensor | null) => {
+    if (!fastPaths.fusedRowSums) return undefined;
+    const sums = new Map<string, ProductTerm[]>();
+    for (const inst of instances) {
+      const { t, scale } = phi(inst.n);
+      const rows = inst.factors.map(([i, r]) => row(i, r));
+      if (t === null || rows.some((f) => f === null)) continue;
+      const key = `${inst.k}.${inst.ro}`;
+      sums.set(key, [
+        ...(sums.get(key) ?? []),
+        { c: inst.weight * scale, factors: [t, ...(rows as tf.Tensor[])] },
+      ]);
+    }
+    const outputs = sumsOfProducts([...sums.values()]);
+    if (outputs === undefined) return undefined;
+    const rowsOut = [...sums.keys()].map((key) => key.split('.').map(Number) as [number, number]);
+    return { outputs, produced: rowsOut };
+  };
+  // the gradients as sums of products (wasm SIMD, only when this backward is not recorded); undefined: tf path
+  const fusedBackward = (
+    phi: Phi,
+    row: (i: number, r: number) => tf.Tensor | null,
+    grad: Map<string, tf.Tensor>,
+  ): Record<string, tf.Tensor | undefined> | undefined => {
+    if (!fastPaths.fusedRowSums || tf.getBackend() !== 'wasm') return undefined;
+    const dx: ProductTerm[] = [];
+    const dz = new Map<string, ProductTerm[]>();
+    for (const inst of instances) {
+      const g = grad.get(`${inst.k}.${inst.ro}`);
+      if (g === undefined) continue;
+      const { n, weight, factors } = inst;
+      const rows = factors.map(([i, r]) => row(i, r));
+      const next = phi(n + 1);
+      if (next.t !== null && rows.every((f) => f !== null)) {
+        dx.push({ c: weight * next.scale, factors: [next.t, g, ...(rows as tf.Tensor[])] });
+      }
+      const { t, scale } = phi(n);
+      if (t === null) continue;
+      const seen = new Set<string>();
+      factors.forEach(([i, r], j) => {
+        const name = `z${i}_${r}`;
+        if (seen.has(name) || !index.has(name)) return;
+        seen.add(name);
+        const m = factors.filter(([a, b]) => a === i && b === r).length;
+        const others = rows.filter((_, q) => q !== j);
+        if (others.some((f) => f === null)) return;
+        dz.set(name, [
+          ...(dz.get(name) ?? []),
+          { c: weight * m * scale, factors: [t, g, ...(others as tf.Tensor[])] },
+        ]);
+      });
+    }
+    const wanted = [['x0', dx] as const, ...dz].filter(([, terms]) => terms.length > 0);
+    if (wanted.length === 0) return {};
+    const values = sumsOfProducts(wanted.map(([, terms]) => terms));
+    if (values === undefined) return undefined;
+    const grads: Record<string, tf.Tensor | undefined> = {};
+    wanted.forEach(([name], j) => (grads[name] = values[j]));
+    return grads;
   };
   const backward = ({ dys, saved, recorded }: CustomNodeBackward) => {
     const [xs, ys, ...rest] = saved;
@@ -186,8 +255,14 @@ export function rowUnary(spec: UnaryTaylorSpec, at: { x: RowJet; y0: tf.Tensor; 
         ? spec.derivatives(xs, ys, layout.order + 1)
         : derivativeSlots.map((j) => (j < 0 ? null : kept[j])),
     );
-    const product = productsOf(rowFrom(zs));
     const grad = new Map(produced.map(([k, ro], j) => [`${k}.${ro}`, dys[j]]));
+    const fused = recorded ? undefined : fusedBackward(phi, rowFrom(zs), grad);
+    if (fused !== undefined) {
+      const grads: Record<string, tf.Tensor> = { x0: fused.x0 ?? tf.zerosLike(xs) };
+      names.forEach((name, j) => (grads[name] = fused[name] ?? tf.zerosLike(zs[j])));
+      return grads;
+    }
+    const product = productsOf(rowFrom(zs));
     const dx: { n: number; c: number; t: tf.Tensor }[] = [];
     const dz = new Map<string, { n: number; c: number; t: tf.Tensor }[]>();
     for (const inst of instances) {

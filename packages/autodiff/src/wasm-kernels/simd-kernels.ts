@@ -10,6 +10,7 @@ export interface SimdKernels {
   sum_rows_f32(x: number, y: number, outer: number, inner: number): void;
   matvec_f32(a: number, b: number, y: number, m: number, k: number): void;
   gemm_f32(a: number, b: number, y: number, m: number, k: number, n: number): number;
+  sums_of_products_f32(desc: number, outputs: number, n: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the SIMD kernels use. */
