@@ -59,6 +59,16 @@ function mlp(sizes: number[], seed: number, biasStd: number) {
   return { params, apply };
 }
 
+/** Sum of |values| of `result` (the variants' checksum), read outside tf.tidy; disposes it. */
+function sumAbsAndDispose(result: tf.Tensor): number {
+  // A typed array returned from tf.tidy would be walked element by element.
+  const values = result.dataSync();
+  result.dispose();
+  let check = 0;
+  for (const v of values) check += Math.abs(v);
+  return check;
+}
+
 /** One loss-and-gradient evaluation; returns the loss plus the sum of |gradient| (the variants' checksum). */
 function runStep(
   step: (params: tf.Tensor[]) => { value: tf.Scalar; grads: tf.Tensor[] },
@@ -96,14 +106,7 @@ function perRowHessiansReverse(): Workload {
   const f = (t: tf.Tensor) => tf.reshape(apply(t), [-1]);
   return {
     name: 'per-row Hessians, nested reverse (1024, 3-64-64-1)',
-    run: () => {
-      const result = tf.tidy(() => untileRows(batchedHessianRows('hessian', f, x), 1024, 3));
-      const values = result.dataSync();
-      result.dispose();
-      let check = 0;
-      for (const v of values) check += Math.abs(v);
-      return check;
-    },
+    run: () => sumAbsAndDispose(tf.tidy(() => untileRows(batchedHessianRows('hessian', f, x), 1024, 3))),
     dispose: () => tf.dispose([...params, x]),
   };
 }
@@ -114,15 +117,7 @@ function perRowHessians(): Workload {
   const h = hessian((t: tf.Tensor) => tf.reshape(apply(t), [-1]), { batched: true });
   return {
     name: 'per-row Hessians (1024, 3-64-64-1)',
-    run: () => {
-      const result = h(x);
-      // Read outside tf.tidy (a typed array returned from tidy is walked element by element).
-      const values = result.dataSync();
-      result.dispose();
-      let check = 0;
-      for (const v of values) check += Math.abs(v);
-      return check;
-    },
+    run: () => sumAbsAndDispose(h(x)),
     dispose: () => tf.dispose([...params, x]),
   };
 }

@@ -14,6 +14,15 @@ const WHY =
   'speed only (tfjs 4.22 is exact here): saves no tensor for its shape, no same-shape Reshape or float32-to-float32 Cast';
 
 /**
+ * dy of a reduction over `axes` of an input of `shape`, shaped to broadcast back over it: as it is when the
+ * reduced axes lead or dy kept them, else reshaped to the kept-dims shape.
+ */
+function alignedForBroadcast(g: tf.Tensor, shape: number[], axes: number[]): tf.Tensor {
+  const kept = keepDimsShape(shape, axes);
+  return axes.every((a, i) => a === i) || sameShape(g.shape, kept) ? g : tf.reshape(g, kept);
+}
+
+/**
  * d sum(x, axes) = dy broadcast back over the summed axes. The reshape to the kept-dims shape is skipped when
  * broadcasting already aligns (the summed axes lead, or `keepDims`).
  */
@@ -30,10 +39,7 @@ const sumGrad = defineGradient({
       x: () => {
         const g = dy as tf.Tensor;
         if (sameShape(g.shape, shape)) return alias(g);
-        const kept = keepDimsShape(shape, axes);
-        const leading = axes.every((a, i) => a === i);
-        const aligned = leading || sameShape(g.shape, kept) ? g : tf.reshape(g, kept);
-        return tf.mul(aligned, tf.ones(shape, 'float32')); // ones: a constant tensor, no kernel
+        return tf.mul(alignedForBroadcast(g, shape, axes), tf.ones(shape, 'float32')); // ones: a constant, no kernel
       },
     };
   },
@@ -53,11 +59,10 @@ const meanGrad = defineGradient({
     return {
       x: () => {
         const g = dy as tf.Tensor;
-        const kept = keepDimsShape(shape, axes);
-        const aligned = axes.every((a, i) => a === i) || sameShape(g.shape, kept) ? g : tf.reshape(g, kept);
         // A constant tensor (no Fill kernel): one Multiply, where tfjs spends Reshape, Multiply and RealDiv.
         const size = shape.reduce((p, d) => p * d, 1);
-        return tf.mul(aligned, tf.tensor(new Float32Array(size).fill(1 / n), shape, 'float32'));
+        const scale = tf.tensor(new Float32Array(size).fill(1 / n), shape, 'float32');
+        return tf.mul(alignedForBroadcast(g, shape, axes), scale);
       },
     };
   },
